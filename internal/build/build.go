@@ -1,0 +1,87 @@
+// Package build runs kb's pipeline — load, parse, resolve, emit — for the
+// command line and the servers.
+package build
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/kb-handbook/kb/assets"
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
+	"github.com/kb-handbook/kb/layouts"
+)
+
+// Load reads and parses the site at root and resolves it into a book.
+// It returns the site even when diagnostics were found, for reporting.
+func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagnostic) {
+	var diags diag.List
+	cfg := config.Load(root, &diags)
+	tree := content.Load(root, cfg, &diags)
+	var pages []*content.Page
+	content.Walk(tree.Root, func(p *content.Page) { pages = append(pages, p) })
+
+	// The glossary is parsed first: its terms are marked up on every other page.
+	docs := make(map[string]*markdown.Doc, len(pages))
+	var terms []markdown.Term
+	for _, p := range pages {
+		if p.Path == cfg.Glossary {
+			doc := markdown.New(markdown.Options{}).Parse(p.Body, p.BodyLine)
+			docs[p.Path] = doc
+			terms = markdown.ExtractTerms(doc)
+		}
+	}
+	parser := markdown.New(markdown.Options{Glossary: terms})
+	parseAll(parser, pages, docs, progress)
+	s := site.Resolve(cfg, tree, docs, terms, &diags)
+	return s, diags.Sorted()
+}
+
+// parseAll parses every page not yet in docs, on all cores.
+func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int)) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	work := make(chan *content.Page)
+	done := 0
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range work {
+				doc := parser.Parse(p.Body, p.BodyLine)
+				mu.Lock()
+				docs[p.Path] = doc
+				done++
+				if progress != nil {
+					progress(done, len(pages))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, p := range pages {
+		if _, ok := docs[p.Path]; !ok {
+			work <- p
+		}
+	}
+	close(work)
+	wg.Wait()
+}
+
+// Theme loads the default theme with the site's own layouts/ and assets/ laid over it.
+func Theme(root string) (*web.Theme, error) {
+	return web.LoadTheme(overlayDir(root, "layouts", layouts.FS), overlayDir(root, "assets", assets.FS))
+}
+
+func overlayDir(root, name string, fallback fs.FS) fs.FS {
+	dir := filepath.Join(root, name)
+	if info, err := os.Stat(dir); err == nil && info.IsDir() {
+		return web.Overlay(os.DirFS(dir), fallback)
+	}
+	return web.Overlay(nil, fallback)
+}

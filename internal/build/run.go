@@ -1,0 +1,79 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
+)
+
+// Options configure a build.
+type Options struct {
+	Source   string // site root
+	Out      string // output folder
+	Force    bool   // replace an output folder kb did not create
+	Progress func(stage string, done, total int)
+}
+
+// Result describes a finished build.
+type Result struct {
+	Site     *site.Site
+	Pages    int
+	Duration time.Duration
+}
+
+// Emitter writes one more output of the site (search index, EPUB) into dir.
+type Emitter func(s *site.Site, out web.Writer, dir string) error
+
+// Run builds the site into opts.Out. Content problems are returned as a
+// *diag.Error; the previous output is left untouched on any failure.
+func Run(opts Options, extra ...Emitter) (*Result, error) {
+	start := time.Now()
+	if err := CheckReplaceable(opts.Out, opts.Force); err != nil {
+		return nil, err
+	}
+	var progress func(int, int)
+	if opts.Progress != nil {
+		progress = func(done, total int) { opts.Progress("parse", done, total) }
+	}
+	s, diags := Load(opts.Source, progress)
+	if len(diags) > 0 {
+		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
+	}
+	theme, err := Theme(opts.Source)
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	out, err := NewOutput(opts.Out, opts.Force)
+	if err != nil {
+		return nil, err
+	}
+	if err := emitAll(s, theme, out, extra); err != nil {
+		out.Abort()
+		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		out.Abort()
+		return nil, err
+	}
+	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start)}, nil
+}
+
+// emitAll runs the HTML emitter and the extra ones concurrently.
+func emitAll(s *site.Site, theme *web.Theme, out *Output, extra []Emitter) error {
+	errs := make(chan error, len(extra)+1)
+	go func() { errs <- web.Emit(s, theme, out) }()
+	for _, e := range extra {
+		go func() { errs <- e(s, out, out.Dir()) }()
+	}
+	var all []error
+	for range len(extra) + 1 {
+		if err := <-errs; err != nil {
+			all = append(all, err)
+		}
+	}
+	return errors.Join(all...)
+}

@@ -1,0 +1,162 @@
+// Package config reads kb.yaml, the optional site configuration, and fills in
+// defaults so that a bare folder of Markdown builds without one.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/kb-handbook/kb/internal/diag"
+)
+
+// FileName is the configuration file at the site root.
+const FileName = "kb.yaml"
+
+// Config is the site configuration.
+type Config struct {
+	Title       string            `yaml:"title"`
+	Language    string            `yaml:"language"`
+	Version     string            `yaml:"version"`
+	Author      string            `yaml:"author"`
+	Publisher   string            `yaml:"publisher"`
+	Description string            `yaml:"description"`
+	BaseURL     string            `yaml:"base_url"`
+	Modified    string            `yaml:"modified"` // RFC 3339; the EPUB's dcterms:modified
+	Roles       map[string]string `yaml:"roles"`    // role id → Japanese label
+	Levels      map[int]string    `yaml:"levels"`   // level → label
+	UnsafeHTML  bool              `yaml:"unsafe_html"`
+	Glossary    string            `yaml:"glossary"`  // content-relative path of the glossary page
+	Annexes     []string          `yaml:"annexes"`   // top-level folders numbered A, B, C …
+	EPUBFile    string            `yaml:"epub_file"` // the EPUB's path in the output
+	Editions    []Edition         `yaml:"editions"`
+}
+
+// Edition is an extra EPUB holding only the pages for some roles.
+type Edition struct {
+	ID    string   `yaml:"id"`
+	Title string   `yaml:"title"`
+	Roles []string `yaml:"roles"`
+}
+
+// File is the edition's EPUB path in the output: handbook-<id>.epub.
+func (e Edition) File(c Config) string {
+	return strings.TrimSuffix(c.EPUBFile, ".epub") + "-" + e.ID + ".epub"
+}
+
+// GeneratedFiles lists the outputs besides pages that content may link to,
+// relative to the output root.
+func (c Config) GeneratedFiles() []string {
+	files := []string{c.EPUBFile}
+	for _, e := range c.Editions {
+		files = append(files, e.File(c))
+	}
+	return files
+}
+
+// Default returns the configuration used when kb.yaml is absent.
+func Default() Config {
+	return Config{
+		Title:     "ナレッジベース",
+		Language:  "ja",
+		Version:   "0.0.0",
+		Author:    "kb",
+		Publisher: "kb",
+		BaseURL:   "/",
+		Modified:  "2000-01-01T00:00:00Z",
+		Roles:     map[string]string{},
+		Levels: map[int]string{
+			1: "LV.1 クイックアプローチ",
+			2: "LV.2 ベースラインアプローチ",
+			3: "LV.3 網羅的アプローチ",
+		},
+		Glossary: "annex/glossary.md",
+		Annexes:  []string{"annex", "appendix"},
+		EPUBFile: "handbook.epub",
+	}
+}
+
+// Load reads root/kb.yaml over the defaults. A missing file is not an error;
+// any other problem is reported as a diagnostic naming the file and position.
+func Load(root string, diags *diag.List) Config {
+	cfg := Default()
+	src, err := os.ReadFile(filepath.Join(root, FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg
+	}
+	if err != nil {
+		diags.Addf(FileName, 0, 0, "check the file's permissions", "cannot read configuration: %v", err)
+		return cfg
+	}
+	if err := yaml.UnmarshalWithOptions(src, &cfg, yaml.Strict()); err != nil {
+		line, col, msg := YAMLErrorPosition(err)
+		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions",
+			Source: diag.LineText(src, line)})
+		return Default()
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	if cfg.Roles == nil {
+		cfg.Roles = map[string]string{}
+	}
+	for _, e := range cfg.Editions {
+		for _, r := range e.Roles {
+			if _, ok := cfg.Roles[r]; !ok {
+				diags.Addf(FileName, 0, 0, "declare the role under roles:", "edition %q names unknown role %q", e.ID, r)
+			}
+		}
+	}
+	return cfg
+}
+
+// YAMLErrorPosition extracts the line, column and a one-line message from a
+// go-yaml error, whose own text spans several lines with a source excerpt.
+func YAMLErrorPosition(err error) (line, col int, msg string) {
+	var yerr yaml.Error
+	if errors.As(err, &yerr) {
+		if tok := yerr.GetToken(); tok != nil && tok.Position != nil {
+			line, col = tok.Position.Line, tok.Position.Column
+		}
+		return line, col, yerr.GetMessage()
+	}
+	text := err.Error()
+	// Fallback format: "[3:1] message".
+	if strings.HasPrefix(text, "[") {
+		if end := strings.Index(text, "]"); end > 0 {
+			parts := strings.SplitN(text[1:end], ":", 2)
+			if len(parts) == 2 {
+				line, _ = strconv.Atoi(parts[0])
+				col, _ = strconv.Atoi(parts[1])
+			}
+			text = strings.TrimSpace(text[end+1:])
+		}
+	}
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	return line, col, text
+}
+
+// RoleLabel returns the label of a role, or its id when no label is configured.
+func (c Config) RoleLabel(id string) string {
+	if l, ok := c.Roles[id]; ok {
+		return l
+	}
+	return id
+}
+
+// LevelLabel returns the label of a level.
+func (c Config) LevelLabel(n int) string {
+	if l, ok := c.Levels[n]; ok {
+		return l
+	}
+	return fmt.Sprintf("LV.%d", n)
+}

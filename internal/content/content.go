@@ -1,0 +1,256 @@
+// Package content discovers the Markdown files of a site, reads their front
+// matter and arranges them into a tree of sections and pages.
+package content
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/diag"
+)
+
+// Dir is the folder under the site root that holds the Markdown sources.
+const Dir = "content"
+
+// IndexName is the file that makes a folder a section and holds its landing page.
+const IndexName = "_index.md"
+
+// FrontMatter is the YAML block at the top of a page. Every key is optional.
+type FrontMatter struct {
+	Title     string     `yaml:"title"`
+	Weight    int        `yaml:"weight"`
+	Number    Number     `yaml:"number"`
+	Roles     []string   `yaml:"roles"`
+	Level     int        `yaml:"level"`
+	Summary   string     `yaml:"summary"`
+	Draft     bool       `yaml:"draft"`
+	Revisions []Revision `yaml:"revisions"`
+}
+
+// Revision is one entry of a page's revision history (改版履歴).
+type Revision struct {
+	Date string `yaml:"date"`
+	Note string `yaml:"note"`
+}
+
+// Number is the front-matter "number" key: unset, false (the page and its
+// subtree are unnumbered) or a string that replaces the computed number.
+type Number struct {
+	Off      bool
+	Override string
+}
+
+// UnmarshalYAML accepts a boolean or a string.
+func (n *Number) UnmarshalYAML(unmarshal func(any) error) error {
+	var v any
+	if err := unmarshal(&v); err != nil {
+		return err
+	}
+	switch v := v.(type) {
+	case bool:
+		n.Off = !v
+	case string:
+		n.Override = v
+	case uint64, int64, int:
+		n.Override = fmt.Sprint(v)
+	case nil:
+	default:
+		return fmt.Errorf("number must be false or a string, not %v", v)
+	}
+	return nil
+}
+
+// Page is one Markdown file, or the landing page of a section.
+type Page struct {
+	// Path is the file's path relative to the content folder, with forward slashes.
+	Path string
+	// File is the path relative to the site root, used in diagnostics.
+	File string
+	// Body is the Markdown after the front matter.
+	Body []byte
+	// BodyLine is the 1-based line of the file where Body starts.
+	BodyLine int
+	Front    FrontMatter
+	// IsSection is true for a folder's landing page (_index.md or synthesized).
+	IsSection bool
+	// Synthesized is true for a section whose folder has no _index.md.
+	Synthesized bool
+	Children    []*Page
+}
+
+// Dir returns the content-relative folder that relative links in the page start from.
+func (p *Page) Dir() string {
+	return path.Dir(p.Path)
+}
+
+// Tree is the loaded content: the root section and the other files found.
+type Tree struct {
+	Root *Page
+	// Files lists non-Markdown files by content-relative path (images, PDFs …).
+	Files []string
+}
+
+// Load reads root/content into a tree. Problems are added to diags; the
+// returned tree holds every page that could be read.
+func Load(root string, cfg config.Config, diags *diag.List) *Tree {
+	base := filepath.Join(root, Dir)
+	tree := &Tree{}
+	info, err := os.Stat(base)
+	if err != nil || !info.IsDir() {
+		diags.Addf(Dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", base)
+		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
+		return tree
+	}
+	tree.Root = loadSection(base, ".", diags, tree)
+	return tree
+}
+
+func loadSection(base, rel string, diags *diag.List, tree *Tree) *Page {
+	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(Dir, rel, IndexName), IsSection: true, Synthesized: true}
+	entries, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
+	if err != nil {
+		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
+		return section
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName {
+			continue
+		}
+		p := path.Join(rel, name)
+		switch {
+		case e.IsDir():
+			sub := loadSection(base, p, diags, tree)
+			if sub.Synthesized && len(sub.Children) == 0 {
+				continue
+			}
+			if sub.Synthesized {
+				sub.Front.Title = name
+			}
+			section.Children = append(section.Children, sub)
+		case name == IndexName:
+			if pg := loadPage(base, p, diags); pg != nil {
+				pg.IsSection = true
+				section.Front, section.Body, section.BodyLine, section.Synthesized = pg.Front, pg.Body, pg.BodyLine, false
+			}
+		case strings.EqualFold(path.Ext(name), ".md"):
+			if rel == "." && name == "SUMMARY.md" {
+				continue
+			}
+			if pg := loadPage(base, p, diags); pg != nil && !pg.Front.Draft {
+				section.Children = append(section.Children, pg)
+			}
+		case e.Type().IsRegular():
+			tree.Files = append(tree.Files, strings.TrimPrefix(p, "./"))
+		}
+	}
+	slices.SortStableFunc(section.Children, func(a, b *Page) int {
+		return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Path, b.Path))
+	})
+	return section
+}
+
+// loadPage reads one Markdown file and splits off its front matter.
+func loadPage(base, rel string, diags *diag.List) *Page {
+	rel = strings.TrimPrefix(rel, "./")
+	file := path.Join(Dir, rel)
+	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(rel)))
+	if err != nil {
+		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
+		return nil
+	}
+	if !utf8.Valid(src) {
+		off := firstInvalidUTF8(src)
+		line, col := diag.Position(src, off)
+		diags.Addf(file, line, col, "save the file as UTF-8", "invalid UTF-8 at byte %d", off)
+		return nil
+	}
+	page := &Page{Path: rel, File: file, Body: src, BodyLine: 1}
+	ParseFrontMatter(page, src, diags)
+	return page
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+var fence = []byte("---")
+
+// ParseFrontMatter splits a leading "---" YAML block off src into page.Front
+// and page.Body, reporting unknown keys and malformed YAML in diags.
+func ParseFrontMatter(page *Page, src []byte, diags *diag.List) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	first, rest, ok := bytes.Cut(src, []byte("\n"))
+	if !ok || !bytes.Equal(bytes.TrimRight(first, " \r"), fence) {
+		page.Body = src
+		return
+	}
+	// Find the closing fence on a line of its own.
+	offset := len(first) + 1
+	var yamlEnd, bodyStart int = -1, -1
+	for line := range bytes.Lines(rest) {
+		trimmed := bytes.TrimRight(line, " \r\n")
+		if bytes.Equal(trimmed, fence) || bytes.Equal(trimmed, []byte("...")) {
+			yamlEnd, bodyStart = offset, offset+len(line)
+			break
+		}
+		offset += len(line)
+	}
+	if yamlEnd < 0 {
+		diags.Add(diag.Diagnostic{File: page.File, Line: 1, Col: 1, Msg: "front matter is not closed",
+			Hint: "end the YAML block with a line holding only ---", Source: diag.LineText(src, 1)})
+		page.Body = nil
+		return
+	}
+	block := src[len(first)+1 : yamlEnd]
+	if err := yaml.UnmarshalWithOptions(block, &page.Front, yaml.Strict()); err != nil {
+		line, col, msg := config.YAMLErrorPosition(err)
+		hint := "known keys: title, weight, number, roles, level, summary, draft, revisions"
+		var yerr yaml.Error
+		if !errors.As(err, &yerr) || line == 0 {
+			line, col = 0, 0
+		}
+		if line > 0 {
+			line++ // the opening fence
+		}
+		diags.Add(diag.Diagnostic{File: page.File, Line: line, Col: col, Msg: "front matter: " + msg, Hint: hint,
+			Source: diag.LineText(src, line)})
+	}
+	page.Body = src[bodyStart:]
+	page.BodyLine = 1 + bytes.Count(src[:bodyStart], []byte("\n"))
+}
+
+// Walk calls fn for p and every page below it, in book order.
+func Walk(p *Page, fn func(*Page)) {
+	fn(p)
+	for _, c := range p.Children {
+		Walk(c, fn)
+	}
+}
+
+// ReadFile reads a content-relative file; used to copy linked files.
+func ReadFile(root, rel string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(rel)))
+}
+
+// ErrNotFound reports that a linked file does not exist.
+var ErrNotFound = fs.ErrNotExist

@@ -1,0 +1,153 @@
+// Package diag holds the positions and diagnostics that every stage of the
+// pipeline reports, so that a build can show all of its problems at once.
+package diag
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Diagnostic is one problem found in the sources, located at File:Line:Col.
+// Line and Col are 1-based; zero means the position is unknown.
+type Diagnostic struct {
+	File string // path relative to the site root, with forward slashes
+	Line int
+	Col  int
+	Msg  string
+	Hint string // what the author can do about it; may be empty
+	// Source is the offending source line, shown in the browser overlay.
+	Source string
+}
+
+// String formats the diagnostic as "file:line:col: message (hint)".
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	b.WriteString(d.File)
+	if d.Line > 0 {
+		fmt.Fprintf(&b, ":%d", d.Line)
+		if d.Col > 0 {
+			fmt.Fprintf(&b, ":%d", d.Col)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(d.Msg)
+	if d.Hint != "" {
+		b.WriteString(" (")
+		b.WriteString(d.Hint)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// List collects diagnostics from concurrent stages. The zero value is ready to use.
+type List struct {
+	mu    sync.Mutex
+	items []Diagnostic
+}
+
+// Add records a diagnostic.
+func (l *List) Add(d Diagnostic) {
+	l.mu.Lock()
+	l.items = append(l.items, d)
+	l.mu.Unlock()
+}
+
+// Addf records a diagnostic built from a format string.
+func (l *List) Addf(file string, line, col int, hint, format string, args ...any) {
+	l.Add(Diagnostic{File: file, Line: line, Col: col, Hint: hint, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Len reports how many diagnostics were recorded.
+func (l *List) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.items)
+}
+
+// Sorted returns the diagnostics ordered by file, line and column, without duplicates.
+func (l *List) Sorted() []Diagnostic {
+	l.mu.Lock()
+	out := slices.Clone(l.items)
+	l.mu.Unlock()
+	slices.SortFunc(out, func(a, b Diagnostic) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Col, b.Col), cmp.Compare(a.Msg, b.Msg))
+	})
+	return slices.Compact(out)
+}
+
+// Error is returned by a build that found diagnostics.
+type Error struct {
+	Diagnostics []Diagnostic
+}
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Diagnostics))
+	for i, d := range e.Diagnostics {
+		lines[i] = d.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Position converts a byte offset in src to a 1-based line and column.
+// Columns count runes, so that editors place the cursor on the right character.
+func Position(src []byte, offset int) (line, col int) {
+	if offset > len(src) {
+		offset = len(src)
+	}
+	line = 1 + strings.Count(string(src[:offset]), "\n")
+	start := strings.LastIndexByte(string(src[:offset]), '\n') + 1
+	col = 1 + len([]rune(string(src[start:offset])))
+	return line, col
+}
+
+// LineText returns line n (1-based) of src without its newline.
+func LineText(src []byte, n int) string {
+	lines := strings.SplitN(string(src), "\n", n+1)
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimRight(lines[n-1], "\r")
+}
+
+// Suggest returns the candidate closest to want by edit distance, or "" when
+// none is close enough to be a plausible typo.
+func Suggest(want string, candidates []string) string {
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		d := distance(want, c)
+		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	limit := max(2, len([]rune(want))/2)
+	if bestDist < 0 || bestDist > limit {
+		return ""
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b, counted in runes.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

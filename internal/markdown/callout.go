@@ -1,0 +1,122 @@
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// CalloutLabels maps each callout kind to the Japanese label shown to readers.
+var CalloutLabels = map[string]string{
+	"NOTE":      "注記",
+	"TIP":       "ヒント",
+	"IMPORTANT": "重要",
+	"WARNING":   "警告",
+	"CAUTION":   "注意",
+	"参照資料":      "参照資料",
+	"要約資料":      "要約資料",
+	"補足":        "補足",
+}
+
+// calloutClasses gives each kind an ASCII class name for the stylesheet.
+var calloutClasses = map[string]string{
+	"NOTE": "note", "TIP": "tip", "IMPORTANT": "important", "WARNING": "warning", "CAUTION": "caution",
+	"参照資料": "references", "要約資料": "summary", "補足": "supplement",
+}
+
+// KindCallout is the node kind of a callout.
+var KindCallout = ast.NewNodeKind("Callout")
+
+// Callout is a GitHub-style alert blockquote such as "> [!NOTE]".
+type Callout struct {
+	ast.BaseBlock
+	CalloutKind string
+}
+
+// Kind implements ast.Node.
+func (*Callout) Kind() ast.NodeKind { return KindCallout }
+
+// Dump implements ast.Node.
+func (n *Callout) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Kind": n.CalloutKind}, nil)
+}
+
+var calloutMarker = regexp.MustCompile(`^\[!([^\]\s]+)\][ \t]*$`)
+
+// calloutTransformer turns blockquotes that open with [!KIND] into Callouts.
+type calloutTransformer struct{}
+
+func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	var quotes []*ast.Blockquote
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if q, ok := n.(*ast.Blockquote); ok && entering {
+			quotes = append(quotes, q)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, q := range quotes {
+		para, ok := q.FirstChild().(*ast.Paragraph)
+		if !ok || para.Lines().Len() == 0 {
+			continue
+		}
+		first := para.Lines().At(0)
+		m := calloutMarker.FindSubmatch(bytes.TrimSpace(first.Value(src)))
+		if m == nil {
+			continue
+		}
+		kind := string(m[1])
+		if _, known := CalloutLabels[kind]; !known {
+			continue
+		}
+		// Drop the inline nodes of the marker line.
+		for c := para.FirstChild(); c != nil && startsBefore(c, first.Stop); {
+			next := c.NextSibling()
+			para.RemoveChild(para, c)
+			c = next
+		}
+		callout := &Callout{CalloutKind: kind}
+		callout.SetLines(q.Lines())
+		if para.ChildCount() == 0 {
+			q.RemoveChild(q, para)
+		}
+		for c := q.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			callout.AppendChild(callout, c)
+			c = next
+		}
+		q.Parent().ReplaceChild(q.Parent(), q, callout)
+	}
+}
+
+// startsBefore reports whether the first text inside n begins before offset.
+func startsBefore(n ast.Node, offset int) bool {
+	for c := n; c != nil; c = c.FirstChild() {
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start < offset
+		}
+	}
+	return false
+}
+
+func (r *nodeRenderer) renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*Callout)
+	if entering {
+		label := CalloutLabels[n.CalloutKind]
+		_, _ = w.WriteString(`<aside class="callout callout-` + calloutClasses[n.CalloutKind] + `" role="note" aria-label="`)
+		_, _ = w.Write(util.EscapeHTML([]byte(label)))
+		_, _ = w.WriteString(`"><p class="callout-label">`)
+		_, _ = w.Write(util.EscapeHTML([]byte(label)))
+		_, _ = w.WriteString("</p>\n")
+	} else {
+		_, _ = w.WriteString("</aside>\n")
+	}
+	return ast.WalkContinue, nil
+}
+
+var _ renderer.NodeRenderer = (*nodeRenderer)(nil)

@@ -1,0 +1,60 @@
+package markdown
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// Slug turns heading text into an ID by GitHub's rule, keeping Japanese:
+// lowercase, drop punctuation and symbols except '-' and '_', spaces to '-'.
+func Slug(text string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(text)) {
+		switch {
+		case r == ' ' || r == '\t':
+			b.WriteByte('-')
+		case r == '-' || r == '_':
+			b.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// linkMarkup matches the destination part of inline links and images, which
+// must not leak into heading IDs.
+var linkMarkup = regexp.MustCompile(`\]\([^)]*\)`)
+
+// headingIDs generates GitHub-style IDs and makes them unique on a page by
+// appending -1, -2 … It implements parser.IDs.
+type headingIDs struct {
+	used map[string]bool
+}
+
+func newHeadingIDs() *headingIDs {
+	return &headingIDs{used: map[string]bool{}}
+}
+
+// Generate returns a fresh ID for a heading whose raw Markdown line is value.
+func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := Slug(linkMarkup.ReplaceAllString(string(value), "]"))
+	if base == "" {
+		base = "section"
+	}
+	id := base
+	for n := 1; s.used[id]; n++ {
+		id = base + "-" + strconv.Itoa(n)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+// Put records an ID the author gave explicitly.
+func (s *headingIDs) Put(value []byte) {
+	s.used[string(value)] = true
+}

@@ -1,0 +1,265 @@
+// Package markdown is kb's only goldmark importer. It parses each page once
+// into a Doc (AST plus the headings, links and text the later stages need)
+// and renders a Doc to HTML or XHTML with links resolved by the caller.
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options configure a Parser.
+type Options struct {
+	// Glossary terms to mark up where they first appear on each page.
+	Glossary []Term
+}
+
+// Parser parses Markdown pages. It is safe for concurrent use.
+type Parser struct {
+	md goldmark.Markdown
+}
+
+// New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
+// footnotes, definition lists, CJK line joining, {#id} attributes and callouts.
+func New(opts Options) *Parser {
+	transformers := []util.PrioritizedValue{
+		util.Prioritized(calloutTransformer{}, 100),
+		util.Prioritized(termIDTransformer{}, 110),
+	}
+	if len(opts.Glossary) > 0 {
+		transformers = append(transformers, util.Prioritized(newGlossaryTransformer(opts.Glossary), 120))
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList, extension.CJK),
+		goldmark.WithParserOptions(
+			parser.WithAttribute(),
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(transformers...),
+		),
+	)
+	return &Parser{md: md}
+}
+
+// Doc is a parsed page.
+type Doc struct {
+	root ast.Node
+	src  []byte
+	// Title is the text of a leading "# heading", which is not rendered in the body.
+	Title    string
+	Headings []Heading
+	Links    []Link
+	// Sections holds the plain text of the page split at ##–#### headings;
+	// the first one (HeadingID "") is the text before the first heading.
+	Sections []Section
+	termIDs  []string
+}
+
+// TermIDs returns the anchors of the definition-list terms on the page.
+func (doc *Doc) TermIDs() []string { return doc.termIDs }
+
+// Heading is a heading of level 2 or deeper (a leading level-1 heading is the Title).
+type Heading struct {
+	Level     int
+	ID        string
+	Text      string
+	Line, Col int
+}
+
+// Link is a link or image destination found in the page.
+type Link struct {
+	Dest      string
+	Line, Col int
+	Image     bool
+	Empty     bool // the link has no text; the renderer fills in the target's title
+}
+
+// Section is the plain text of one part of a page, for search.
+type Section struct {
+	HeadingID string
+	Level     int
+	Title     string
+	Text      string
+	Callouts  []string
+}
+
+// Parse parses body, the Markdown of a page whose first line is line
+// firstLine of its file. Positions in the Doc are file positions.
+func (p *Parser) Parse(body []byte, firstLine int) *Doc {
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
+	doc := &Doc{root: root, src: body}
+	if h, ok := root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+		doc.Title = plainText(h, body)
+		root.RemoveChild(root, h)
+	}
+	doc.collect(firstLine)
+	return doc
+}
+
+func (doc *Doc) collect(firstLine int) {
+	src := doc.src
+	pos := func(offset int) (int, int) {
+		line := 1 + bytes.Count(src[:offset], []byte("\n"))
+		start := bytes.LastIndexByte(src[:offset], '\n') + 1
+		return line + firstLine - 1, 1 + utf8.RuneCount(src[start:offset])
+	}
+	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idStr, _ := id.([]byte)
+			h := Heading{Level: n.Level, ID: string(idStr), Text: plainText(n, src)}
+			if n.Lines().Len() > 0 {
+				start := n.Lines().At(0).Start
+				lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
+				h.Line, h.Col = pos(lineStart)
+			}
+			doc.Headings = append(doc.Headings, h)
+		case *east.DefinitionTerm:
+			if id, ok := n.AttributeString("id"); ok {
+				doc.termIDs = append(doc.termIDs, string(id.([]byte)))
+			}
+		case *ast.Link:
+			doc.Links = append(doc.Links, doc.link(n, string(n.Destination), false, pos))
+		case *ast.Image:
+			doc.Links = append(doc.Links, doc.link(n, string(n.Destination), true, pos))
+		}
+		return ast.WalkContinue, nil
+	})
+	doc.Sections = splitSections(doc.root, src)
+}
+
+// link locates the opening bracket of a link in the source.
+func (doc *Doc) link(n ast.Node, dest string, image bool, pos func(int) (int, int)) Link {
+	l := Link{Dest: dest, Image: image, Empty: n.FirstChild() == nil}
+	offset := -1
+	if t := firstText(n); t != nil {
+		offset = bytes.LastIndexByte(doc.src[:t.Segment.Start], '[')
+	} else if b := blockOf(n); b != nil && b.Lines().Len() > 0 {
+		from := b.Lines().At(0).Start
+		if i := bytes.Index(doc.src[from:], []byte("]("+dest)); i >= 0 {
+			offset = bytes.LastIndexByte(doc.src[:from+i], '[')
+		}
+	}
+	if image && offset > 0 && doc.src[offset-1] == '!' {
+		offset--
+	}
+	if offset >= 0 {
+		l.Line, l.Col = pos(offset)
+	}
+	return l
+}
+
+func firstText(n ast.Node) *ast.Text {
+	var found *ast.Text
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			found = t
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+func blockOf(n ast.Node) ast.Node {
+	for ; n != nil; n = n.Parent() {
+		if n.Type() == ast.TypeBlock {
+			return n
+		}
+	}
+	return nil
+}
+
+// splitSections gathers the plain text of the page between headings of level 2–4.
+func splitSections(root ast.Node, src []byte) []Section {
+	sections := []Section{{}}
+	cur := &sections[0]
+	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
+		if h, ok := c.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
+			id, _ := h.AttributeString("id")
+			idStr, _ := id.([]byte)
+			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src)})
+			cur = &sections[len(sections)-1]
+			continue
+		}
+		if co, ok := c.(*Callout); ok && !contains(cur.Callouts, co.CalloutKind) {
+			cur.Callouts = append(cur.Callouts, co.CalloutKind)
+		}
+		t := plainText(c, src)
+		if t == "" {
+			continue
+		}
+		if cur.Text != "" {
+			cur.Text += "\n"
+		}
+		cur.Text += t
+	}
+	return sections
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// plainText returns the text content of n without markup. Lines broken
+// between Japanese characters are joined without a space.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if c.Type() == ast.TypeBlock && c != n && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				last, _ := utf8.DecodeLastRuneInString(b.String())
+				if last < utf8.RuneSelf {
+					b.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeBlock, *ast.FencedCodeBlock:
+			lines := c.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock, *ast.RawHTML, *east.FootnoteLink, *east.FootnoteBacklink:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(strings.Join(strings.Fields(b.String()), " "))
+}
+
+// Lead returns the text before the first heading.
+func (doc *Doc) Lead() string {
+	if len(doc.Sections) == 0 {
+		return ""
+	}
+	return doc.Sections[0].Text
+}

@@ -1,0 +1,154 @@
+package site
+
+import (
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/diag"
+)
+
+// resolveLinks classifies every link of p and reports those that lead nowhere.
+func (s *Site) resolveLinks(p *Page, files, linked map[string]bool, diags *diag.List) {
+	p.targets = map[string]Target{}
+	for _, l := range p.Doc.Links {
+		if _, done := p.targets[l.Dest]; done {
+			continue
+		}
+		t, problem, hint := s.resolve(p, l.Dest, files)
+		if problem != "" {
+			diags.Add(diag.Diagnostic{File: p.Source.File, Line: l.Line, Col: l.Col, Msg: problem, Hint: hint,
+				Source: diag.LineText(p.Source.Body, l.Line-p.Source.BodyLine+1)})
+			t = Target{External: l.Dest}
+		}
+		if t.File != "" && !t.Generated {
+			linked[t.File] = true
+		}
+		p.targets[l.Dest] = t
+	}
+}
+
+// isExternal reports whether dest has a scheme or is protocol-relative.
+func isExternal(dest string) bool {
+	if strings.HasPrefix(dest, "//") {
+		return true
+	}
+	u, err := url.Parse(dest)
+	return err == nil && u.Scheme != ""
+}
+
+// resolve finds the target of dest written on page p, or explains why there is none.
+func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, problem, hint string) {
+	if dest == "" {
+		return Target{}, "empty link destination", "write the path of a page, e.g. ../07-procedures/05-technical.md"
+	}
+	if isExternal(dest) {
+		return Target{External: dest}, "", ""
+	}
+	rawPath, anchor, _ := strings.Cut(dest, "#")
+	target, err := url.PathUnescape(rawPath)
+	if err != nil {
+		return Target{}, "malformed link " + dest, "escape the path correctly"
+	}
+	if target == "" {
+		return s.pageTarget(p, anchor, dest)
+	}
+	if strings.HasPrefix(target, "/") {
+		return Target{}, "absolute link " + dest, "use a path relative to this file so the site works under any base path"
+	}
+	joined := path.Clean(path.Join(p.Source.Dir(), target))
+	if joined == ".." || strings.HasPrefix(joined, "../") {
+		return Target{}, "link to " + dest + " leaves the content folder", "link only to files under content/"
+	}
+	if strings.HasSuffix(target, "/") || path.Ext(joined) == "" {
+		if idx := s.byPath[path.Join(joined, content.IndexName)]; idx != nil {
+			return s.pageTarget(idx, anchor, dest)
+		}
+	}
+	if strings.EqualFold(path.Ext(joined), ".md") {
+		if tp := s.byPath[joined]; tp != nil {
+			return s.pageTarget(tp, anchor, dest)
+		}
+		return Target{}, "link to missing page " + dest, s.suggestPage(p, joined)
+	}
+	if files[joined] {
+		return Target{File: joined, Anchor: anchor}, "", ""
+	}
+	if slices.Contains(s.Config.GeneratedFiles(), joined) {
+		return Target{File: joined, Generated: true}, "", ""
+	}
+	return Target{}, "link to missing file " + dest, "put the file under content/ next to the page, or fix the path"
+}
+
+// pageTarget checks that anchor exists on tp.
+func (s *Site) pageTarget(tp *Page, anchor, dest string) (Target, string, string) {
+	t := Target{Page: tp, Anchor: anchor}
+	if anchor == "" {
+		return t, "", ""
+	}
+	ids := pageIDs(tp)
+	if slices.Contains(ids, anchor) {
+		return t, "", ""
+	}
+	hint := "anchors on that page: " + strings.Join(firstN(ids, 6), ", ")
+	if sug := diag.Suggest(anchor, ids); sug != "" {
+		hint = "did you mean #" + sug + "?"
+	}
+	return Target{}, "link to missing anchor " + dest + " in " + tp.Source.File, hint
+}
+
+// pageIDs lists the IDs a link can point at on a page: headings and glossary entries.
+func pageIDs(p *Page) []string {
+	var ids []string
+	for _, h := range p.Doc.Headings {
+		ids = append(ids, h.ID)
+	}
+	ids = append(ids, p.Doc.TermIDs()...)
+	return ids
+}
+
+func firstN(list []string, n int) []string {
+	if len(list) > n {
+		return append(slices.Clone(list[:n]), "…")
+	}
+	return list
+}
+
+// suggestPage proposes the page whose path is closest to the missing one,
+// written relative to the linking page.
+func (s *Site) suggestPage(from *Page, missing string) string {
+	var paths []string
+	for _, p := range s.Pages {
+		paths = append(paths, p.Source.Path)
+	}
+	best := diag.Suggest(missing, paths)
+	if best == "" {
+		// Fall back to the same file name anywhere in the book.
+		for _, p := range paths {
+			if path.Base(p) == path.Base(missing) {
+				best = p
+				break
+			}
+		}
+	}
+	if best == "" {
+		return "check the file name; pages are .md files under content/"
+	}
+	return "did you mean " + relPath(from.Source.Dir(), best) + "?"
+}
+
+// relPath writes target (content-relative) relative to the folder dir.
+func relPath(dir, target string) string {
+	if dir == "." {
+		return target
+	}
+	from := strings.Split(dir, "/")
+	to := strings.Split(target, "/")
+	common := 0
+	for common < len(from) && common < len(to)-1 && from[common] == to[common] {
+		common++
+	}
+	return strings.Repeat("../", len(from)-common) + strings.Join(to[common:], "/")
+}

@@ -1,0 +1,232 @@
+package site
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/markdown"
+)
+
+// Resolve builds the book from the content tree and the parsed documents
+// (keyed by content path). Broken links, unknown roles and clashing output
+// paths are reported in diags.
+func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Doc, terms []markdown.Term, diags *diag.List) *Site {
+	s := &Site{Config: cfg, byPath: map[string]*Page{}, Terms: terms}
+	s.Root = s.build(tree.Root, nil, docs, diags)
+	for i, p := range s.Pages {
+		p.Index = i
+		if i > 0 {
+			p.Prev = s.Pages[i-1]
+			s.Pages[i-1].Next = p
+		}
+	}
+	s.Glossary = s.byPath[cfg.Glossary]
+	s.number()
+	s.checkOutputs(diags)
+	files := map[string]bool{}
+	for _, f := range tree.Files {
+		files[f] = true
+	}
+	linked := map[string]bool{}
+	for _, p := range s.Pages {
+		s.checkFrontMatter(p, diags)
+		s.resolveLinks(p, files, linked, diags)
+	}
+	for f := range linked {
+		s.Files = append(s.Files, f)
+	}
+	slices.Sort(s.Files)
+	return s
+}
+
+// build converts a content page and its children into site pages, in book order.
+func (s *Site) build(src *content.Page, parent *Page, docs map[string]*markdown.Doc, diags *diag.List) *Page {
+	p := &Page{Source: src, Parent: parent, Doc: docs[src.Path]}
+	if p.Doc == nil {
+		p.Doc = &markdown.Doc{}
+	}
+	p.Title = src.Front.Title
+	if p.Title == "" {
+		p.Title = p.Doc.Title
+	}
+	if p.Title == "" {
+		p.Title = titleFromName(src.Path)
+	}
+	p.URL = outputDir(src.Path)
+	s.byPath[src.Path] = p
+	s.Pages = append(s.Pages, p)
+	for _, c := range src.Children {
+		p.Children = append(p.Children, s.build(c, p, docs, diags))
+	}
+	return p
+}
+
+// outputDir maps a content path to its output folder: a/b.md → a/b/, a/_index.md → a/.
+func outputDir(contentPath string) string {
+	dir, file := path.Split(contentPath)
+	if file == content.IndexName {
+		return dir
+	}
+	return dir + strings.TrimSuffix(file, path.Ext(file)) + "/"
+}
+
+// titleFromName derives a title from a file name such as "03-backup.md".
+func titleFromName(p string) string {
+	base := path.Base(p)
+	if base == content.IndexName {
+		base = path.Base(path.Dir(p))
+	}
+	base = strings.TrimSuffix(base, path.Ext(base))
+	base = strings.TrimLeft(base, "0123456789-_")
+	if base == "" || base == "." {
+		return "ホーム"
+	}
+	return strings.ReplaceAll(base, "-", " ")
+}
+
+// number assigns chapter, page and heading numbers by position.
+func (s *Site) number() {
+	chapter := 0
+	for _, c := range s.Root.Children {
+		front := c.Source.Front
+		switch {
+		case front.Number.Off:
+		case c.Source.IsSection && s.isAnnex(c):
+			letter := 0
+			for _, a := range c.Children {
+				if a.Source.Front.Number.Off {
+					continue
+				}
+				letter++
+				a.Number = letterNumber(letter)
+				if a.Source.Front.Number.Override != "" {
+					a.Number = a.Source.Front.Number.Override
+				}
+				numberSubtree(a)
+			}
+		default:
+			chapter++
+			c.Number = strconv.Itoa(chapter)
+			if front.Number.Override != "" {
+				c.Number = front.Number.Override
+			}
+			numberSubtree(c)
+		}
+	}
+	for _, p := range s.Pages {
+		p.numberHeadings()
+	}
+}
+
+func (s *Site) isAnnex(p *Page) bool {
+	dir := strings.TrimSuffix(p.URL, "/")
+	return slices.Contains(s.Config.Annexes, dir)
+}
+
+// letterNumber returns A, B, … Z, AA, AB …
+func letterNumber(n int) string {
+	var b []byte
+	for n > 0 {
+		n--
+		b = append([]byte{byte('A' + n%26)}, b...)
+		n /= 26
+	}
+	return string(b)
+}
+
+func numberSubtree(p *Page) {
+	k := 0
+	for _, c := range p.Children {
+		if c.Source.Front.Number.Off {
+			continue
+		}
+		k++
+		c.Number = p.Number + "." + strconv.Itoa(k)
+		if o := c.Source.Front.Number.Override; o != "" {
+			c.Number = o
+		}
+		numberSubtree(c)
+	}
+}
+
+// numberHeadings numbers the ##–#### headings of a numbered page without
+// child pages (a section's own headings would clash with its pages' numbers).
+func (p *Page) numberHeadings() {
+	p.numbers = map[string]string{}
+	numbered := p.Number != "" && len(p.Children) == 0
+	var counters [5]int
+	for _, h := range p.Doc.Headings {
+		sh := Heading{Heading: h}
+		if numbered && h.Level >= 2 && h.Level <= 4 {
+			counters[h.Level]++
+			for l := h.Level + 1; l < len(counters); l++ {
+				counters[l] = 0
+			}
+			parts := []string{p.Number}
+			for l := 2; l <= h.Level; l++ {
+				parts = append(parts, strconv.Itoa(max(counters[l], 1)))
+			}
+			sh.Number = strings.Join(parts, ".")
+			p.numbers[h.ID] = sh.Number
+		}
+		p.Headings = append(p.Headings, sh)
+	}
+}
+
+// checkOutputs reports pages that would be written to the same file.
+func (s *Site) checkOutputs(diags *diag.List) {
+	seen := map[string]*Page{}
+	for _, p := range s.Pages {
+		key := strings.ToLower(p.URL)
+		if other, ok := seen[key]; ok {
+			diags.Addf(p.Source.File, 1, 1, "rename one of the two files",
+				"page is written to %s, as is %s", p.OutFile(), other.Source.File)
+			continue
+		}
+		seen[key] = p
+	}
+}
+
+func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
+	front := p.Source.Front
+	if len(s.Config.Roles) > 0 {
+		for _, r := range front.Roles {
+			if _, ok := s.Config.Roles[r]; !ok {
+				known := make([]string, 0, len(s.Config.Roles))
+				for k := range s.Config.Roles {
+					known = append(known, k)
+				}
+				slices.Sort(known)
+				diags.Addf(p.Source.File, 0, 0, hintFor(r, known, "roles in kb.yaml: "+strings.Join(known, ", ")),
+					"unknown role %q", r)
+			}
+		}
+	}
+	if front.Level != 0 {
+		if _, ok := s.Config.Levels[front.Level]; !ok {
+			diags.Addf(p.Source.File, 0, 0, "levels in kb.yaml are 1, 2 and 3 by default", "unknown level %d", front.Level)
+		}
+	}
+	ids := map[string]int{}
+	for _, h := range p.Doc.Headings {
+		if line, dup := ids[h.ID]; dup && h.ID != "" {
+			diags.Addf(p.Source.File, h.Line, h.Col, "give each heading its own {#id}",
+				"duplicate heading ID %q (first used on line %d)", h.ID, line)
+			continue
+		}
+		ids[h.ID] = h.Line
+	}
+}
+
+func hintFor(want string, candidates []string, fallback string) string {
+	if s := diag.Suggest(want, candidates); s != "" {
+		return fmt.Sprintf("did you mean %q?", s)
+	}
+	return fallback
+}

@@ -1,0 +1,169 @@
+// Package site resolves the loaded and parsed pages into a book: order,
+// section numbers, URLs, prev/next, cross-links and role and level views.
+// The Site it returns is read-only, so the emitters can share it.
+package site
+
+import (
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/markdown"
+)
+
+// Site is the resolved book.
+type Site struct {
+	Config config.Config
+	Root   *Page
+	// Pages lists every page in book order, the top page first.
+	Pages []*Page
+	// Files lists the content-relative paths of linked non-Markdown files.
+	Files []string
+	// Glossary is the glossary page, or nil.
+	Glossary *Page
+	Terms    []markdown.Term
+	byPath   map[string]*Page
+}
+
+// Page is a page of the resolved book.
+type Page struct {
+	Source   *content.Page
+	Doc      *markdown.Doc
+	Title    string
+	Number   string // "7.1", "A", or "" when unnumbered
+	URL      string // output folder relative to the site root: "07-procedures/05-technical/", "" for the top page
+	Parent   *Page
+	Children []*Page
+	Prev     *Page
+	Next     *Page
+	Headings []Heading
+	// Index is the page's position in Site.Pages.
+	Index   int
+	targets map[string]Target
+	numbers map[string]string
+}
+
+// Heading is a heading with its section number.
+type Heading struct {
+	markdown.Heading
+	Number string
+}
+
+// Target is where a link points.
+type Target struct {
+	Page   *Page  // the linked page, for .md links and same-page anchors
+	Anchor string // the fragment without '#'
+	File   string // content-relative path of a linked non-Markdown file
+	// Generated is set when File is an output of kb itself, such as the EPUB.
+	Generated bool
+	External  string // the destination as written, for links kb leaves alone
+}
+
+// OutFile is the HTML file of the page relative to the output folder.
+func (p *Page) OutFile() string {
+	return p.URL + "index.html"
+}
+
+// Chapter returns the top-level ancestor of the page (itself for a chapter), or nil for the top page.
+func (p *Page) Chapter() *Page {
+	if p.Parent == nil {
+		return nil
+	}
+	for p.Parent.Parent != nil {
+		p = p.Parent
+	}
+	return p
+}
+
+// Ancestors returns the pages from the top page down to the parent of p.
+func (p *Page) Ancestors() []*Page {
+	var list []*Page
+	for a := p.Parent; a != nil; a = a.Parent {
+		list = append([]*Page{a}, list...)
+	}
+	return list
+}
+
+// NumberedTitle is the title prefixed with the number, as shown in navigation.
+func (p *Page) NumberedTitle() string {
+	if p.Number == "" {
+		return p.Title
+	}
+	return p.Number + " " + p.Title
+}
+
+// HeadingNumber returns the number of the heading with the given ID.
+func (p *Page) HeadingNumber(id string) string {
+	return p.numbers[id]
+}
+
+// Heading returns the heading with the given ID.
+func (p *Page) Heading(id string) (Heading, bool) {
+	for _, h := range p.Headings {
+		if h.ID == id {
+			return h, true
+		}
+	}
+	return Heading{}, false
+}
+
+// Target returns the resolved target of a link destination written on the page.
+func (p *Page) Target(dest string) (Target, bool) {
+	t, ok := p.targets[dest]
+	return t, ok
+}
+
+// Roles returns the page's roles from its front matter.
+func (p *Page) Roles() []string { return p.Source.Front.Roles }
+
+// Level returns the page's level (1–3), or 0.
+func (p *Page) Level() int { return p.Source.Front.Level }
+
+// Summary returns the front-matter summary, or else the lead paragraph.
+func (p *Page) Summary() string {
+	if s := p.Source.Front.Summary; s != "" {
+		return s
+	}
+	if p.Doc != nil {
+		return p.Doc.Lead()
+	}
+	return ""
+}
+
+// Revisions returns the revision history of the page.
+func (p *Page) Revisions() []content.Revision { return p.Source.Front.Revisions }
+
+// PageByPath returns the page for a content-relative Markdown path.
+func (s *Site) PageByPath(p string) *Page {
+	return s.byPath[p]
+}
+
+// FillText is the text of an empty link to t: the number and title of the
+// target heading or page.
+func (t Target) FillText() string {
+	switch {
+	case t.Page == nil && t.File != "":
+		return t.FileName()
+	case t.Page == nil:
+		return t.External
+	case t.Anchor != "":
+		if h, ok := t.Page.Heading(t.Anchor); ok {
+			if h.Number != "" {
+				return h.Number + " " + h.Text
+			}
+			return h.Text
+		}
+	}
+	return t.Page.NumberedTitle()
+}
+
+// RelURL returns the relative URL from the folder fromDir (ending in "/" or
+// empty) to the site-relative file target.
+func RelURL(fromDir, target string) string {
+	depth := strings.Count(fromDir, "/")
+	prefix := strings.Repeat("../", depth)
+	if prefix == "" && target == "" {
+		return "./"
+	}
+	return prefix + target
+}

@@ -1,0 +1,317 @@
+package web
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/site"
+)
+
+// Writer receives output files by path relative to the output folder.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// link is an entry in navigation or a page list.
+type link struct {
+	Href     string
+	Number   string
+	Title    string
+	Summary  string
+	Current  bool
+	Children []link
+}
+
+// group is a titled list on a generated page.
+type group struct {
+	ID, Title, Href, Lead string
+	Items                 []link
+	Rows                  []revisionRow
+}
+
+type revisionRow struct {
+	Date, Href, Title, Note string
+}
+
+// pageData is what the templates see.
+type pageData struct {
+	Config      config.Config
+	Title       string
+	Description string
+	Root        string // relative path from the page to the site root
+	Nav         []link
+	Page        *site.Page
+	Body        template.HTML
+	Crumbs      []link
+	TOC         []site.Heading
+	Roles       []link
+	Level       *link
+	Children    []link
+	Prev, Next  *link
+	Lead        string
+	Groups      []group
+}
+
+// Emit writes the HTML site for s to w.
+func Emit(s *site.Site, theme *Theme, w Writer) error {
+	for _, name := range slices.Sorted(mapsKeys(theme.Files)) {
+		if err := w.WriteFile(name, theme.Files[name]); err != nil {
+			return err
+		}
+	}
+	for _, p := range s.Pages {
+		data, err := RenderPage(s, theme, p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Source.File, err)
+		}
+		if err := w.WriteFile(p.OutFile(), data); err != nil {
+			return err
+		}
+	}
+	for _, g := range generatedPages(s) {
+		data, err := theme.execute(g.kind, g.dir, s, nil, &g.data)
+		if err != nil {
+			return err
+		}
+		if err := w.WriteFile(g.dir+"index.html", data); err != nil {
+			return err
+		}
+	}
+	notFound, err := theme.execute("404", "", s, nil, &pageData{Title: "ページが見つかりません"})
+	if err != nil {
+		return err
+	}
+	// 404.html is served for any missing path, so its links must not be relative.
+	notFound = bytes.ReplaceAll(notFound, []byte(`="./`), []byte(`="`+s.Config.BaseURL))
+	if err := w.WriteFile("404.html", notFound); err != nil {
+		return err
+	}
+	return w.WriteFile("sitemap.xml", sitemap(s))
+}
+
+func mapsKeys(m map[string][]byte) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// RenderPage returns the HTML of one page of the book.
+func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
+	var body bytes.Buffer
+	res := site.LinkResolver{Site: s, Page: p, Href: site.HTMLHref}
+	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{UnsafeHTML: s.Config.UnsafeHTML}); err != nil {
+		return nil, err
+	}
+	d := &pageData{
+		Title:       p.NumberedTitle(),
+		Description: p.Summary(),
+		Page:        p,
+		Body:        template.HTML(body.String()), // rendered by goldmark, raw HTML escaped unless unsafe_html
+	}
+	if p.Parent == nil {
+		d.Title = ""
+	}
+	for _, a := range p.Ancestors() {
+		d.Crumbs = append(d.Crumbs, pageLink(p.URL, a))
+	}
+	for _, h := range p.Headings {
+		if h.Level >= 2 && h.Level <= 4 {
+			d.TOC = append(d.TOC, h)
+		}
+	}
+	for _, r := range p.Roles() {
+		d.Roles = append(d.Roles, link{Href: site.RelURL(p.URL, roleDir(r)+"index.html"), Title: s.Config.RoleLabel(r)})
+	}
+	if lv := p.Level(); lv != 0 {
+		d.Level = &link{Href: site.RelURL(p.URL, levelDir(lv)+"index.html"), Title: s.Config.LevelLabel(lv)}
+	}
+	for _, c := range p.Children {
+		l := pageLink(p.URL, c)
+		l.Summary = c.Summary()
+		d.Children = append(d.Children, l)
+	}
+	if p.Prev != nil {
+		l := pageLink(p.URL, p.Prev)
+		d.Prev = &l
+	}
+	if p.Next != nil {
+		l := pageLink(p.URL, p.Next)
+		d.Next = &l
+	}
+	return theme.execute("page", p.URL, s, p, d)
+}
+
+// execute fills the common fields and runs the template of a page kind.
+func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *pageData) ([]byte, error) {
+	d.Config = s.Config
+	d.Root = site.RelURL(dir, "")
+	d.Nav = navigation(s, dir, current)
+	tmpl, err := t.templates[kind].Clone()
+	if err != nil {
+		return nil, err
+	}
+	tmpl.Funcs(template.FuncMap{"asset": func(name string) string { return site.RelURL(dir, t.Assets[name]) }})
+	var out bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&out, "base", d); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func pageLink(fromDir string, p *site.Page) link {
+	return link{Href: site.RelURL(fromDir, p.OutFile()), Number: p.Number, Title: p.Title}
+}
+
+// navigation lists every chapter and, under the current page's chapter, that
+// chapter's pages, so that each page's size does not grow with the book.
+func navigation(s *site.Site, dir string, current *site.Page) []link {
+	var chapter *site.Page
+	if current != nil {
+		chapter = current.Chapter()
+	}
+	var nav []link
+	for _, c := range s.Root.Children {
+		l := pageLink(dir, c)
+		l.Current = c == current
+		if c == chapter {
+			l.Children = subtree(dir, c, current)
+		}
+		nav = append(nav, l)
+	}
+	return nav
+}
+
+func subtree(dir string, p, current *site.Page) []link {
+	var list []link
+	for _, c := range p.Children {
+		l := pageLink(dir, c)
+		l.Current = c == current
+		l.Children = subtree(dir, c, current)
+		list = append(list, l)
+	}
+	return list
+}
+
+func roleDir(role string) string { return "roles/" + role + "/" }
+
+func levelDir(level int) string { return "levels/" + strconv.Itoa(level) + "/" }
+
+type generated struct {
+	kind, dir string
+	data      pageData
+}
+
+// generatedPages builds the 目次, the role and level views and the revision history.
+func generatedPages(s *site.Site) []generated {
+	var out []generated
+	toc := generated{kind: "list", dir: "toc/", data: pageData{Title: "目次", Lead: "このナレッジベースのすべての章とページです。"}}
+	for _, c := range s.Root.Children {
+		l := pageLink(toc.dir, c)
+		l.Children = tocChildren(toc.dir, c)
+		toc.data.Groups = append(toc.data.Groups, group{Items: []link{l}})
+	}
+	out = append(out, toc)
+
+	roles := slices.Sorted(func(yield func(string) bool) {
+		for r := range s.Config.Roles {
+			if !yield(r) {
+				return
+			}
+		}
+	})
+	rolesIndex := generated{kind: "list", dir: "roles/", data: pageData{Title: "役割別のページ一覧", Lead: "役割ごとに読むべきページを本の順に並べています。"}}
+	for _, r := range roles {
+		label := s.Config.RoleLabel(r)
+		g := generated{kind: "list", dir: roleDir(r), data: pageData{Title: label + "向けのページ"}}
+		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return slices.Contains(p.Roles(), r) })}}
+		out = append(out, g)
+		rolesIndex.data.Groups = append(rolesIndex.data.Groups, group{Title: label, Href: site.RelURL("roles/", roleDir(r)+"index.html"),
+			Lead: fmt.Sprintf("%dページ", len(g.data.Groups[0].Items))})
+	}
+	out = append(out, rolesIndex)
+
+	levels := slices.Sorted(func(yield func(int) bool) {
+		for l := range s.Config.Levels {
+			if !yield(l) {
+				return
+			}
+		}
+	})
+	levelsIndex := generated{kind: "list", dir: "levels/", data: pageData{Title: "レベル別のページ一覧", Lead: "取り組みのレベルごとにページを本の順に並べています。"}}
+	for _, lv := range levels {
+		label := s.Config.LevelLabel(lv)
+		g := generated{kind: "list", dir: levelDir(lv), data: pageData{Title: label}}
+		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return p.Level() == lv })}}
+		out = append(out, g)
+		levelsIndex.data.Groups = append(levelsIndex.data.Groups, group{Title: label, Href: site.RelURL("levels/", levelDir(lv)+"index.html"),
+			Lead: fmt.Sprintf("%dページ", len(g.data.Groups[0].Items))})
+	}
+	out = append(out, levelsIndex)
+
+	rev := generated{kind: "list", dir: "revisions/", data: pageData{Title: "改版履歴", Lead: "各ページの改版履歴を新しい順にまとめています。"}}
+	var rows []revisionRow
+	for _, p := range s.Pages {
+		for _, r := range p.Revisions() {
+			rows = append(rows, revisionRow{Date: r.Date, Href: site.RelURL(rev.dir, p.OutFile()), Title: p.NumberedTitle(), Note: r.Note})
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b revisionRow) int { return strings.Compare(b.Date, a.Date) })
+	rev.data.Groups = []group{{Rows: rows}}
+	out = append(out, rev)
+	return out
+}
+
+func tocChildren(dir string, p *site.Page) []link {
+	var list []link
+	for _, c := range p.Children {
+		l := pageLink(dir, c)
+		l.Children = tocChildren(dir, c)
+		list = append(list, l)
+	}
+	return list
+}
+
+func filterPages(s *site.Site, dir string, keep func(*site.Page) bool) []link {
+	var list []link
+	for _, p := range s.Pages {
+		if keep(p) {
+			l := pageLink(dir, p)
+			l.Summary = p.Summary()
+			list = append(list, l)
+		}
+	}
+	return list
+}
+
+// sitemap lists every page under the configured base URL.
+func sitemap(s *site.Site) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, p := range s.Pages {
+		b.WriteString("  <url><loc>")
+		_ = xml.EscapeText(&b, []byte(s.Config.BaseURL+p.URL))
+		b.WriteString("</loc>")
+		if revs := p.Revisions(); len(revs) > 0 {
+			last := slices.MaxFunc(revs, func(a, b2 content.Revision) int { return strings.Compare(a.Date, b2.Date) })
+			b.WriteString("<lastmod>")
+			_ = xml.EscapeText(&b, []byte(last.Date))
+			b.WriteString("</lastmod>")
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}

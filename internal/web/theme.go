@@ -1,0 +1,125 @@
+// Package web writes the HTML site from the resolved book: one page per
+// Markdown file, the site-wide 目次, role and level pages, the revision
+// history, sitemap.xml, 404.html and the fingerprinted theme assets.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/markdown"
+)
+
+// Theme is the parsed templates and the fingerprinted assets.
+type Theme struct {
+	templates map[string]*template.Template // by page kind
+	// Assets maps a logical asset name ("style.css") to its output path ("assets/style.1a2b3c4d5e.css").
+	Assets map[string]string
+	// Files holds the bytes of every asset by output path.
+	Files map[string][]byte
+}
+
+// Overlay returns a file system that looks in primary first, then in fallback.
+// A nil primary is skipped.
+func Overlay(primary, fallback fs.FS) fs.FS {
+	return overlayFS{primary, fallback}
+}
+
+type overlayFS struct{ primary, fallback fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if o.primary != nil {
+		f, err := o.primary.Open(name)
+		if err == nil {
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return o.fallback.Open(name)
+}
+
+// ReadDir merges the entries of both file systems.
+func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	var merged []fs.DirEntry
+	seen := map[string]bool{}
+	for _, fsys := range []fs.FS{o.primary, o.fallback} {
+		if fsys == nil {
+			continue
+		}
+		entries, err := fs.ReadDir(fsys, name)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !seen[e.Name()] {
+				seen[e.Name()] = true
+				merged = append(merged, e)
+			}
+		}
+	}
+	slices.SortFunc(merged, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return merged, nil
+}
+
+// pageKinds are the templates that each combine with base.html.
+var pageKinds = []string{"page", "list", "404"}
+
+// LoadTheme parses the templates in layoutFS and fingerprints the assets in
+// assetFS, adding the generated code-highlighting stylesheet.
+func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
+	t := &Theme{templates: map[string]*template.Template{}, Assets: map[string]string{}, Files: map[string][]byte{}}
+	if err := t.loadAssets(assetFS); err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset": func(string) string { return "" }, // replaced per page
+	}
+	for _, kind := range pageKinds {
+		tmpl, err := template.New(kind).Funcs(funcs).ParseFS(layoutFS, "base.html", kind+".html")
+		if err != nil {
+			return nil, err
+		}
+		t.templates[kind] = tmpl
+	}
+	return t, nil
+}
+
+func (t *Theme) loadAssets(assetFS fs.FS) error {
+	var code bytes.Buffer
+	if err := markdown.WriteStyles(&code, "github", "github-dark"); err != nil {
+		return err
+	}
+	t.addAsset("code.css", code.Bytes())
+	return fs.WalkDir(assetFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") || path.Ext(p) == ".go" {
+			return nil
+		}
+		data, err := fs.ReadFile(assetFS, p)
+		if err != nil {
+			return err
+		}
+		t.addAsset(p, data)
+		return nil
+	})
+}
+
+// addAsset fingerprints an asset: style.css → assets/style.<hash>.css.
+func (t *Theme) addAsset(name string, data []byte) {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(name)
+	out := "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+	t.Assets[name] = out
+	t.Files[out] = data
+}
