@@ -94,6 +94,11 @@ type Section struct {
 // Parse parses body, the Markdown of a page whose first line is line
 // firstLine of its file. Positions in the Doc are file positions.
 func (p *Parser) Parse(body []byte, firstLine int) *Doc {
+	// goldmark's CJK line joining assumes valid UTF-8 (it panics otherwise);
+	// the loader rejects such files, and this keeps the parser safe on its own.
+	if !utf8.Valid(body) {
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	doc := &Doc{root: root, src: body}
