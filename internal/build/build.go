@@ -46,6 +46,13 @@ func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagn
 
 // parseAll parses every page not yet in docs, on all cores.
 func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int)) {
+	// Pick the pages to parse before the workers start writing to docs.
+	var todo []*content.Page
+	for _, p := range pages {
+		if _, ok := docs[p.Path]; !ok {
+			todo = append(todo, p)
+		}
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	work := make(chan *content.Page)
@@ -58,16 +65,14 @@ func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*m
 				docs[p.Path] = doc
 				done++
 				if progress != nil {
-					progress(done, len(pages))
+					progress(done, len(todo))
 				}
 				mu.Unlock()
 			}
 		})
 	}
-	for _, p := range pages {
-		if _, ok := docs[p.Path]; !ok {
-			work <- p
-		}
+	for _, p := range todo {
+		work <- p
 	}
 	close(work)
 	wg.Wait()

@@ -3,8 +3,11 @@ package build
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
@@ -51,6 +54,10 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := copyFiles(opts.Source, s, out); err != nil {
+		out.Abort()
+		return nil, err
+	}
 	if err := emitAll(s, theme, out, extra); err != nil {
 		out.Abort()
 		return nil, err
@@ -60,6 +67,20 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start)}, nil
+}
+
+// copyFiles copies the images and other files that pages link to.
+func copyFiles(root string, s *site.Site, w web.Writer) error {
+	for _, f := range s.Files {
+		data, err := os.ReadFile(filepath.Join(root, content.Dir, filepath.FromSlash(f)))
+		if err != nil {
+			return err
+		}
+		if err := w.WriteFile(f, data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emitAll runs the HTML emitter and the extra ones concurrently.

@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -246,11 +245,3 @@ func Walk(p *Page, fn func(*Page)) {
 		Walk(c, fn)
 	}
 }
-
-// ReadFile reads a content-relative file; used to copy linked files.
-func ReadFile(root, rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(rel)))
-}
-
-// ErrNotFound reports that a linked file does not exist.
-var ErrNotFound = fs.ErrNotExist

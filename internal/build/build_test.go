@@ -1,0 +1,298 @@
+package build
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kb-handbook/kb/internal/diag"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const basicSite = "../../testdata/sites/basic"
+
+// goldenPages are the pages whose HTML is compared byte for byte: numbering,
+// TOC, links, callouts, Japanese IDs, CJK line joining and the glossary.
+var goldenPages = []string{
+	"index.html",
+	"01-intro/overview/index.html",
+	"02-measures/backup/index.html",
+	"annex/glossary/index.html",
+	"guides/employee/index.html",
+	"toc/index.html",
+	"roles/admin/index.html",
+	"sitemap.xml",
+}
+
+func TestGoldenHTML(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(Options{Source: basicSite, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range goldenPages {
+		got, err := os.ReadFile(filepath.Join(out, page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("../../testdata/golden/basic", page)
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./internal/build -run Golden -update)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s:\n%s", page, golden, firstDiff(string(want), string(got)))
+		}
+	}
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
+		}
+	}
+	return ""
+}
+
+func TestNumberingAndNavigation(t *testing.T) {
+	s, diags := Load(basicSite, nil)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	want := map[string]string{
+		"_index.md":             "",
+		"01-intro/_index.md":    "1",
+		"01-intro/overview.md":  "1.1",
+		"02-measures/_index.md": "2",
+		"02-measures/backup.md": "2.1",
+		"annex/_index.md":       "",
+		"annex/glossary.md":     "A",
+		"guides/_index.md":      "",
+		"guides/employee.md":    "",
+	}
+	for path, num := range want {
+		p := s.PageByPath(path)
+		if p == nil {
+			t.Fatalf("no page %s", path)
+		}
+		if p.Number != num {
+			t.Errorf("%s: number %q, want %q", path, p.Number, num)
+		}
+	}
+	backup := s.PageByPath("02-measures/backup.md")
+	if got := backup.HeadingNumber("restore-test"); got != "2.1.2" {
+		t.Errorf("heading number = %q", got)
+	}
+	if backup.Prev.Source.Path != "02-measures/_index.md" || backup.Next.Source.Path != "annex/_index.md" {
+		t.Errorf("prev/next = %s / %s", backup.Prev.Source.Path, backup.Next.Source.Path)
+	}
+	if s.Files[0] != "01-intro/diagram.svg" {
+		t.Errorf("linked files = %v", s.Files)
+	}
+}
+
+// site writes a throwaway site from a map of file path → contents.
+func writeSite(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestDiagnostics(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{
+			name:  "unknown front-matter key",
+			files: map[string]string{"content/a.md": "---\ntitle: A\ncolour: red\n---\n本文\n"},
+			want:  []string{`content/a.md:3:1: front matter: unknown field "colour" (known keys: title, weight, number, roles, level, summary, draft, revisions)`},
+		},
+		{
+			name:  "malformed YAML",
+			files: map[string]string{"content/a.md": "---\ntitle: [A\n---\n本文\n"},
+			want:  []string{`content/a.md:2:8: front matter: `},
+		},
+		{
+			name:  "unclosed front matter",
+			files: map[string]string{"content/a.md": "---\ntitle: A\n本文\n"},
+			want:  []string{`content/a.md:1:1: front matter is not closed (end the YAML block with a line holding only ---)`},
+		},
+		{
+			name:  "invalid UTF-8",
+			files: map[string]string{"content/a.md": "一行目\n二行目\xff\n"},
+			want:  []string{`content/a.md:2:4: invalid UTF-8 at byte 19 (save the file as UTF-8)`},
+		},
+		{
+			name: "missing page with a suggestion",
+			files: map[string]string{
+				"content/ch/backup.md": "# バックアップ\n",
+				"content/ch/a.md":      "# A\n\n前文\n\n詳しくは[手順](backup.mb)と[別](../ch/bakup.md)へ。\n",
+			},
+			want: []string{
+				`content/ch/a.md:5:5: link to missing file backup.mb (put the file under content/ next to the page, or fix the path)`,
+				`content/ch/a.md:5:21: link to missing page ../ch/bakup.md (did you mean backup.md?)`,
+			},
+		},
+		{
+			name: "missing anchor with a suggestion",
+			files: map[string]string{
+				"content/b.md": "# B\n\n## 復元 {#restore}\n",
+				"content/a.md": "# A\n\n[](b.md#restor) [x](#nowhere)\n",
+			},
+			want: []string{
+				`content/a.md:3:1: link to missing anchor b.md#restor in content/b.md (did you mean #restore?)`,
+				`content/a.md:3:17: link to missing anchor #nowhere in content/a.md (anchors on that page: )`,
+			},
+		},
+		{
+			name:  "link outside the content folder",
+			files: map[string]string{"content/a.md": "# A\n\n[秘密](../kb.yaml) [絶対](/etc/passwd)\n"},
+			want: []string{
+				`content/a.md:3:1: link to ../kb.yaml leaves the content folder (link only to files under content/)`,
+				`content/a.md:3:18: absolute link /etc/passwd (use a path relative to this file so the site works under any base path)`,
+			},
+		},
+		{
+			name: "two pages with one output path",
+			files: map[string]string{
+				"content/x.md":        "# X\n",
+				"content/x/_index.md": "# X section\n",
+				"content/x/child.md":  "# child\n",
+			},
+			want: []string{`content/x/_index.md:1:1: page is written to x/index.html, as is content/x.md (rename one of the two files)`},
+		},
+		{
+			name: "unknown role and duplicate heading id",
+			files: map[string]string{
+				"kb.yaml":      "roles:\n  admin: 管理者\n",
+				"content/a.md": "---\nroles: [admn]\n---\n\n## 一 {#x}\n\n## 二 {#x}\n",
+			},
+			want: []string{
+				`content/a.md: unknown role "admn" (did you mean "admin"?)`,
+				`content/a.md:7:1: duplicate heading ID "x" (first used on line 5) (give each heading its own {#id})`,
+			},
+		},
+		{
+			name:  "unknown key in kb.yaml",
+			files: map[string]string{"kb.yaml": "title: T\ntheme: dark\n", "content/a.md": "# A\n"},
+			want:  []string{`kb.yaml:2:1: invalid configuration: unknown field "theme"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := writeSite(t, tt.files)
+			_, diags := Load(root, nil)
+			if len(diags) != len(tt.want) {
+				t.Fatalf("got %d diagnostics, want %d:\n%s", len(diags), len(tt.want), join(diags))
+			}
+			for i, d := range diags {
+				if !strings.HasPrefix(d.String(), tt.want[i]) {
+					t.Errorf("diagnostic %d:\n got  %s\n want %s", i, d.String(), tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func join(diags []diag.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.String() + "\n")
+	}
+	return b.String()
+}
+
+func TestBareFolderBuildsWithoutConfig(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/02-second.md": "# 二番目\n\n本文。\n",
+		"content/01-first.md":  "# 一番目\n\n[次へ](02-second.md)\n",
+	})
+	s, diags := Load(root, nil)
+	if len(diags) > 0 {
+		t.Fatal(join(diags))
+	}
+	var titles []string
+	for _, p := range s.Pages[1:] {
+		titles = append(titles, p.NumberedTitle())
+	}
+	if got := strings.Join(titles, "|"); got != "1 一番目|2 二番目" {
+		t.Errorf("titles = %s", got)
+	}
+}
+
+func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
+	root := writeSite(t, map[string]string{"content/a.md": "# A\n\n本文\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(Options{Source: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "a", "index.html"))
+	if err := os.WriteFile(filepath.Join(root, "content", "a.md"), []byte("# A\n\n[壊れた](missing.md)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(Options{Source: root, Out: out}); err == nil {
+		t.Fatal("broken build succeeded")
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "a", "index.html"))
+	if !bytes.Equal(before, after) || len(before) == 0 {
+		t.Error("a failed build changed the previous output")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("temporary folders left behind: %v", entries)
+	}
+}
+
+func TestRefusesForeignFolder(t *testing.T) {
+	root := writeSite(t, map[string]string{"content/a.md": "# A\n"})
+	out := filepath.Join(t.TempDir(), "docs")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "precious.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(Options{Source: root, Out: out})
+	if err == nil || !strings.Contains(err.Error(), "refusing to replace") {
+		t.Fatalf("err = %v", err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "precious.txt")); string(data) != "mine" {
+		t.Error("foreign folder was touched")
+	}
+	if _, err := Run(Options{Source: root, Out: out, Force: true}); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+}
