@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// kbBinary is the compiled kb, built once for the integration tests.
+var kbBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "kb-bin-")
+	if err != nil {
+		panic(err)
+	}
+	kbBinary = filepath.Join(dir, "kb")
+	if out, err := exec.Command("go", "build", "-o", kbBinary, ".").CombinedOutput(); err != nil {
+		panic("building kb: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runKB runs the binary and returns its exit code, stdout and stderr.
+func runKB(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(kbBinary, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, stdout.String(), stderr.String()
+	case errors.As(err, &exit):
+		return exit.ExitCode(), stdout.String(), stderr.String()
+	default:
+		t.Fatal(err)
+		return -1, "", ""
+	}
+}
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// snapshot reads every file under dir.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestBrokenSiteExitsOneWithEveryProblem(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"content/a.md": "---\ntitle: A\nauthor: x\n---\n\n[](b.md#nope)\n",
+		"content/b.md": "# B\n\n## 見出し\n\n[外](../../etc/passwd)\n",
+	})
+	code, stdout, stderr := runKB(t, "build", "--source", root, "--out", filepath.Join(root, "public"))
+	if code != 1 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	want := `content/a.md:3:1: front matter: unknown field "author" (known keys: title, weight, number, roles, level, summary, draft, revisions)
+content/a.md:6:1: link to missing anchor b.md#nope in content/b.md (anchors on that page: 見出し)
+content/b.md:5:1: link to ../../etc/passwd leaves the content folder (link only to files under content/)
+kb: 3 problem(s) found; nothing was written
+`
+	if stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
+	if stdout != "" {
+		t.Errorf("stdout: %q", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(root, "public")); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("a failed build created the output folder")
+	}
+	// kb check reports the same.
+	code, _, checkErr := runKB(t, "check", "--source", root)
+	if code != 1 || checkErr != want {
+		t.Errorf("check: exit %d, stderr:\n%s", code, checkErr)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"build", "--nope"}, {"build", "extra-arg"}} {
+		if code, _, _ := runKB(t, args...); code != 2 {
+			t.Errorf("kb %v: exit %d, want 2", args, code)
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"build", "--help"}, {"version"}} {
+		if code, _, _ := runKB(t, args...); code != 0 {
+			t.Errorf("kb %v: exit %d, want 0", args, code)
+		}
+	}
+}
+
+func TestFailedBuildLeavesPreviousOutputByteForByte(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	writeFiles(t, root, map[string]string{"content/a.md": "# A\n\n本文。\n", "content/b.md": "# B\n"})
+	if code, _, stderr := runKB(t, "build", "--source", root, "--out", out); code != 0 {
+		t.Fatalf("first build: %s", stderr)
+	}
+	before := snapshot(t, out)
+	writeFiles(t, root, map[string]string{"content/a.md": "# A\n\n[壊れたリンク](c.md)\n"})
+	if code, _, _ := runKB(t, "build", "--source", root, "--out", out); code != 1 {
+		t.Fatalf("broken build: exit %d", code)
+	}
+	after := snapshot(t, out)
+	if len(before) != len(after) {
+		t.Fatalf("file count changed: %d → %d", len(before), len(after))
+	}
+	for name, data := range before {
+		if after[name] != data {
+			t.Errorf("%s changed", name)
+		}
+	}
+}
+
+func TestTwoBuildsAreByteIdentical(t *testing.T) {
+	src := "../../testdata/sites/basic"
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, out := range []string{a, b} {
+		if code, _, stderr := runKB(t, "build", "--source", src, "--out", out); code != 0 {
+			t.Fatalf("build: %s", stderr)
+		}
+	}
+	sa, sb := snapshot(t, a), snapshot(t, b)
+	if len(sa) == 0 || len(sa) != len(sb) {
+		t.Fatalf("file counts %d vs %d", len(sa), len(sb))
+	}
+	for name, data := range sa {
+		if sb[name] != data {
+			t.Errorf("%s differs between builds", name)
+		}
+	}
+}
+
+func TestSummaryLine(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	code, stdout, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	if !strings.HasPrefix(stdout, "kb: built 9 pages in ") || !strings.HasSuffix(stdout, "→ "+out+"\n") {
+		t.Errorf("summary: %q", stdout)
+	}
+	if stderr != "" {
+		t.Errorf("progress printed when not a terminal: %q", stderr)
+	}
+}
