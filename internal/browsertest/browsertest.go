@@ -1,0 +1,62 @@
+// Package browsertest starts headless Chromium for tests that look at pages
+// as a reader would. Chromium is required: CI installs Debian's package, and a
+// missing browser fails the test instead of skipping it.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// ExecPath is where Debian installs Chromium.
+const ExecPath = "/usr/bin/chromium"
+
+// New returns a browser context that lives until the test ends, with a
+// window of the given width in CSS pixels.
+func New(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	path := ExecPath
+	if _, err := os.Stat(path); err != nil {
+		found, lookErr := exec.LookPath("chromium")
+		if lookErr != nil {
+			t.Fatalf("headless Chromium is required for this test: %s not found (apt-get install chromium fonts-ipafont-gothic)", ExecPath)
+		}
+		path = found
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("allow-file-access-from-files", true),
+		chromedp.WindowSize(width, height),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	// The first call starts the browser; it must not carry a deadline, which
+	// would stop the browser with it. Later actions get one.
+	if err := chromedp.Do(browserCtx); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(browserCtx, 60*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelBrowser()
+		cancelAlloc()
+	})
+	return ctx
+}
