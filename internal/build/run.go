@@ -3,8 +3,6 @@ package build
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/content"
@@ -72,7 +70,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 // copyFiles copies the images and other files that pages link to.
 func copyFiles(root string, s *site.Site, w web.Writer) error {
 	for _, f := range s.Files {
-		data, err := os.ReadFile(filepath.Join(root, content.Dir, filepath.FromSlash(f)))
+		data, err := content.ReadFile(root, f)
 		if err != nil {
 			return err
 		}

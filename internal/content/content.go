@@ -245,3 +245,8 @@ func Walk(p *Page, fn func(*Page)) {
 		Walk(c, fn)
 	}
 }
+
+// ReadFile reads a content-relative file of the site at root, such as a linked image.
+func ReadFile(root, rel string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(rel)))
+}

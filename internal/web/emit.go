@@ -3,8 +3,11 @@ package web
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html/template"
+	"runtime"
+	"sync"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +61,12 @@ type pageData struct {
 	Prev, Next  *link
 	Lead        string
 	Groups      []group
+	assets      map[string]string
+}
+
+// Asset returns the relative URL of a fingerprinted theme asset.
+func (d *pageData) Asset(name string) string {
+	return d.Root + d.assets[name]
 }
 
 // Emit writes the HTML site for s to w.
@@ -67,14 +76,8 @@ func Emit(s *site.Site, theme *Theme, w Writer) error {
 			return err
 		}
 	}
-	for _, p := range s.Pages {
-		data, err := RenderPage(s, theme, p)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.Source.File, err)
-		}
-		if err := w.WriteFile(p.OutFile(), data); err != nil {
-			return err
-		}
+	if err := renderPages(s, theme, w); err != nil {
+		return err
 	}
 	for _, g := range generatedPages(s) {
 		data, err := theme.execute(g.kind, g.dir, s, nil, &g.data)
@@ -95,6 +98,34 @@ func Emit(s *site.Site, theme *Theme, w Writer) error {
 		return err
 	}
 	return w.WriteFile("sitemap.xml", sitemap(s))
+}
+
+// renderPages renders and writes the book's pages on all cores.
+func renderPages(s *site.Site, theme *Theme, w Writer) error {
+	work := make(chan *site.Page)
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			for p := range work {
+				if errs[i] != nil {
+					continue
+				}
+				data, err := RenderPage(s, theme, p)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", p.Source.File, err)
+					continue
+				}
+				errs[i] = w.WriteFile(p.OutFile(), data)
+			}
+		})
+	}
+	for _, p := range s.Pages {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func mapsKeys(m map[string][]byte) func(func(string) bool) {
@@ -158,13 +189,9 @@ func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *p
 	d.Config = s.Config
 	d.Root = site.RelURL(dir, "")
 	d.Nav = navigation(s, dir, current)
-	tmpl, err := t.templates[kind].Clone()
-	if err != nil {
-		return nil, err
-	}
-	tmpl.Funcs(template.FuncMap{"asset": func(name string) string { return site.RelURL(dir, t.Assets[name]) }})
+	d.assets = t.Assets
 	var out bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&out, "base", d); err != nil {
+	if err := t.templates[kind].ExecuteTemplate(&out, "base", d); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil

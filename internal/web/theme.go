@@ -80,11 +80,8 @@ func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 	if err := t.loadAssets(assetFS); err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{
-		"asset": func(string) string { return "" }, // replaced per page
-	}
 	for _, kind := range pageKinds {
-		tmpl, err := template.New(kind).Funcs(funcs).ParseFS(layoutFS, "base.html", kind+".html")
+		tmpl, err := template.New(kind).ParseFS(layoutFS, "base.html", kind+".html")
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,134 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kb-handbook/kb/internal/bench/corpus"
+	"github.com/kb-handbook/kb/internal/build"
+)
+
+var corpora sync.Map // page count → site dir
+
+// site returns a generated corpus of n pages, written once per test binary.
+func site(b *testing.B, n int) string {
+	b.Helper()
+	if dir, ok := corpora.Load(n); ok {
+		return dir.(string)
+	}
+	dir, err := os.MkdirTemp("", fmt.Sprintf("kb-corpus-%d-", n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := corpus.Write(dir, corpus.Options{Pages: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	corpora.Store(n, dir)
+	return dir
+}
+
+// kbBinary builds the kb command once.
+var kbBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "kb-bench-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "kb")
+	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/kb").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// measure runs a command and returns its wall time and peak resident memory.
+func measure(b *testing.B, name string, args ...string) (time.Duration, int64) {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%s: %v\n%s", name, err, out)
+	}
+	elapsed := time.Since(start)
+	rusage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return elapsed, rusage.Maxrss * 1024
+}
+
+// writeHugoConfig lets Hugo build the same corpus with minimal templates.
+func writeHugoConfig(b *testing.B, dir string) {
+	b.Helper()
+	files := map[string]string{
+		"hugo.toml": "baseURL = \"http://example.org/\"\ntitle = \"bench\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\"]\n" +
+			"[markup.goldmark.parser.attribute]\nblock = true\ntitle = true\n",
+		"layouts/_default/single.html": "<html><body><nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</nav>{{ .TableOfContents }}{{ .Content }}</body></html>",
+		"layouts/_default/list.html":   "<html><body>{{ .Content }}{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHTMLBuild builds the generated corpus with the kb binary and,
+// where Hugo is installed, with Hugo on the same pages in the same run.
+// It reports pages/s, peak memory, and kb's time and memory as ratios to Hugo's.
+func BenchmarkHTMLBuild(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			bin, err := kbBinary()
+			if err != nil {
+				b.Fatal(err)
+			}
+			src := site(b, n)
+			out := b.TempDir()
+			hugo, hugoErr := exec.LookPath("hugo")
+			if hugoErr == nil {
+				writeHugoConfig(b, src)
+			}
+			var kbTime, hugoTime time.Duration
+			var kbMem, hugoMem int64
+			for b.Loop() {
+				d, m := measure(b, bin, "build", "--source", src, "--out", filepath.Join(out, "kb"))
+				kbTime += d
+				kbMem = max(kbMem, m)
+				if hugoErr == nil {
+					d, m := measure(b, hugo, "--quiet", "-s", src, "-d", filepath.Join(out, "hugo"))
+					hugoTime += d
+					hugoMem = max(hugoMem, m)
+				}
+			}
+			runs := float64(b.N)
+			b.ReportMetric(float64(n)*runs/kbTime.Seconds(), "pages/s")
+			b.ReportMetric(float64(kbMem)/(1<<20), "peak-MiB")
+			if hugoErr == nil {
+				b.ReportMetric(kbTime.Seconds()/hugoTime.Seconds(), "time/hugo")
+				b.ReportMetric(float64(kbMem)/float64(hugoMem), "mem/hugo")
+				b.ReportMetric(hugoTime.Seconds()/runs, "hugo-s")
+				b.ReportMetric(float64(hugoMem)/(1<<20), "hugo-peak-MiB")
+			}
+		})
+	}
+}
+
+// BenchmarkBuildInProcess builds a 1,000-page corpus in-process, for profiling with -cpuprofile.
+func BenchmarkBuildInProcess(b *testing.B) {
+	src := site(b, 1000)
+	out := filepath.Join(b.TempDir(), "public")
+	for b.Loop() {
+		if _, err := build.Run(build.Options{Source: src, Out: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "pages/s")
+}
