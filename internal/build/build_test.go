@@ -296,3 +296,43 @@ func TestRefusesForeignFolder(t *testing.T) {
 		t.Fatalf("--force: %v", err)
 	}
 }
+
+func TestSummaryDefinesOrderAndNumbering(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/SUMMARY.md":  "# Summary\n\n[はじめに](intro.md)\n\n# 本編\n\n- [二章を先に](b/_index.md)\n    - [b の子](b/child.md)\n- [一章](a.md)\n- [下書き]()\n\n---\n\n[あとがき](outro.md)\n",
+		"content/intro.md":    "前書き。\n",
+		"content/a.md":        "# A の題\n\n本文。\n",
+		"content/b/_index.md": "本文。\n",
+		"content/b/child.md":  "## 節\n\n本文。\n",
+		"content/outro.md":    "後書き。\n",
+		"content/unlisted.md": "# 載らない\n",
+	})
+	s, diags := Load(root, nil)
+	if len(diags) > 0 {
+		t.Fatal(join(diags))
+	}
+	var got []string
+	for _, p := range s.Pages[1:] {
+		got = append(got, p.NumberedTitle())
+	}
+	want := "はじめに|1 二章を先に|1.1 b の子|2 A の題|あとがき"
+	if strings.Join(got, "|") != want {
+		t.Errorf("book order = %s, want %s", strings.Join(got, "|"), want)
+	}
+	if s.PageByPath("b/child.md").HeadingNumber("節") != "1.1.1" {
+		t.Error("headings of a SUMMARY page are not numbered")
+	}
+
+	bad := writeSite(t, map[string]string{
+		"content/SUMMARY.md": "- [ない](missing.md)\nこれは何?\n- [外](../x.md)\n",
+	})
+	_, diags = Load(bad, nil)
+	var lines []string
+	for _, d := range diags {
+		lines = append(lines, d.File+":"+strconv.Itoa(d.Line)+":"+strconv.Itoa(d.Col)+": "+d.Msg)
+	}
+	wantDiags := "content/SUMMARY.md:1:8: SUMMARY.md lists missing page missing.md|content/SUMMARY.md:2:1: unrecognised line in SUMMARY.md|content/SUMMARY.md:3:7: SUMMARY.md entry ../x.md is not a Markdown file under content/"
+	if strings.Join(lines, "|") != wantDiags {
+		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.ReplaceAll(wantDiags, "|", "\n"))
+	}
+}

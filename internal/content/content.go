@@ -112,6 +112,17 @@ func Load(root string, cfg config.Config, diags *diag.List) *Tree {
 		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
 		return tree
 	}
+	if summary, ok := readSummary(base); ok {
+		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
+		if _, err := os.Stat(filepath.Join(base, IndexName)); err != nil {
+			// A book without a top page still builds; the site gets a synthesized one.
+		} else if idx := loadPage(base, IndexName, diags); idx != nil {
+			tree.Root.Front, tree.Root.Body, tree.Root.BodyLine, tree.Root.Synthesized = idx.Front, idx.Body, idx.BodyLine, false
+		}
+		loadSummary(base, summary, tree.Root, diags)
+		tree.Files = otherFiles(base)
+		return tree
+	}
 	tree.Root = loadSection(base, ".", diags, tree)
 	return tree
 }
@@ -159,6 +170,20 @@ func loadSection(base, rel string, diags *diag.List, tree *Tree) *Page {
 		return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Path, b.Path))
 	})
 	return section
+}
+
+// otherFiles lists the non-Markdown files under base, for a book whose pages come from SUMMARY.md.
+func otherFiles(base string) []string {
+	var files []string
+	_ = filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.EqualFold(filepath.Ext(p), ".md") {
+			return nil
+		}
+		rel, _ := filepath.Rel(base, p)
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	return files
 }
 
 // loadPage reads one Markdown file and splits off its front matter.

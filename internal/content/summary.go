@@ -1,0 +1,117 @@
+package content
+
+import (
+	"bytes"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/diag"
+)
+
+// SummaryName is the optional file at the content root that fixes the book's order.
+const SummaryName = "SUMMARY.md"
+
+var (
+	summaryItem   = regexp.MustCompile(`^(\s*)[-*+]\s+\[(.*)\]\((.*)\)\s*$`)
+	summaryLink   = regexp.MustCompile(`^\[(.*)\]\((.*)\)\s*$`)
+	summaryRule   = regexp.MustCompile(`^-{3,}\s*$`)
+	summaryHeader = regexp.MustCompile(`^#{1,6}\s`)
+)
+
+// loadSummary builds the tree from SUMMARY.md with mdBook's grammar:
+//
+//	# Title                      (ignored; part titles too)
+//	[Prefix](intro.md)           unnumbered chapters before the list
+//	- [Chapter](ch1/_index.md)   numbered chapters; indentation nests them
+//	    - [Page](ch1/page.md)
+//	- [Draft]()                  a draft: listed nowhere, built nowhere
+//	---                          separator (ignored)
+//	[Suffix](faq.md)             unnumbered chapters after the list
+//
+// Pages that SUMMARY.md does not list are not built, as in mdBook.
+func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
+	file := path.Join(Dir, SummaryName)
+	type level struct {
+		indent int
+		page   *Page
+	}
+	var stack []level
+	seen := map[string]int{}
+	for i, line := range strings.Split(string(src), "\n") {
+		n := i + 1
+		line = strings.TrimRight(line, "\r")
+		trimmed := strings.TrimSpace(line)
+		var title, target string
+		indent := -1
+		switch {
+		case trimmed == "" || summaryRule.MatchString(trimmed) || summaryHeader.MatchString(trimmed):
+			continue
+		case summaryItem.MatchString(line):
+			m := summaryItem.FindStringSubmatch(line)
+			indent, title, target = len(strings.ReplaceAll(m[1], "\t", "    ")), m[2], m[3]
+		case summaryLink.MatchString(trimmed):
+			m := summaryLink.FindStringSubmatch(trimmed)
+			title, target = m[1], m[2]
+		default:
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: 1, Msg: "unrecognised line in SUMMARY.md",
+				Hint: "write [Title](page.md) for a prefix or suffix chapter, or - [Title](page.md) in the numbered list", Source: line})
+			continue
+		}
+		if target == "" {
+			continue // a draft chapter
+		}
+		col := 1 + len([]rune(line[:strings.Index(line, "](")+2]))
+		rel := path.Clean(target)
+		if strings.HasPrefix(rel, "../") || path.IsAbs(rel) || !strings.EqualFold(path.Ext(rel), ".md") {
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md entry " + target + " is not a Markdown file under content/",
+				Hint: "list pages by their path relative to content/", Source: line})
+			continue
+		}
+		if first, dup := seen[rel]; dup {
+			diags.Addf(file, n, col, "list each page once", "%s is already listed on line %d", target, first)
+			continue
+		}
+		seen[rel] = n
+		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(rel))); err != nil {
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md lists missing page " + target,
+				Hint: "create the file or fix the path", Source: line})
+			continue
+		}
+		page := loadPage(base, rel, diags)
+		if page == nil || page.Front.Draft {
+			continue
+		}
+		if page.Front.Title == "" {
+			page.Front.Title = title
+		}
+		if indent < 0 {
+			// Prefix and suffix chapters are unnumbered and never nest.
+			page.Front.Number.Off = true
+			root.Children = append(root.Children, page)
+			stack = stack[:0]
+			continue
+		}
+		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
+			stack = stack[:len(stack)-1]
+		}
+		parent := root
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1].page
+			parent.IsSection = true
+		}
+		parent.Children = append(parent.Children, page)
+		stack = append(stack, level{indent, page})
+	}
+}
+
+// readSummary returns SUMMARY.md at the content root, if there is one.
+func readSummary(base string) ([]byte, bool) {
+	src, err := os.ReadFile(filepath.Join(base, SummaryName))
+	if err != nil {
+		return nil, false
+	}
+	return bytes.TrimPrefix(src, []byte("\ufeff")), true
+}
