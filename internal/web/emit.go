@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
-	"sync"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
