@@ -33,12 +33,12 @@ func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagn
 	var terms []markdown.Term
 	for _, p := range pages {
 		if p.Path == cfg.Glossary {
-			doc := markdown.New(markdown.Options{}).Parse(p.Body, p.BodyLine)
+			doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML}).Parse(p.Body, p.BodyLine)
 			docs[p.Path] = doc
 			terms = markdown.ExtractTerms(doc)
 		}
 	}
-	parser := markdown.New(markdown.Options{Glossary: terms})
+	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML})
 	parseAll(parser, pages, docs, progress)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	return s, diags.Sorted()

@@ -13,7 +13,7 @@ func FuzzRender(f *testing.F) {
 	f.Add("用語\n: 定義。\n\n| a | b |\n|---|---|\n| SD-WAN | WAN |\n\n[^1]\n\n[^1]: 脚注\n")
 	terms := []Term{{Text: "WAN", Title: "t", ID: "term-wan"}, {Text: "SD-WAN", Title: "t", ID: "term-sd-wan"}, {Text: "鍵", Title: "k", ID: "term-鍵"}}
 	plain := New(Options{})
-	withTerms := New(Options{Glossary: terms})
+	withTerms := New(Options{Glossary: terms, UnsafeHTML: true})
 	f.Fuzz(func(t *testing.T, src string) {
 		for _, p := range []*Parser{plain, withTerms} {
 			doc := p.Parse([]byte(src), 1)
@@ -21,6 +21,9 @@ func FuzzRender(f *testing.F) {
 				var b bytes.Buffer
 				if err := Render(&b, doc, fakeResolver{}, opts); err != nil {
 					t.Fatal(err)
+				}
+				if bytes.IndexByte(b.Bytes(), 0) >= 0 {
+					t.Fatalf("a placeholder leaked into the output: %q", b.String())
 				}
 			}
 			_ = ExtractTerms(doc)

@@ -178,19 +178,24 @@ func (termIDTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	})
 }
 
-// ExtractTerms reads the glossary entries of a parsed glossary page: each
-// definition term with the first sentence of its description as the title.
+// ExtractTerms returns the glossary entries defined on a parsed page: each
+// definition-list term with the start of its description as the title.
 func ExtractTerms(doc *Doc) []Term {
+	return doc.terms
+}
+
+// collectTerms reads the definition-list entries of a document.
+func collectTerms(root ast.Node, src []byte) []Term {
 	var terms []Term
-	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		dt, ok := n.(*east.DefinitionTerm)
 		if !ok || !entering {
 			return ast.WalkContinue, nil
 		}
-		term := strings.TrimSpace(plainText(dt, doc.src))
+		term := strings.TrimSpace(plainText(dt, src))
 		title := ""
 		if dd, ok := dt.NextSibling().(*east.DefinitionDescription); ok {
-			title = shortDefinition(plainText(dd, doc.src))
+			title = shortDefinition(plainText(dd, src))
 		}
 		if term != "" {
 			terms = append(terms, Term{Text: term, Title: title, ID: TermID(term)})
@@ -219,21 +224,14 @@ func shortDefinition(s string) string {
 
 func (r *nodeRenderer) renderTermRef(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*TermRef)
-	href := r.resolver.TermHref(n.Term.ID)
 	if entering {
-		if href != "" {
-			_, _ = w.WriteString(`<a class="term" href="`)
-			_, _ = w.Write(util.EscapeHTML(util.URLEscape([]byte(href), false)))
-			_, _ = w.WriteString(`">`)
-		}
+		r.placeholder(w, phTermOpen, n.Term.ID)
 		_, _ = w.WriteString(`<abbr title="`)
 		_, _ = w.Write(util.EscapeHTML([]byte(n.Term.Title)))
 		_, _ = w.WriteString(`">`)
 	} else {
 		_, _ = w.WriteString("</abbr>")
-		if href != "" {
-			_, _ = w.WriteString("</a>")
-		}
+		r.placeholder(w, phTermClose, n.Term.ID)
 	}
 	return ast.WalkContinue, nil
 }

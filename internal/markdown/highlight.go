@@ -16,34 +16,34 @@ var codeFormatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.Prev
 
 // writeCode writes a code block, highlighted with CSS classes when chroma
 // knows the language and plain otherwise.
-func writeCode(w util.BufWriter, lang string, code []byte) {
+func writeCode(w *bytes.Buffer, lang string, code []byte) {
 	lang = strings.ToLower(strings.TrimSpace(lang))
 	var lexer chroma.Lexer
 	if lang != "" && lang != "text" && lang != "plaintext" {
 		lexer = lexers.Get(lang)
 	}
-	_, _ = w.WriteString(`<pre class="code`)
+	w.WriteString(`<pre class="code`)
 	if lexer != nil {
-		_, _ = w.WriteString(` chroma`)
+		w.WriteString(` chroma`)
 	}
-	_, _ = w.WriteString(`"><code`)
+	w.WriteString(`"><code`)
 	if lang != "" {
-		_, _ = w.WriteString(` class="language-`)
-		_, _ = w.Write(util.EscapeHTML([]byte(lang)))
-		_ = w.WriteByte('"')
+		w.WriteString(` class="language-`)
+		w.Write(util.EscapeHTML([]byte(lang)))
+		w.WriteByte('"')
 	}
-	_ = w.WriteByte('>')
+	w.WriteByte('>')
 	if lexer != nil {
 		var buf bytes.Buffer
 		it, err := chroma.Coalesce(lexer).Tokenise(nil, string(code))
 		if err == nil && codeFormatter.Format(&buf, styles.Fallback, it) == nil {
-			_, _ = w.Write(buf.Bytes())
-			_, _ = w.WriteString("</code></pre>\n")
+			w.Write(buf.Bytes())
+			w.WriteString("</code></pre>\n")
 			return
 		}
 	}
-	_, _ = w.Write(util.EscapeHTML(code))
-	_, _ = w.WriteString("</code></pre>\n")
+	w.Write(util.EscapeHTML(code))
+	w.WriteString("</code></pre>\n")
 }
 
 // WriteStyles writes the stylesheet for highlighted code: the light style,

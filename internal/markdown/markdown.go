@@ -21,11 +21,14 @@ import (
 type Options struct {
 	// Glossary terms to mark up where they first appear on each page.
 	Glossary []Term
+	// UnsafeHTML passes raw HTML through instead of escaping it.
+	UnsafeHTML bool
 }
 
 // Parser parses Markdown pages. It is safe for concurrent use.
 type Parser struct {
-	md goldmark.Markdown
+	md     goldmark.Markdown
+	unsafe bool
 }
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
@@ -46,13 +49,18 @@ func New(opts Options) *Parser {
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md}
+	return &Parser{md: md, unsafe: opts.UnsafeHTML}
 }
 
-// Doc is a parsed page.
+// Doc is a parsed page. Its body is kept as HTML and XHTML fragments in
+// which link targets, section numbers and glossary links are placeholders,
+// filled in by Render once the site is resolved; the syntax tree itself is
+// dropped after parsing, so a book's memory does not grow with its ASTs.
 type Doc struct {
-	root ast.Node
-	src  []byte
+	html, xhtml []byte
+	refs        []string // placeholder arguments: link destinations, heading and term IDs
+	refIndex    map[string]int
+	terms       []Term
 	// Title is the text of a leading "# heading", which is not rendered in the body.
 	Title    string
 	Headings []Heading
@@ -99,25 +107,33 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	if !utf8.Valid(body) {
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
+	// NUL marks placeholders in the rendered fragments; CommonMark replaces it anyway.
+	if bytes.IndexByte(body, 0) >= 0 {
+		body = bytes.ReplaceAll(body, []byte{0}, []byte("\uFFFD"))
+	}
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
-	doc := &Doc{root: root, src: body}
+	doc := &Doc{refIndex: map[string]int{}}
 	if h, ok := root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
 		doc.Title = plainText(h, body)
 		root.RemoveChild(root, h)
 	}
-	doc.collect(firstLine)
+	doc.collect(root, body, firstLine)
+	doc.terms = collectTerms(root, body)
+	code := map[ast.Node][]byte{}
+	doc.html = p.renderFragment(doc, root, body, false, code)
+	doc.xhtml = p.renderFragment(doc, root, body, true, code)
+	doc.refIndex = nil
 	return doc
 }
 
-func (doc *Doc) collect(firstLine int) {
-	src := doc.src
+func (doc *Doc) collect(root ast.Node, src []byte, firstLine int) {
 	pos := func(offset int) (int, int) {
 		line := 1 + bytes.Count(src[:offset], []byte("\n"))
 		start := bytes.LastIndexByte(src[:offset], '\n') + 1
 		return line + firstLine - 1, 1 + utf8.RuneCount(src[start:offset])
 	}
-	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -137,28 +153,28 @@ func (doc *Doc) collect(firstLine int) {
 				doc.termIDs = append(doc.termIDs, string(id.([]byte)))
 			}
 		case *ast.Link:
-			doc.Links = append(doc.Links, doc.link(n, string(n.Destination), false, pos))
+			doc.Links = append(doc.Links, locateLink(n, src, string(n.Destination), false, pos))
 		case *ast.Image:
-			doc.Links = append(doc.Links, doc.link(n, string(n.Destination), true, pos))
+			doc.Links = append(doc.Links, locateLink(n, src, string(n.Destination), true, pos))
 		}
 		return ast.WalkContinue, nil
 	})
-	doc.Sections = splitSections(doc.root, src)
+	doc.Sections = splitSections(root, src)
 }
 
-// link locates the opening bracket of a link in the source.
-func (doc *Doc) link(n ast.Node, dest string, image bool, pos func(int) (int, int)) Link {
+// locateLink finds the opening bracket of a link in the source.
+func locateLink(n ast.Node, src []byte, dest string, image bool, pos func(int) (int, int)) Link {
 	l := Link{Dest: dest, Image: image, Empty: n.FirstChild() == nil}
 	offset := -1
 	if t := firstText(n); t != nil {
-		offset = bytes.LastIndexByte(doc.src[:t.Segment.Start], '[')
+		offset = bytes.LastIndexByte(src[:t.Segment.Start], '[')
 	} else if b := blockOf(n); b != nil && b.Lines().Len() > 0 {
 		from := b.Lines().At(0).Start
-		if i := bytes.Index(doc.src[from:], []byte("]("+dest)); i >= 0 {
-			offset = bytes.LastIndexByte(doc.src[:from+i], '[')
+		if i := bytes.Index(src[from:], []byte("]("+dest)); i >= 0 {
+			offset = bytes.LastIndexByte(src[:from+i], '[')
 		}
 	}
-	if image && offset > 0 && doc.src[offset-1] == '!' {
+	if image && offset > 0 && src[offset-1] == '!' {
 		offset--
 	}
 	if offset >= 0 {

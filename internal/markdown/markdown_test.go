@@ -127,7 +127,7 @@ func TestRawHTMLEscapedUnlessUnsafe(t *testing.T) {
 	if !strings.Contains(safe, "&lt;script&gt;") || !strings.Contains(safe, "&lt;b&gt;") {
 		t.Errorf("raw HTML not shown as text: %s", safe)
 	}
-	unsafe := render(t, p, src, RenderOptions{UnsafeHTML: true})
+	unsafe := render(t, New(Options{UnsafeHTML: true}), src, RenderOptions{})
 	if !strings.Contains(unsafe, "<b>太字</b>") {
 		t.Errorf("unsafe_html did not pass HTML through: %s", unsafe)
 	}

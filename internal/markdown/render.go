@@ -2,7 +2,9 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -25,24 +27,96 @@ type Resolver interface {
 // RenderOptions select the output dialect.
 type RenderOptions struct {
 	XHTML          bool   // well-formed XHTML for EPUB
-	UnsafeHTML     bool   // pass raw HTML through instead of escaping it
 	FootnotePrefix string // makes footnote IDs unique when pages share a document
 }
 
-// Render writes the HTML of doc to w.
+// Placeholder kinds in the fragments: NUL, kind, decimal index into refs, NUL.
+const (
+	phHref       = 'L' // the href of link or image destination refs[i]
+	phFill       = 'F' // the text of an empty link to refs[i]
+	phNumber     = 'N' // the section number of heading refs[i]
+	phTermOpen   = 'T' // <a> to glossary entry refs[i], when there is one
+	phTermClose  = 'U' // its </a>
+	phFootPrefix = 'P' // the footnote ID prefix
+)
+
+// Render writes the body of doc to w, resolving links, numbers and glossary
+// links with res. It does not parse again: it fills in the placeholders of
+// the fragment rendered at parse time.
 func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
+	frag := doc.html
+	if opts.XHTML {
+		frag = doc.xhtml
+	}
+	var b bytes.Buffer
+	b.Grow(len(frag) + len(frag)/4)
+	for {
+		i := bytes.IndexByte(frag, 0)
+		if i < 0 {
+			b.Write(frag)
+			break
+		}
+		b.Write(frag[:i])
+		end := bytes.IndexByte(frag[i+1:], 0)
+		if end < 1 {
+			return fmt.Errorf("markdown: malformed placeholder in rendered fragment")
+		}
+		kind, arg := frag[i+1], string(frag[i+2:i+1+end])
+		frag = frag[i+2+end:]
+		ref := ""
+		if kind != phFootPrefix {
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 0 || n >= len(doc.refs) {
+				return fmt.Errorf("markdown: bad placeholder reference %q", arg)
+			}
+			ref = doc.refs[n]
+		}
+		switch kind {
+		case phHref:
+			href, _ := res.Link(ref)
+			if !html.IsDangerousURL([]byte(href)) {
+				b.Write(util.EscapeHTML(util.URLEscape([]byte(href), true)))
+			}
+		case phFill:
+			_, fill := res.Link(ref)
+			b.Write(util.EscapeHTML([]byte(fill)))
+		case phNumber:
+			if num := res.HeadingNumber(ref); num != "" {
+				b.WriteString(`<span class="secno">`)
+				b.Write(util.EscapeHTML([]byte(num)))
+				b.WriteString("</span> ")
+			}
+		case phTermOpen:
+			if href := res.TermHref(ref); href != "" {
+				b.WriteString(`<a class="term" href="`)
+				b.Write(util.EscapeHTML(util.URLEscape([]byte(href), true)))
+				b.WriteString(`">`)
+			}
+		case phTermClose:
+			if res.TermHref(ref) != "" {
+				b.WriteString("</a>")
+			}
+		case phFootPrefix:
+			b.Write(util.EscapeHTML([]byte(opts.FootnotePrefix)))
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// renderFragment renders the syntax tree with placeholders for everything
+// that depends on the resolved site.
+func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool, code map[ast.Node][]byte) []byte {
 	htmlOpts := []html.Option{html.WithEastAsianLineBreaks(html.EastAsianLineBreaksSimple),
 		html.WithWriter(html.NewWriter(html.WithEscapedSpace()))}
-	if opts.XHTML {
+	if xhtml {
 		htmlOpts = append(htmlOpts, html.WithXHTML())
 	}
-	if opts.UnsafeHTML {
+	if p.unsafe {
 		htmlOpts = append(htmlOpts, html.WithUnsafe())
 	}
-	footnoteOpts := []extension.FootnoteOption{extension.WithFootnoteHTMLOptions(htmlOpts...)}
-	if opts.FootnotePrefix != "" {
-		footnoteOpts = append(footnoteOpts, extension.WithFootnoteIDPrefix(opts.FootnotePrefix))
-	}
+	footnoteOpts := []extension.FootnoteOption{extension.WithFootnoteHTMLOptions(htmlOpts...),
+		extension.WithFootnoteIDPrefix([]byte{0, phFootPrefix, 0})}
 	r := renderer.NewRenderer(renderer.WithNodeRenderers(
 		util.Prioritized(html.NewRenderer(htmlOpts...), 1000),
 		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableHTMLOptions(htmlOpts...)), 500),
@@ -50,16 +124,37 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewDefinitionListHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewFootnoteHTMLRenderer(footnoteOpts...), 500),
-		util.Prioritized(&nodeRenderer{resolver: res, opts: opts}, 1),
+		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: p.unsafe, code: code}, 1),
 	))
-	return r.Render(w, doc.src, doc.root)
+	var b bytes.Buffer
+	// Rendering a tree goldmark parsed itself into memory cannot fail.
+	_ = r.Render(&b, src, root)
+	return b.Bytes()
 }
 
 // nodeRenderer renders kb's own nodes and overrides links, images,
 // headings, code blocks and raw HTML.
 type nodeRenderer struct {
-	resolver Resolver
-	opts     RenderOptions
+	doc    *Doc
+	xhtml  bool
+	unsafe bool
+	// code holds highlighted code blocks, shared by the HTML and XHTML
+	// renders of a page so that each block is highlighted once.
+	code map[ast.Node][]byte
+}
+
+// placeholder writes a placeholder of the given kind for ref.
+func (r *nodeRenderer) placeholder(w util.BufWriter, kind byte, ref string) {
+	i, ok := r.doc.refIndex[ref]
+	if !ok {
+		i = len(r.doc.refs)
+		r.doc.refs = append(r.doc.refs, ref)
+		r.doc.refIndex[ref] = i
+	}
+	_ = w.WriteByte(0)
+	_ = w.WriteByte(kind)
+	_, _ = w.WriteString(strconv.Itoa(i))
+	_ = w.WriteByte(0)
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.
@@ -71,7 +166,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindHeading, r.renderHeading)
 	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
 	reg.Register(ast.KindCodeBlock, r.renderCodeBlock)
-	if !r.opts.UnsafeHTML {
+	if !r.unsafe {
 		reg.Register(ast.KindRawHTML, r.renderRawHTML)
 		reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
 	}
@@ -83,12 +178,8 @@ func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, e
 		_, _ = w.WriteString("</a>")
 		return ast.WalkContinue, nil
 	}
-	href, fill := r.resolver.Link(string(n.Destination))
 	_, _ = w.WriteString(`<a href="`)
-	if html.IsDangerousURL([]byte(href)) {
-		href = ""
-	}
-	_, _ = w.Write(util.EscapeHTML(util.URLEscape([]byte(href), true)))
+	r.placeholder(w, phHref, string(n.Destination))
 	_ = w.WriteByte('"')
 	if n.Title != nil {
 		_, _ = w.WriteString(` title="`)
@@ -97,7 +188,7 @@ func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, e
 	}
 	_ = w.WriteByte('>')
 	if n.FirstChild() == nil {
-		_, _ = w.Write(util.EscapeHTML([]byte(fill)))
+		r.placeholder(w, phFill, string(n.Destination))
 	}
 	return ast.WalkContinue, nil
 }
@@ -107,11 +198,8 @@ func (r *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node, 
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
-	href, _ := r.resolver.Link(string(n.Destination))
 	_, _ = w.WriteString(`<img src="`)
-	if !html.IsDangerousURL([]byte(href)) {
-		_, _ = w.Write(util.EscapeHTML(util.URLEscape([]byte(href), true)))
-	}
+	r.placeholder(w, phHref, string(n.Destination))
 	_, _ = w.WriteString(`" alt="`)
 	_, _ = w.Write(util.EscapeHTML([]byte(plainText(n, src))))
 	_ = w.WriteByte('"')
@@ -120,7 +208,7 @@ func (r *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node, 
 		_, _ = w.Write(util.EscapeHTML(n.Title))
 		_ = w.WriteByte('"')
 	}
-	if r.opts.XHTML {
+	if r.xhtml {
 		_, _ = w.WriteString(" />")
 	} else {
 		_ = w.WriteByte('>')
@@ -144,28 +232,35 @@ func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, 
 	}
 	_ = w.WriteByte('>')
 	if id, ok := n.AttributeString("id"); ok {
-		if num := r.resolver.HeadingNumber(string(id.([]byte))); num != "" {
-			_, _ = w.WriteString(`<span class="secno">`)
-			_, _ = w.Write(util.EscapeHTML([]byte(num)))
-			_, _ = w.WriteString("</span> ")
-		}
+		r.placeholder(w, phNumber, string(id.([]byte)))
 	}
 	return ast.WalkContinue, nil
 }
 
 func (r *nodeRenderer) renderCodeBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		writeCode(w, "", codeText(node, src))
+		r.writeCached(w, node, "", src)
 	}
 	return ast.WalkSkipChildren, nil
 }
 
 func (r *nodeRenderer) renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		n := node.(*ast.FencedCodeBlock)
-		writeCode(w, string(n.Language(src)), codeText(node, src))
+		r.writeCached(w, node, string(node.(*ast.FencedCodeBlock).Language(src)), src)
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// writeCached writes a code block, highlighting it only on the first render.
+func (r *nodeRenderer) writeCached(w util.BufWriter, node ast.Node, lang string, src []byte) {
+	out, ok := r.code[node]
+	if !ok {
+		var b bytes.Buffer
+		writeCode(&b, lang, codeText(node, src))
+		out = b.Bytes()
+		r.code[node] = out
+	}
+	_, _ = w.Write(out)
 }
 
 func codeText(n ast.Node, src []byte) []byte {

@@ -142,7 +142,7 @@ func mapsKeys(m map[string][]byte) func(func(string) bool) {
 func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	var body bytes.Buffer
 	res := site.LinkResolver{Site: s, Page: p, Href: site.HTMLHref}
-	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{UnsafeHTML: s.Config.UnsafeHTML}); err != nil {
+	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{}); err != nil {
 		return nil, err
 	}
 	d := &pageData{
