@@ -336,3 +336,39 @@ func TestSummaryDefinesOrderAndNumbering(t *testing.T) {
 		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.ReplaceAll(wantDiags, "|", "\n"))
 	}
 }
+
+func TestSiteThemeOverridesFileByFile(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/a.md":      "# A\n\n本文\n",
+		"layouts/page.html": `{{define "main"}}<p class="custom">{{.Page.Title}} カスタム</p>{{end}}`,
+		"assets/style.css":  "body { color: red; }\n",
+		"assets/extra.js":   "console.log(1);\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(Options{Source: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "a", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `<p class="custom">A カスタム</p>`) {
+		t.Error("the site's layouts/page.html did not replace the default")
+	}
+	if !strings.Contains(string(page), `class="site-header"`) {
+		t.Error("the default base.html was not used for the templates the site does not override")
+	}
+	theme, err := Theme(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if css := theme.Files[theme.Assets["style.css"]]; string(css) != "body { color: red; }\n" {
+		t.Errorf("style.css = %q, want the site's own", css)
+	}
+	if _, ok := theme.Assets["extra.js"]; !ok {
+		t.Error("the site's extra asset is missing")
+	}
+	if _, ok := theme.Assets["kb.js"]; !ok {
+		t.Error("the default kb.js is missing")
+	}
+}
