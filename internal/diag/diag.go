@@ -114,18 +114,19 @@ func LineText(src []byte, n int) string {
 }
 
 // Suggest returns the candidate closest to want by edit distance, or "" when
-// none is close enough to be a plausible typo.
+// none is close enough to be a plausible typo. A candidate that starts with
+// want (a shortened anchor such as "restore" for "restore-test") always counts.
 func Suggest(want string, candidates []string) string {
 	best, bestDist := "", -1
+	limit := max(2, len([]rune(want))/2)
 	for _, c := range candidates {
 		d := distance(want, c)
+		if d > limit && !(want != "" && strings.HasPrefix(c, want)) {
+			continue
+		}
 		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {
 			best, bestDist = c, d
 		}
-	}
-	limit := max(2, len([]rune(want))/2)
-	if bestDist < 0 || bestDist > limit {
-		return ""
 	}
 	return best
 }

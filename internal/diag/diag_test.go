@@ -1,0 +1,53 @@
+package diag
+
+import "testing"
+
+func TestPosition(t *testing.T) {
+	src := []byte("一行目\n二行目のリンク[x](y)\n")
+	tests := []struct{ offset, line, col int }{
+		{0, 1, 1},
+		{len("一行目\n"), 2, 1},
+		{len("一行目\n二行目のリンク"), 2, 8},
+	}
+	for _, tt := range tests {
+		if l, c := Position(src, tt.offset); l != tt.line || c != tt.col {
+			t.Errorf("Position(%d) = %d:%d, want %d:%d", tt.offset, l, c, tt.line, tt.col)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	candidates := []string{"backup", "restore-test", "多要素認証-mfa"}
+	tests := []struct{ want, got string }{
+		{"bakup", "backup"},
+		{"restore", "restore-test"},
+		{"多要素認証", "多要素認証-mfa"},
+		{"completely-unrelated-anchor", ""},
+	}
+	for _, tt := range tests {
+		if s := Suggest(tt.want, candidates); s != tt.got {
+			t.Errorf("Suggest(%q) = %q, want %q", tt.want, s, tt.got)
+		}
+	}
+}
+
+func TestSortedAndString(t *testing.T) {
+	var l List
+	l.Addf("b.md", 2, 1, "", "second")
+	l.Addf("a.md", 9, 3, "fix it", "first")
+	l.Addf("b.md", 1, 5, "", "between")
+	l.Addf("b.md", 1, 5, "", "between")
+	got := l.Sorted()
+	if len(got) != 3 {
+		t.Fatalf("duplicates not removed: %v", got)
+	}
+	want := []string{"a.md:9:3: first (fix it)", "b.md:1:5: between", "b.md:2:1: second"}
+	for i, d := range got {
+		if d.String() != want[i] {
+			t.Errorf("%d: %s, want %s", i, d.String(), want[i])
+		}
+	}
+	if (Diagnostic{File: "kb.yaml", Msg: "m"}).String() != "kb.yaml: m" {
+		t.Error("position-less diagnostic not formatted as file: message")
+	}
+}
