@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // MarkerFile marks a folder as written by kb, so kb may replace it.
@@ -19,6 +20,7 @@ var markerText = []byte("This folder was written by kb build; kb replaces it on 
 type Output struct {
 	dest string
 	tmp  string
+	dirs sync.Map // folders already created in tmp
 }
 
 // ErrNotOurs is returned when the destination exists but was not written by kb.
@@ -76,8 +78,12 @@ func (o *Output) Dir() string { return o.tmp }
 // WriteFile writes name (slash-separated, relative) into the build.
 func (o *Output) WriteFile(name string, data []byte) error {
 	p := filepath.Join(o.tmp, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+	dir := filepath.Dir(p)
+	if _, done := o.dirs.Load(dir); !done {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		o.dirs.Store(dir, true)
 	}
 	return os.WriteFile(p, data, 0o644)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"runtime"
 	"slices"
@@ -49,8 +50,9 @@ type pageData struct {
 	Config      config.Config
 	Title       string
 	Description string
-	Root        string // relative path from the page to the site root
-	Nav         []link
+	Root        string        // relative path from the page to the site root
+	Nav         []link        // the sidebar as data, for themes that lay it out themselves
+	NavHTML     template.HTML // the sidebar as the default theme shows it
 	Page        *site.Page
 	Body        template.HTML
 	Crumbs      []link
@@ -189,6 +191,7 @@ func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *p
 	d.Config = s.Config
 	d.Root = site.RelURL(dir, "")
 	d.Nav = navigation(s, dir, current)
+	d.NavHTML = navHTML(d.Nav)
 	d.assets = t.Assets
 	var out bytes.Buffer
 	if err := t.templates[kind].ExecuteTemplate(&out, "base", d); err != nil {
@@ -218,6 +221,44 @@ func navigation(s *site.Site, dir string, current *site.Page) []link {
 		nav = append(nav, l)
 	}
 	return nav
+}
+
+// navHTML writes the sidebar list. It is built in Go rather than in the
+// template because it is the largest part of every page.
+func navHTML(nav []link) template.HTML {
+	var b strings.Builder
+	writeNavList(&b, nav)
+	return template.HTML(b.String()) // every field is escaped below
+}
+
+func writeNavList(b *strings.Builder, list []link) {
+	if len(list) == 0 {
+		return
+	}
+	b.WriteString("<ul>\n")
+	for _, l := range list {
+		b.WriteString("<li")
+		if l.Current {
+			b.WriteString(` class="current"`)
+		}
+		b.WriteString(`><a href="`)
+		b.WriteString(html.EscapeString(l.Href))
+		b.WriteByte('"')
+		if l.Current {
+			b.WriteString(` aria-current="page"`)
+		}
+		b.WriteByte('>')
+		if l.Number != "" {
+			b.WriteString(`<span class="secno">`)
+			b.WriteString(html.EscapeString(l.Number))
+			b.WriteString("</span> ")
+		}
+		b.WriteString(html.EscapeString(l.Title))
+		b.WriteString("</a>")
+		writeNavList(b, l.Children)
+		b.WriteString("</li>\n")
+	}
+	b.WriteString("</ul>")
 }
 
 func subtree(dir string, p, current *site.Page) []link {
