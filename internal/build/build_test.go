@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,6 +40,8 @@ func TestGoldenHTML(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Fingerprints change with every stylesheet edit; the golden files test the pages.
+		got = fingerprint.ReplaceAll(got, []byte(".HASH.$1"))
 		golden := filepath.Join("../../testdata/golden/basic", page)
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -58,6 +61,8 @@ func TestGoldenHTML(t *testing.T) {
 		}
 	}
 }
+
+var fingerprint = regexp.MustCompile(`\.[0-9a-f]{10}\.(css|js)`)
 
 func firstDiff(want, got string) string {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
@@ -370,5 +375,31 @@ func TestSiteThemeOverridesFileByFile(t *testing.T) {
 	}
 	if _, ok := theme.Assets["kb.js"]; !ok {
 		t.Error("the default kb.js is missing")
+	}
+}
+
+func TestRoleAndLevelIndexes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(Options{Source: basicSite, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	roles, err := os.ReadFile(filepath.Join(out, "roles", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	employee := strings.Index(string(roles), "一般従業員")
+	admin := strings.Index(string(roles), "システム管理者・担当者")
+	if employee < 0 || admin < 0 || employee > admin {
+		t.Error("roles are not listed in kb.yaml's order (employee, then admin)")
+	}
+	if strings.Contains(string(roles), "ありません") {
+		t.Error("the roles index says a role has no pages")
+	}
+	level2, err := os.ReadFile(filepath.Join(out, "levels", "2", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(level2), "バックアップ") || strings.Contains(string(level2), "全体像") {
+		t.Error("the LV.2 page does not list exactly the LV.2 pages")
 	}
 }

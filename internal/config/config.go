@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,8 @@ type Config struct {
 	Annexes     []string          `yaml:"annexes"`   // top-level folders numbered A, B, C …
 	EPUBFile    string            `yaml:"epub_file"` // the EPUB's path in the output
 	Editions    []Edition         `yaml:"editions"`
+	// roleOrder keeps the roles in the order kb.yaml lists them.
+	roleOrder []string
 }
 
 // Edition is an extra EPUB holding only the pages for some roles.
@@ -101,6 +104,14 @@ func Load(root string, diags *diag.List) Config {
 			Source: diag.LineText(src, line)})
 		return Default()
 	}
+	var ordered struct {
+		Roles yaml.MapSlice `yaml:"roles"`
+	}
+	if yaml.Unmarshal(src, &ordered) == nil {
+		for _, item := range ordered.Roles {
+			cfg.roleOrder = append(cfg.roleOrder, fmt.Sprint(item.Key))
+		}
+	}
 	if !strings.HasSuffix(cfg.BaseURL, "/") {
 		cfg.BaseURL += "/"
 	}
@@ -143,6 +154,19 @@ func YAMLErrorPosition(err error) (line, col int, msg string) {
 		text = text[:i]
 	}
 	return line, col, text
+}
+
+// RoleIDs returns the configured roles in the order kb.yaml lists them.
+func (c Config) RoleIDs() []string {
+	if len(c.roleOrder) == len(c.Roles) {
+		return c.roleOrder
+	}
+	ids := make([]string, 0, len(c.Roles))
+	for id := range c.Roles {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // RoleLabel returns the label of a role, or its id when no label is configured.

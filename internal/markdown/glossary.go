@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -205,8 +206,9 @@ func collectTerms(root ast.Node, src []byte) []Term {
 	return terms
 }
 
-// shortDefinition keeps whole sentences of a definition until it says
-// something beyond a reading (at least 30 characters), at most 160 characters.
+// shortDefinition keeps whole sentences of a definition until they say
+// something beyond a name and its reading (20 characters outside brackets),
+// and at most 160 characters.
 func shortDefinition(s string) string {
 	s = strings.TrimSpace(s)
 	var out strings.Builder
@@ -215,12 +217,15 @@ func shortDefinition(s string) string {
 			break
 		}
 		out.WriteString(sentence)
-		if utf8.RuneCountInString(out.String()) >= 30 {
+		if utf8.RuneCountInString(bracketed.ReplaceAllString(out.String(), "")) >= 20 {
 			break
 		}
 	}
 	return strings.TrimSpace(out.String())
 }
+
+// bracketed matches readings and expansions in brackets: （ぜいじゃくせい）, (Zero Trust).
+var bracketed = regexp.MustCompile(`（[^）]*）|\([^)]*\)`)
 
 func (r *nodeRenderer) renderTermRef(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*TermRef)

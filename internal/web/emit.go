@@ -39,6 +39,7 @@ type group struct {
 	ID, Title, Href, Lead string
 	Items                 []link
 	Rows                  []revisionRow
+	Empty                 string // shown when a filtered list has no pages
 }
 
 type revisionRow struct {
@@ -47,23 +48,24 @@ type revisionRow struct {
 
 // pageData is what the templates see.
 type pageData struct {
-	Config      config.Config
-	Title       string
-	Description string
-	Root        string        // relative path from the page to the site root
-	Nav         []link        // the sidebar as data, for themes that lay it out themselves
-	NavHTML     template.HTML // the sidebar as the default theme shows it
-	Page        *site.Page
-	Body        template.HTML
-	Crumbs      []link
-	TOC         []site.Heading
-	Roles       []link
-	Level       *link
-	Children    []link
-	Prev, Next  *link
-	Lead        string
-	Groups      []group
-	assets      map[string]string
+	Config        config.Config
+	Title         string
+	Description   string
+	Root          string        // relative path from the page to the site root
+	Nav           []link        // the sidebar as data, for themes that lay it out themselves
+	NavHTML       template.HTML // the sidebar as the default theme shows it
+	Page          *site.Page
+	Body          template.HTML
+	Crumbs        []link
+	TOC           []site.Heading
+	Roles         []link
+	Level         *link
+	Children      []link
+	ChildrenTitle string
+	Prev, Next    *link
+	Lead          string
+	Groups        []group
+	assets        map[string]string
 }
 
 // Asset returns the relative URL of a fingerprinted theme asset.
@@ -157,7 +159,11 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 		d.Title = ""
 	}
 	for _, a := range p.Ancestors() {
-		d.Crumbs = append(d.Crumbs, pageLink(p.URL, a))
+		l := pageLink(p.URL, a)
+		if a.Parent == nil {
+			l.Title = "ホーム"
+		}
+		d.Crumbs = append(d.Crumbs, l)
 	}
 	for _, h := range p.Headings {
 		if h.Level >= 2 && h.Level <= 4 {
@@ -169,6 +175,10 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	}
 	if lv := p.Level(); lv != 0 {
 		d.Level = &link{Href: site.RelURL(p.URL, levelDir(lv)+"index.html"), Title: s.Config.LevelLabel(lv)}
+	}
+	d.ChildrenTitle = "この章のページ"
+	if p.Parent == nil {
+		d.ChildrenTitle = "章の一覧"
 	}
 	for _, c := range p.Children {
 		l := pageLink(p.URL, c)
@@ -292,18 +302,13 @@ func generatedPages(s *site.Site) []generated {
 	}
 	out = append(out, toc)
 
-	roles := slices.Sorted(func(yield func(string) bool) {
-		for r := range s.Config.Roles {
-			if !yield(r) {
-				return
-			}
-		}
-	})
+	roles := s.Config.RoleIDs()
 	rolesIndex := generated{kind: "list", dir: "roles/", data: pageData{Title: "役割別のページ一覧", Lead: "役割ごとに読むべきページを本の順に並べています。"}}
 	for _, r := range roles {
 		label := s.Config.RoleLabel(r)
 		g := generated{kind: "list", dir: roleDir(r), data: pageData{Title: label + "向けのページ"}}
-		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return slices.Contains(p.Roles(), r) })}}
+		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return slices.Contains(p.Roles(), r) }),
+			Empty: "この役割のページはありません。"}}
 		out = append(out, g)
 		rolesIndex.data.Groups = append(rolesIndex.data.Groups, group{Title: label, Href: site.RelURL("roles/", roleDir(r)+"index.html"),
 			Lead: fmt.Sprintf("%dページ", len(g.data.Groups[0].Items))})
@@ -321,7 +326,8 @@ func generatedPages(s *site.Site) []generated {
 	for _, lv := range levels {
 		label := s.Config.LevelLabel(lv)
 		g := generated{kind: "list", dir: levelDir(lv), data: pageData{Title: label}}
-		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return p.Level() == lv })}}
+		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return p.Level() == lv }),
+			Empty: "このレベルのページはありません。"}}
 		out = append(out, g)
 		levelsIndex.data.Groups = append(levelsIndex.data.Groups, group{Title: label, Href: site.RelURL("levels/", levelDir(lv)+"index.html"),
 			Lead: fmt.Sprintf("%dページ", len(g.data.Groups[0].Items))})
