@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -112,11 +111,4 @@ func (o *Output) Commit() error {
 // Abort removes the temporary folder, leaving the destination as it was.
 func (o *Output) Abort() {
 	_ = os.RemoveAll(o.tmp)
-}
-
-// SameFile reports whether the file at p already holds data; used to skip
-// rewriting unchanged outputs.
-func SameFile(p string, data []byte) bool {
-	old, err := os.ReadFile(p)
-	return err == nil && bytes.Equal(old, data)
 }
