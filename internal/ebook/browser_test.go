@@ -1,0 +1,126 @@
+package ebook
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// overflowScript lists what sticks out sideways at the current width: the
+// document itself, and any element whose box crosses either edge.
+const overflowScript = `(() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  if (document.documentElement.scrollWidth > width) {
+    problems.push("document scrollWidth " + document.documentElement.scrollWidth + " > " + width);
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5)) {
+      problems.push("<" + el.localName + (el.className ? " class=" + el.className : "") + "> spans " +
+        Math.round(r.left) + "–" + Math.round(r.right) + " px: " + el.textContent.slice(0, 40));
+    }
+  }
+  return problems;
+})()`
+
+// TestPhoneWidth renders content documents from the unpacked EPUB with the
+// book's stylesheet in headless Chromium at 375 px and checks that nothing
+// overflows horizontally: the fixture's pages with a long code line, a long
+// URL, images and a table, and every page of the bundled knowledge base.
+func TestPhoneWidth(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("chromium is not installed at %s (%v): install Debian's chromium and fonts-ipafont-gothic (CI: .ci/run)", chromiumPath, err)
+	}
+	dir := t.TempDir()
+	fixture := loadSite(t, fixtureRoot)
+	unpackTo(t, buildBook(t, fixture, Whole(fixture), fixtureRoot), filepath.Join(dir, "fixture"))
+	bundled := loadSite(t, bundledRoot)
+	bundledBook := buildBook(t, bundled, Whole(bundled), bundledRoot)
+	unpackTo(t, bundledBook, filepath.Join(dir, "bundled"))
+	docs := []string{
+		filepath.Join(dir, "fixture/EPUB/xhtml/p-01-basics_overview.xhtml"),
+		filepath.Join(dir, "fixture/EPUB/xhtml/p-top.xhtml"),
+	}
+	for name := range unpack(t, bundledBook).files {
+		if strings.HasPrefix(name, "EPUB/xhtml/") {
+			docs = append(docs, filepath.Join(dir, "bundled", filepath.FromSlash(name)))
+		}
+	}
+	slices.Sort(docs[2:])
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("allow-file-access-from-files", true),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	ctx, cancelBrowser := chromedp.NewContext(ctx)
+	defer cancelBrowser()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 812)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+
+	for _, doc := range docs {
+		t.Run(filepath.Base(doc), func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.Navigate("file://"+doc)); err != nil {
+				t.Fatal(err)
+			}
+			styled, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.styleSheets.length === 1 &&
+				document.styleSheets[0].cssRules.length > 10 && getComputedStyle(document.body).lineBreak === "strict"`))
+			if err != nil || !styled {
+				t.Fatalf("the EPUB stylesheet did not load (%v)", err)
+			}
+			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](overflowScript))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(problems) > 0 {
+				t.Errorf("overflows at 375 px:\n%s", strings.Join(problems, "\n"))
+			}
+			if !strings.Contains(doc, "overview") {
+				return
+			}
+			// Without the stylesheet this page overflows, or the test would
+			// prove nothing about the CSS.
+			unstyled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`document.styleSheets[0].disabled = true; `+overflowScript))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(unstyled) == 0 {
+				t.Errorf("the page does not overflow even without the stylesheet; the test cannot fail")
+			}
+		})
+	}
+}
+
+// unpackTo writes the files of an EPUB under dir.
+func unpackTo(t *testing.T, data []byte, dir string) {
+	t.Helper()
+	for name, b := range unpack(t, data).files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
