@@ -34,11 +34,6 @@ var (
 	// offbookImage matches an image the book does not embed: a remote one
 	// (EPUB allows no remote images) or a file of another type.
 	offbookImage = regexp.MustCompile(`<img src="(` + offbookPrefix + `\d+|(?:https?:)?//[^"]*)" alt="([^"]*)"[^>]*/>`)
-	// alignAttr matches the align attribute goldmark writes on table cells in
-	// XHTML mode, which HTML5 (and so EPUB 3) does not have, and the style
-	// attribute with the same alignment that follows it when the page's
-	// HTML was rendered first (goldmark records it on the shared tree).
-	alignAttr = regexp.MustCompile(`<(th|td) align="(left|center|right)"(?: style="([^"]*)")?`)
 )
 
 // pageLinks maps the link targets of one page to in-book hrefs and keeps the
@@ -116,7 +111,7 @@ func (b *book) pageBody(p *site.Page) (string, error) {
 }
 
 // rewrite turns links and images the book cannot hold into plain text with
-// a note, and table alignment into CSS.
+// a note.
 func (l *pageLinks) rewrite(s string) string {
 	s = offbookImage.ReplaceAllStringFunc(s, func(m string) string {
 		sub := offbookImage.FindStringSubmatch(m)
@@ -130,7 +125,7 @@ func (l *pageLinks) rewrite(s string) string {
 		}
 		return offbookSpan(alt, html.EscapeString(note))
 	})
-	s = offbookLink.ReplaceAllStringFunc(s, func(m string) string {
+	return offbookLink.ReplaceAllStringFunc(s, func(m string) string {
 		sub := offbookLink.FindStringSubmatch(m)
 		note, ok := l.note(sub[1])
 		if !ok {
@@ -144,13 +139,6 @@ func (l *pageLinks) rewrite(s string) string {
 			note = noteOutside + "。全体版を参照してください"
 		}
 		return offbookSpan(sub[2], html.EscapeString(note))
-	})
-	return alignAttr.ReplaceAllStringFunc(s, func(m string) string {
-		sub := alignAttr.FindStringSubmatch(m)
-		if sub[3] != "" {
-			return "<" + sub[1] + ` style="` + sub[3] + `"`
-		}
-		return "<" + sub[1] + ` style="text-align:` + sub[2] + `"`
 	})
 }
 

@@ -122,6 +122,7 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	doc.terms = collectTerms(root, body)
 	code := map[ast.Node][]byte{}
 	doc.html = p.renderFragment(doc, root, body, false, code)
+	resetCellStyles(root)
 	doc.xhtml = p.renderFragment(doc, root, body, true, code)
 	doc.refIndex = nil
 	return doc
@@ -283,4 +284,16 @@ func (doc *Doc) Lead() string {
 		return ""
 	}
 	return doc.Sections[0].Text
+}
+
+// resetCellStyles removes the alignment styles that goldmark's table renderer
+// stores on the cells while rendering, so that a second render of the same
+// tree does not repeat them. Cells have no attributes of their own.
+func resetCellStyles(root ast.Node) {
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c, ok := n.(*east.TableCell); ok && entering {
+			c.RemoveAttributes()
+		}
+		return ast.WalkContinue, nil
+	})
 }

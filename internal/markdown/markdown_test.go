@@ -201,3 +201,25 @@ func TestSectionsForSearch(t *testing.T) {
 		t.Errorf("code text missing: %+v", doc.Sections[2])
 	}
 }
+
+func TestTableAlignmentAndRawHTMLInXHTML(t *testing.T) {
+	p := New(Options{UnsafeHTML: true})
+	src := "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<b>太字</b>\n"
+	for _, xhtml := range []bool{false, true} {
+		got := render(t, p, src, RenderOptions{XHTML: xhtml})
+		if strings.Contains(got, "align=") || !strings.Contains(got, `style="text-align:right"`) {
+			t.Errorf("xhtml=%v: table alignment not a style attribute: %s", xhtml, got)
+		}
+		if xhtml == strings.Contains(got, "<b>太字</b>") {
+			t.Errorf("xhtml=%v: raw HTML should pass only into HTML: %s", xhtml, got)
+		}
+	}
+}
+
+func TestGlossaryTitleGoesPastTheReading(t *testing.T) {
+	doc := New(Options{}).Parse([]byte("脆弱性\n: （ぜいじゃくせい）。ソフトウェアの設計や実装の欠陥で、攻撃に悪用されうるもの。\n"), 1)
+	terms := ExtractTerms(doc)
+	if len(terms) != 1 || !strings.Contains(terms[0].Title, "欠陥") {
+		t.Errorf("terms = %+v", terms)
+	}
+}

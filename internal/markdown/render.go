@@ -112,19 +112,24 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 	if xhtml {
 		htmlOpts = append(htmlOpts, html.WithXHTML())
 	}
-	if p.unsafe {
+	// Raw HTML is passed through only to the HTML fragment: in the EPUB it
+	// could break the XHTML, so there it is always shown as text.
+	unsafe := p.unsafe && !xhtml
+	if unsafe {
 		htmlOpts = append(htmlOpts, html.WithUnsafe())
 	}
 	footnoteOpts := []extension.FootnoteOption{extension.WithFootnoteHTMLOptions(htmlOpts...),
 		extension.WithFootnoteIDPrefix([]byte{0, phFootPrefix, 0})}
 	r := renderer.NewRenderer(renderer.WithNodeRenderers(
 		util.Prioritized(html.NewRenderer(htmlOpts...), 1000),
-		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableHTMLOptions(htmlOpts...)), 500),
+		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableHTMLOptions(htmlOpts...),
+			// A style attribute is valid in both HTML5 and XHTML, where align is not.
+			extension.WithTableCellAlignMethod(extension.TableCellAlignStyle)), 500),
 		util.Prioritized(extension.NewStrikethroughHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewDefinitionListHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewFootnoteHTMLRenderer(footnoteOpts...), 500),
-		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: p.unsafe, code: code}, 1),
+		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code}, 1),
 	))
 	var b bytes.Buffer
 	// Rendering a tree goldmark parsed itself into memory cannot fail.
