@@ -10,8 +10,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/kb
 
 run: build
-	./$(BIN) build --source . --out public
-	@echo "Open public/index.html in a browser (kb serve comes with the dev-server issue)."
+	./$(BIN) serve --source .
 
 test: build
 	$(GO) vet ./...
@@ -19,7 +18,7 @@ test: build
 	$(GO) test -count=1 ./...
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./internal/bench/...
+	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./internal/bench/... ./internal/ebook/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./internal/markdown/

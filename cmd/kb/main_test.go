@@ -160,6 +160,12 @@ func TestTwoBuildsAreByteIdentical(t *testing.T) {
 		t.Fatalf("file counts %d vs %d", len(sa), len(sb))
 	}
 	for name, data := range sa {
+		// bleve stamps its index with the clock and orders a batch by map
+		// iteration, so the index is compared by its answers instead
+		// (internal/search tests that two builds answer alike).
+		if strings.HasPrefix(filepath.ToSlash(name), "search.bleve/") {
+			continue
+		}
 		if sb[name] != data {
 			t.Errorf("%s differs between builds", name)
 		}

@@ -28,6 +28,8 @@ const usage = `kb — Markdown knowledge base → static site, search index and 
 Usage:
   kb build [--source DIR] [--out DIR] [--force]   build the site into DIR (default public)
   kb check [--source DIR]                         report problems without writing anything
+  kb serve [--source DIR] [--addr 127.0.0.1:8080] preview with live reload while you edit
+  kb host [DIR] [--addr 127.0.0.1:8080]           serve a built site (default public) with search
   kb version                                      print the version
 
 Run "kb COMMAND --help" for the flags of a command.
@@ -44,6 +46,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runBuild(args[1:], stdout, stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
+	case "host":
+		return runHost(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "kb %s\n", Version)
 		return ExitOK

@@ -344,6 +344,7 @@ func generatedPages(s *site.Site) []generated {
 	slices.SortStableFunc(rows, func(a, b revisionRow) int { return strings.Compare(b.Date, a.Date) })
 	rev.data.Groups = []group{{Rows: rows}}
 	out = append(out, rev)
+	out = append(out, searchPage())
 	return out
 }
 

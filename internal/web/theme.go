@@ -71,7 +71,7 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 // pageKinds are the templates that each combine with base.html.
-var pageKinds = []string{"page", "list", "404"}
+var pageKinds = []string{"page", "list", "404", "search"}
 
 // LoadTheme parses the templates in layoutFS and fingerprints the assets in
 // assetFS, adding the generated code-highlighting stylesheet.

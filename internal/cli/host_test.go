@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestHostArguments(t *testing.T) {
+	empty := t.TempDir()
+	noIndex := t.TempDir()
+	if err := os.WriteFile(filepath.Join(noIndex, "index.html"), []byte("<p>x</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"host", "a", "b"}, ExitUsage, "unexpected argument"},
+		{[]string{"host", "a", "--addr"}, ExitUsage, "flag needs an argument"},
+		{[]string{"host", "--nope"}, ExitUsage, "not defined"},
+		{[]string{"host", "--help"}, ExitOK, "Usage: kb host"},
+		{[]string{"host", filepath.Join(empty, "missing")}, ExitContent, "not a built site"},
+		{[]string{"host", empty}, ExitContent, "not a built site"},
+		{[]string{"host", noIndex, "--addr", "127.0.0.1:0"}, ExitContent, "no usable search index"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(tt.args, &stdout, &stderr); code != tt.code || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", tt.args, code, stderr.String(), tt.code, tt.want)
+		}
+	}
+}
+
+// TestHostServesUntilSignaled builds a site, hosts it on a free port with
+// the folder after the flags, searches it, and stops it with SIGTERM.
+func TestHostServesUntilSignaled(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	var stderr bytes.Buffer
+	if code := Main([]string{"build", "--source", "../search/testdata/site", "--out", out}, io.Discard, &stderr); code != ExitOK {
+		t.Fatalf("build: %d %s", code, stderr.String())
+	}
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Main([]string{"host", "--addr", "127.0.0.1:0", out}, pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := line[strings.Index(line, "http://") : strings.Index(line, "/ (")+1]
+	if !strings.HasPrefix(addr, "http://127.0.0.1:") {
+		t.Fatalf("listening on %q", line)
+	}
+	resp, err := http.Get(addr + "api/search?q=EDR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"url":"02-measures/endpoint/#edr"`) ||
+		resp.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("search: %d %s", resp.StatusCode, body)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Errorf("exit %d after SIGTERM", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("kb host did not stop on SIGTERM")
+	}
+	if _, err := http.Get(addr); err == nil {
+		t.Error("still serving after SIGTERM")
+	}
+}

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/kb-handbook/kb/internal/devserver"
+)
+
+// runServe is kb serve: the editors' preview with live reload.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", "serve [--source DIR] [--addr 127.0.0.1:8080] [--public]", stderr)
+	source := fs.String("source", ".", "site root holding content/ and optionally kb.yaml, layouts/, assets/")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	public := fs.Bool("public", false, "allow an address that other machines can reach (the preview has no access control)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb serve: bad --addr %q: %v\n", *addr, err)
+		return ExitUsage
+	}
+	if !*public && !isLoopback(host) {
+		fmt.Fprintf(stderr, "kb serve: %s is reachable from other machines; pass --public to serve there, or use 127.0.0.1\n", *addr)
+		return ExitUsage
+	}
+	// The preview is built into a folder of its own, never over public/.
+	tmp, err := os.MkdirTemp("", "kb-serve-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kb serve: %v\n", err)
+		return ExitContent
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb serve: %v\n", err)
+		return ExitContent
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := devserver.New(devserver.Options{Source: *source, Out: filepath.Join(tmp, "site"), IndexDir: filepath.Join(tmp, "search"),
+		OnDemand: Emitters(), Log: stderr, AnyHost: *public})
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	runErr := make(chan error, 1)
+	go func() { runErr <- srv.Run(ctx) }()
+
+	<-srv.Ready()
+	fmt.Fprintf(stdout, "kb: previewing %s at http://%s/ (Ctrl+C to stop)\n", *source, ln.Addr())
+	code := ExitOK
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		fmt.Fprintf(stderr, "kb serve: %v\n", err)
+		code = ExitContent
+	case err := <-runErr:
+		if err != nil {
+			fmt.Fprintf(stderr, "kb serve: %v\n", err)
+			code = ExitContent
+		}
+	}
+	stop()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintf(stderr, "kb serve: %v\n", err)
+	}
+	return code
+}
+
+// isLoopback reports whether host (a name or an IP, without port) stays on this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,90 @@
+package devserver
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/site"
+)
+
+// onDemand builds the files that a site generates besides its pages, such
+// as the EPUBs, when a browser asks for one. They take too long to build on
+// every change, so they are built at most once per build of the site.
+type onDemand struct {
+	emitters []build.Emitter
+	dir      string // the preview folder, where emitters find linked files
+
+	mu    sync.Mutex
+	site  *site.Site // the site files was built from
+	files map[string][]byte
+	err   error
+}
+
+// file returns a generated file of s, building them all if s is newer than
+// the last ones built.
+func (o *onDemand) file(s *site.Site, name string) ([]byte, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.site != s {
+		w := &memWriter{files: map[string][]byte{}}
+		var err error
+		for _, e := range o.emitters {
+			if err = e(s, w, o.dir); err != nil {
+				break
+			}
+		}
+		o.site, o.files, o.err = s, w.files, err
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	data, ok := o.files[name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return data, nil
+}
+
+// memWriter keeps written files in memory.
+type memWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+// WriteFile implements web.Writer.
+func (m *memWriter) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = bytes.Clone(data)
+	return nil
+}
+
+// serveGenerated serves a file the site generates on demand, and reports
+// whether name is one.
+func (s *Server) serveGenerated(w http.ResponseWriter, r *http.Request, name string) bool {
+	s.mu.Lock()
+	current := s.site
+	s.mu.Unlock()
+	if s.onDemand == nil || current == nil || !slices.Contains(current.Config.GeneratedFiles(), name) {
+		return false
+	}
+	data, err := s.onDemand.file(current, name)
+	if err != nil {
+		fmt.Fprintf(s.opts.Log, "kb: %s: %v\n", name, err)
+		http.Error(w, fmt.Sprintf("%s を作れませんでした: %v", name, err), http.StatusInternalServerError)
+		return true
+	}
+	if path.Ext(name) == ".epub" {
+		w.Header().Set("Content-Type", "application/epub+zip")
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+	return true
+}

@@ -1,0 +1,154 @@
+package devserver
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/server"
+	"github.com/kb-handbook/kb/internal/site"
+)
+
+// indexer keeps the preview's search index up to date. After good builds,
+// once the edits pause, it indexes the newest site into a new folder and
+// swaps it into the search handler, which answers from the previous index
+// in the meantime: bleve's readers would block a writer.
+type indexer struct {
+	handler *server.Handler
+	out     string // the served folder
+	dir     string // where the indexes go
+	delay   time.Duration
+	log     io.Writer
+
+	mu     sync.Mutex
+	latest *site.Site
+	wake   chan struct{}
+
+	// Used only by run's goroutine.
+	docs    []search.Document
+	meta    search.Meta
+	n       int
+	folders []string // the latest index folders, newest last
+}
+
+func newIndexer(out, dir string, delay time.Duration, logw io.Writer) *indexer {
+	h := server.New(out, nil, server.Options{Log: log.New(logw, "kb: search: ", 0)})
+	return &indexer{handler: h, out: out, dir: dir, delay: delay, log: logw, wake: make(chan struct{}, 1)}
+}
+
+// offer hands over the site of a good build.
+func (ix *indexer) offer(s *site.Site) {
+	ix.mu.Lock()
+	ix.latest = s
+	ix.mu.Unlock()
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run indexes the offered sites until ctx is done, then closes the handler.
+func (ix *indexer) run(ctx context.Context) {
+	defer func() { _ = ix.handler.Close() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.wake:
+		}
+		// Wait for a pause in the builds: indexing takes seconds.
+		for quiet := false; !quiet; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ix.wake:
+			case <-time.After(ix.delay):
+				quiet = true
+			}
+		}
+		ix.mu.Lock()
+		s := ix.latest
+		ix.mu.Unlock()
+		if err := ix.index(s); err != nil {
+			fmt.Fprintf(ix.log, "kb: search index: %v\n", err)
+		}
+	}
+}
+
+// index builds and swaps in the index of s, unless its records are those
+// of the index in use.
+func (ix *indexer) index(s *site.Site) error {
+	start := time.Now()
+	docs, meta := search.Documents(s), search.NewMeta(s)
+	if ix.n > 0 && reflect.DeepEqual(docs, ix.docs) && reflect.DeepEqual(meta, ix.meta) {
+		return nil
+	}
+	ix.n++
+	folder := filepath.Join(ix.dir, "index-"+strconv.Itoa(ix.n))
+	if err := search.BuildDocuments(docs, meta, folder); err != nil {
+		_ = os.RemoveAll(folder)
+		return err
+	}
+	idx, err := search.Open(folder)
+	if err != nil {
+		_ = os.RemoveAll(folder)
+		return err
+	}
+	ix.handler.Swap(ix.out, idx)
+	ix.docs, ix.meta = docs, meta
+	// The index before the previous one has surely no reader left.
+	ix.folders = append(ix.folders, folder)
+	if len(ix.folders) > 2 {
+		_ = os.RemoveAll(ix.folders[0])
+		ix.folders = ix.folders[1:]
+	}
+	fmt.Fprintf(ix.log, "kb: search index of %d sections in %s\n", len(docs), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// withScript serves next and adds the live-reload script to its HTML
+// responses, such as the search page.
+func (s *Server) withScript(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.mu.Lock()
+		gen := s.gen
+		s.mu.Unlock()
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		body := rec.body.Bytes()
+		if ct := rec.header.Get("Content-Type"); len(ct) >= 9 && ct[:9] == "text/html" {
+			body = inject(body, gen)
+			rec.header.Set("Content-Length", strconv.Itoa(len(body)))
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(body)
+	})
+}
+
+// recorder holds a response until it is complete.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) Write(p []byte) (int, error) { return r.body.Write(p) }

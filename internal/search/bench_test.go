@@ -1,0 +1,160 @@
+package search_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kb-handbook/kb/internal/bench/corpus"
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
+)
+
+// benchSizes are the generated corpora the benchmarks run on.
+var benchSizes = []int{1000, 5000}
+
+type loaded struct {
+	src     string
+	site    *site.Site
+	loadDur time.Duration
+}
+
+var corpora sync.Map // pages → *loaded
+
+// loadCorpus generates and loads a corpus of n pages once per test binary.
+func loadCorpus(b *testing.B, n int) *loaded {
+	b.Helper()
+	if l, ok := corpora.Load(n); ok {
+		return l.(*loaded)
+	}
+	src, err := os.MkdirTemp("", fmt.Sprintf("kb-search-corpus-%d-", n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := corpus.Write(src, corpus.Options{Pages: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	s, diags := build.Load(src, nil)
+	if len(diags) > 0 {
+		b.Fatalf("generated corpus: %s", diags[0])
+	}
+	l := &loaded{src: src, site: s, loadDur: time.Since(start)}
+	corpora.Store(n, l)
+	return l
+}
+
+// BenchmarkIndexBuild measures the index build against the HTML build of
+// the same generated pages in the same run: seconds for each, their ratio,
+// and the index size.
+func BenchmarkIndexBuild(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			l := loadCorpus(b, n)
+			theme, err := build.Theme(l.src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var htmlDur, indexDur time.Duration
+			var size int64
+			for b.Loop() {
+				out, err := build.NewOutput(filepath.Join(b.TempDir(), "html"), false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				if err := web.Emit(l.site, theme, out); err != nil {
+					b.Fatal(err)
+				}
+				htmlDur += time.Since(start) + l.loadDur
+				out.Abort()
+
+				dir := filepath.Join(b.TempDir(), search.IndexDir)
+				start = time.Now()
+				if err := search.Build(l.site, dir); err != nil {
+					b.Fatal(err)
+				}
+				indexDur += time.Since(start)
+				size = dirSize(b, dir)
+			}
+			runs := float64(b.N)
+			b.ReportMetric(indexDur.Seconds()/runs, "index-s")
+			b.ReportMetric(htmlDur.Seconds()/runs, "html-s")
+			b.ReportMetric(indexDur.Seconds()/htmlDur.Seconds(), "index/html")
+			b.ReportMetric(float64(size)/(1<<20), "index-MiB")
+			b.ReportMetric(float64(len(search.Documents(l.site))), "sections")
+		})
+	}
+}
+
+// benchQueries is a mixed query set: acronyms, compounds, katakana, single
+// characters, full-width letters, several words, phrases, exclusions and filters.
+var benchQueries = []string{
+	"EDR", "SASE", "UTM", "VPN", "SD-WAN", "ＥＤＲ", "edr 監視",
+	"情報資産", "情報資産台帳", "多要素認証", "脆弱性開示窓口", "電子署名", "標的型攻撃メール", "アクセス権",
+	"バックアップ", "ランサムウェア", "ゼロトラスト", "ファイアウォール", "インシデント対応", "クラウド",
+	"鍵", "台帳", "ログ", "手順", "監査", "委託先 契約", "バックアップ 手順", "暗号化 鍵",
+	`"バックアップ を"`, `"ログ の 監視"`, "バックアップ -暗号化", "監視 -ログ",
+	"role:admin バックアップ", "level:2 台帳", "chapter:1 EDR", "role:executive 経営者",
+	"VPN 設定 確認", "パッチ 脆弱性", "教育 訓練 従業員", "復旧 -訓練",
+}
+
+// BenchmarkQuery measures query latency over the mixed set, reporting the
+// 50th and 99th percentiles.
+func BenchmarkQuery(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			l := loadCorpus(b, n)
+			dir := filepath.Join(b.TempDir(), search.IndexDir)
+			if err := search.Build(l.site, dir); err != nil {
+				b.Fatal(err)
+			}
+			ix, err := search.Open(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			ctx := context.Background()
+			var lat []time.Duration
+			for b.Loop() {
+				for _, q := range benchQueries {
+					start := time.Now()
+					if _, err := ix.Search(ctx, search.Request{Query: q}); err != nil {
+						b.Fatalf("%s: %v", q, err)
+					}
+					lat = append(lat, time.Since(start))
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+			b.ReportMetric(float64(lat[len(lat)-1].Microseconds()), "max-µs")
+		})
+	}
+}
+
+func dirSize(b *testing.B, dir string) int64 {
+	var size int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			size += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return size
+}

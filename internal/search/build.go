@@ -1,0 +1,128 @@
+package search
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/kb-handbook/kb/internal/site"
+)
+
+// IndexDir is the folder of the index in the output.
+const IndexDir = "search.bleve"
+
+// metaFile, inside the index folder, holds the facet labels.
+const metaFile = "kb-search.json"
+
+// Facet is a value of the chapter, role or level facet with its label.
+type Facet struct {
+	ID     string `json:"id"`
+	Number string `json:"number,omitempty"` // a chapter's number, also accepted as its ID in filters
+	Label  string `json:"label"`
+}
+
+// Meta lists the facet values of an index in display order.
+type Meta struct {
+	Chapters []Facet `json:"chapters"`
+	Roles    []Facet `json:"roles"`
+	Levels   []Facet `json:"levels"`
+}
+
+// NewMeta collects the chapters, roles and levels of the site.
+func NewMeta(s *site.Site) Meta {
+	var m Meta
+	for _, c := range s.Root.Children {
+		m.Chapters = append(m.Chapters, Facet{ID: ChapterID(c), Number: c.Number, Label: c.NumberedTitle()})
+	}
+	for _, r := range slices.Sorted(mapKeys(s.Config.Roles)) {
+		m.Roles = append(m.Roles, Facet{ID: r, Label: s.Config.RoleLabel(r)})
+	}
+	for _, l := range slices.Sorted(mapKeys(s.Config.Levels)) {
+		m.Levels = append(m.Levels, Facet{ID: strconv.Itoa(l), Label: s.Config.LevelLabel(l)})
+	}
+	return m
+}
+
+func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
+	return func(yield func(K) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// Build writes the index of the site into dir, which must not exist yet,
+// with bleve's offline builder. It works from the parsed pages and never
+// parses Markdown again.
+func Build(s *site.Site, dir string) error {
+	return BuildDocuments(Documents(s), NewMeta(s), dir)
+}
+
+// BuildDocuments writes an index of docs into dir.
+func BuildDocuments(docs []Document, meta Meta, dir string) (err error) {
+	// The builder writes segments into a scratch folder and renames the
+	// result into place, so the scratch folder must be on the same disk.
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	scratch, err := os.MkdirTemp(parent, ".search-build-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := os.RemoveAll(scratch); err == nil {
+			err = rerr
+		}
+	}()
+	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{
+		"buildPathPrefix": scratch,
+		// Small batches keep memory flat and were fastest on a 1,000-page
+		// corpus, merged all in one pass at the end.
+		"batchSize": 500,
+		"mergeMax":  1 << 30,
+	})
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for i, d := range docs {
+		if err := b.Index(d.URL, d.record(i)); err != nil {
+			_ = b.Close()
+			return fmt.Errorf("search index: %s: %w", d.URL, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, metaFile), data, 0o644); err != nil {
+		return err
+	}
+	return shareable(dir)
+}
+
+// shareable opens up the owner-only modes bleve gives its files, so the
+// output can be copied to and served by another user like the rest of it.
+func shareable(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := fs.FileMode(0o644)
+		if d.IsDir() {
+			mode = 0o755
+		}
+		return os.Chmod(p, mode)
+	})
+}

@@ -1,0 +1,191 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what a reader may ask, so that no query is expensive.
+const (
+	// MaxQueryLength is the longest query, in characters.
+	MaxQueryLength = 200
+	// MaxItems is the most words, phrases, exclusions and filters in a query.
+	MaxItems = 10
+)
+
+// QueryError is a problem with what the reader asked; its message is
+// Japanese, for showing to the reader.
+type QueryError struct{ Msg string }
+
+// Error returns the message.
+func (e *QueryError) Error() string { return e.Msg }
+
+func queryErrorf(msg string) error { return &QueryError{Msg: msg} }
+
+// Query is a parsed search query.
+type Query struct {
+	Terms []Term
+	// Filters by field, in the order written: role, chapter and level values.
+	Roles, Chapters, Levels []string
+}
+
+// Term is a word or a quoted phrase of a query.
+type Term struct {
+	Text    string
+	Quoted  bool // written in quotes: may hold spaces
+	Exclude bool // written with a leading "-": sections containing it are dropped
+}
+
+// Filter keys of a query.
+const (
+	keyRole    = "role"
+	keyChapter = "chapter"
+	keyLevel   = "level"
+)
+
+// ParseQuery parses the text a reader typed. The grammar, where a space is
+// any Unicode white space (so the full-width space separates words too) and
+// letters in filter keys may be upper case or full-width:
+//
+//	query  = { space } [ item { space { space } item } ] { space }
+//	item   = filter | [ "-" ] ( phrase | word )
+//	filter = ( "role" | "chapter" | "level" ) ( ":" | "：" ) word
+//	phrase = quote { any character but a quote } [ quote ]
+//	quote  = '"' | '＂' | '“' | '”'
+//	word   = a run of characters that are not spaces
+//
+// Every word and phrase must occur in a section for it to match, each as a
+// contiguous run of its tokens; a term with "-" must not occur. An
+// unclosed quote runs to the end of the query. Filters must name a value.
+func ParseQuery(s string) (Query, error) {
+	var q Query
+	if !utf8.ValidString(s) {
+		return q, queryErrorf("検索語に読み取れない文字が含まれています。")
+	}
+	if utf8.RuneCountInString(s) > MaxQueryLength {
+		return q, queryErrorf("検索語が長すぎます。" + strconv.Itoa(MaxQueryLength) + "文字以内にしてください。")
+	}
+	items := 0
+	for rest := strings.TrimLeftFunc(s, unicode.IsSpace); rest != ""; rest = strings.TrimLeftFunc(rest, unicode.IsSpace) {
+		items++
+		if items > MaxItems {
+			return q, queryErrorf("検索語が多すぎます。語と絞り込みを合わせて" + strconv.Itoa(MaxItems) + "個以内にしてください。")
+		}
+		var t Term
+		if r, size := utf8.DecodeRuneInString(rest); r == '-' && len(rest) > size && !isSpaceAt(rest[size:]) {
+			t.Exclude = true
+			rest = rest[size:]
+		}
+		if r, size := utf8.DecodeRuneInString(rest); isQuote(r) {
+			body := rest[size:]
+			end := strings.IndexFunc(body, isQuote)
+			if end < 0 {
+				end = len(body)
+				rest = ""
+			} else {
+				_, qsize := utf8.DecodeRuneInString(body[end:])
+				rest = body[end+qsize:]
+			}
+			t.Text = strings.TrimSpace(body[:end])
+			t.Quoted = true
+			if t.Text != "" {
+				q.Terms = append(q.Terms, t)
+			}
+			continue
+		}
+		end := strings.IndexFunc(rest, unicode.IsSpace)
+		if end < 0 {
+			end = len(rest)
+		}
+		word := rest[:end]
+		rest = rest[end:]
+		if key, value, ok := filter(word); ok {
+			if t.Exclude {
+				return q, queryErrorf("絞り込み（" + key + ":）の前に - は付けられません。")
+			}
+			if value == "" {
+				return q, queryErrorf(key + ": の後に値を書いてください（例: " + key + ":" + example(key) + "）。")
+			}
+			switch key {
+			case keyRole:
+				q.Roles = append(q.Roles, value)
+			case keyChapter:
+				q.Chapters = append(q.Chapters, value)
+			case keyLevel:
+				q.Levels = append(q.Levels, value)
+			}
+			continue
+		}
+		t.Text = word
+		q.Terms = append(q.Terms, t)
+	}
+	return q, nil
+}
+
+// String returns the query in canonical form; parsing it gives q again.
+func (q Query) String() string {
+	var parts []string
+	for _, t := range q.Terms {
+		s := t.Text
+		if t.Quoted {
+			s = `"` + s + `"`
+		}
+		if t.Exclude {
+			s = "-" + s
+		}
+		parts = append(parts, s)
+	}
+	for _, r := range q.Roles {
+		parts = append(parts, keyRole+":"+r)
+	}
+	for _, c := range q.Chapters {
+		parts = append(parts, keyChapter+":"+c)
+	}
+	for _, l := range q.Levels {
+		parts = append(parts, keyLevel+":"+l)
+	}
+	return strings.Join(parts, " ")
+}
+
+// filter splits a word like "role:admin" into its key and value.
+func filter(word string) (key, value string, ok bool) {
+	i := strings.IndexAny(word, ":：")
+	if i < 0 {
+		return "", "", false
+	}
+	key = strings.ToLower(foldWidth(word[:i]))
+	if key != keyRole && key != keyChapter && key != keyLevel {
+		return "", "", false
+	}
+	_, size := utf8.DecodeRuneInString(word[i:])
+	return key, foldWidth(word[i+size:]), true
+}
+
+// foldWidth turns full-width ASCII variants into ASCII.
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
+}
+
+func isQuote(r rune) bool { return r == '"' || r == '＂' || r == '“' || r == '”' }
+
+func isSpaceAt(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+func example(key string) string {
+	switch key {
+	case keyRole:
+		return "admin"
+	case keyChapter:
+		return "7"
+	}
+	return "2"
+}

@@ -1,0 +1,300 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Page size limits.
+const (
+	DefaultSize = 10
+	MaxSize     = 50
+	// MaxFrom bounds paging, which costs more the deeper it goes.
+	MaxFrom = 1000
+)
+
+// maxExpansion bounds the bigrams a lone character of a query stands for.
+const maxExpansion = 256
+
+// Index is an opened search index. It is safe for concurrent use.
+type Index struct {
+	idx      bleve.Index
+	meta     Meta
+	analyzer analysis.Analyzer
+	// heads and tails list, for each Japanese character, the bigrams in the
+	// index that begin or end with it, most frequent first.
+	heads, tails map[rune][]string
+	// facets holds each document's facet values by internal ID.
+	facets map[string]facetRecord
+}
+
+// Open opens the index in dir read-only.
+func Open(dir string) (*Index, error) {
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	var meta Meta
+	if err := json.Unmarshal(data, &meta); err != nil {
+		return nil, fmt.Errorf("search index: %s: %w", metaFile, err)
+	}
+	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	ix := &Index{idx: idx, meta: meta, analyzer: idx.Mapping().AnalyzerNamed(cjk.AnalyzerName),
+		heads: map[rune][]string{}, tails: map[rune][]string{}, facets: map[string]facetRecord{}}
+	if ix.analyzer == nil {
+		_ = idx.Close()
+		return nil, errors.New("search index: no cjk analyzer")
+	}
+	if err := ix.listBigrams(); err == nil {
+		err = ix.loadFacets()
+	}
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return ix, nil
+}
+
+// listBigrams fills heads and tails from the dictionaries of the text fields.
+func (ix *Index) listBigrams() error {
+	freq := map[string]uint64{}
+	for _, field := range textFields {
+		dict, err := ix.idx.FieldDict(field)
+		if err != nil {
+			return err
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				_ = dict.Close()
+				return err
+			}
+			if e == nil {
+				break
+			}
+			if first, last, ok := bigram(e.Term); ok {
+				if _, seen := freq[e.Term]; !seen {
+					ix.heads[first] = append(ix.heads[first], e.Term)
+					ix.tails[last] = append(ix.tails[last], e.Term)
+				}
+				freq[e.Term] += e.Count
+			}
+		}
+		if err := dict.Close(); err != nil {
+			return err
+		}
+	}
+	for _, m := range []map[rune][]string{ix.heads, ix.tails} {
+		for r, list := range m {
+			slices.SortStableFunc(list, func(a, b string) int { return cmp.Compare(freq[b], freq[a]) })
+			m[r] = list[:min(len(list), maxExpansion)]
+		}
+	}
+	return nil
+}
+
+// bigram reports whether term is a bigram of two Japanese characters.
+func bigram(term string) (first, last rune, ok bool) {
+	first, n := utf8.DecodeRuneInString(term)
+	last, m := utf8.DecodeRuneInString(term[n:])
+	return first, last, n+m == len(term) && first >= 0x3000 && last >= 0x3000
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// Request is a search as a reader asks it.
+type Request struct {
+	// Query is the text typed, in the syntax of ParseQuery.
+	Query string
+	// Role, Chapter and Level narrow the results as the facet controls do;
+	// "" means any.
+	Role, Chapter, Level string
+	// From is the number of hits to skip; Size the number to return
+	// (DefaultSize when 0).
+	From, Size int
+}
+
+// Result is the answer to a Request.
+type Result struct {
+	Total  uint64        `json:"total"`
+	Took   time.Duration `json:"-"`
+	TookMS float64       `json:"took_ms"`
+	From   int           `json:"from"`
+	Size   int           `json:"size"`
+	Hits   []Hit         `json:"hits"`
+	Facets Facets        `json:"facets"`
+}
+
+// Hit is one matching section.
+type Hit struct {
+	// URL is the site-relative address of the section, as in Document.
+	URL string `json:"url"`
+	// Title is the numbered section title; TitleHTML is the same, escaped,
+	// with the matches in <mark>.
+	Title     string `json:"title"`
+	TitleHTML string `json:"title_html"`
+	// Path holds the numbered titles of the enclosing chapter, pages and headings.
+	Path []string `json:"path"`
+	// Snippet is an excerpt of the section, HTML-escaped, with the
+	// matches in <mark>.
+	Snippet string   `json:"snippet"`
+	Chapter string   `json:"chapter,omitempty"`
+	Roles   []string `json:"roles,omitempty"`
+	Level   string   `json:"level,omitempty"`
+	Score   float64  `json:"score"`
+}
+
+// Facets counts the hits by chapter, role and level.
+type Facets struct {
+	Chapters []FacetCount `json:"chapters"`
+	Roles    []FacetCount `json:"roles"`
+	Levels   []FacetCount `json:"levels"`
+}
+
+// FacetCount is a facet value with the number of hits that have it.
+type FacetCount struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Search runs a request. Problems with what was asked are *QueryError;
+// the search stops with an error when ctx ends.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if r.Size < 1 || r.Size > MaxSize {
+		return nil, queryErrorf("件数（size）は1から" + strconv.Itoa(MaxSize) + "までで指定してください。")
+	}
+	if r.From < 0 || r.From > MaxFrom {
+		return nil, queryErrorf("開始位置（from）は0から" + strconv.Itoa(MaxFrom) + "までで指定してください。")
+	}
+	pq, err := ParseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		list *[]string
+		v    string
+	}{{&pq.Roles, r.Role}, {&pq.Chapters, r.Chapter}, {&pq.Levels, r.Level}} {
+		if f.v != "" {
+			*f.list = append(*f.list, f.v)
+		}
+	}
+	q, err := ix.compile(pq)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	best, total, counts, err := ix.collect(ctx, q, r.From+r.Size)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta)}
+	if r.From < len(best) {
+		if out.Hits, err = ix.hits(ctx, q.Query, best[r.From:], q.narrow); err != nil {
+			return nil, err
+		}
+	}
+	out.Took = time.Since(start)
+	out.TookMS = float64(out.Took.Microseconds()) / 1000
+	return out, nil
+}
+
+// hits loads the stored fields and match locations of the chosen documents
+// by running q again over them alone.
+func (ix *Index) hits(ctx context.Context, q query.Query, chosen []scored, narrow narrowing) ([]Hit, error) {
+	ids := make([]string, len(chosen))
+	for i, c := range chosen {
+		ids[i] = c.id
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)}), len(ids), 0, false)
+	req.Fields = []string{fieldURL, fieldNumber, fieldTitle, fieldPath, fieldBody, fieldChapter, fieldRoles, fieldLevel}
+	req.IncludeLocations = true
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*bsearch.DocumentMatch{}
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	out := make([]Hit, 0, len(chosen))
+	for _, c := range chosen {
+		if h, ok := byID[c.id]; ok {
+			hit := newHit(h, narrow)
+			hit.Score = c.score
+			out = append(out, hit)
+		}
+	}
+	return out, nil
+}
+
+// facetID finds a facet value by its ID, or a chapter by its number.
+func facetID(known []Facet, v string) (string, bool) {
+	for _, f := range known {
+		if f.ID == v || (f.Number != "" && f.Number == v) {
+			return f.ID, true
+		}
+	}
+	return "", false
+}
+
+// newHit turns a bleve hit into a Hit with its snippet.
+func newHit(h *bsearch.DocumentMatch, narrow narrowing) Hit {
+	str := func(name string) string {
+		s, _ := h.Fields[name].(string)
+		return s
+	}
+	list := func(name string) []string {
+		switch v := h.Fields[name].(type) {
+		case string:
+			return []string{v}
+		case []any:
+			out := []string{}
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return []string{}
+	}
+	title, number, body := str(fieldTitle), str(fieldNumber), str(fieldBody)
+	hit := Hit{
+		URL:       str(fieldURL),
+		Title:     title,
+		TitleHTML: markAll(title, narrow.spans(h.Locations[fieldTitle])),
+		Path:      list(fieldPath),
+		Snippet:   snippet(body, narrow.spans(h.Locations[fieldBody])),
+		Chapter:   str(fieldChapter),
+		Roles:     list(fieldRoles),
+		Level:     str(fieldLevel),
+	}
+	if number != "" {
+		hit.Title = number + " " + title
+		hit.TitleHTML = markAll(number, nil) + " " + hit.TitleHTML
+	}
+	return hit
+}

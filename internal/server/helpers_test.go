@@ -1,0 +1,77 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
+)
+
+// fixtureSite is the search package's test knowledge base.
+const fixtureSite = "../search/testdata/site"
+
+// buildSite builds the site at src, with its search index, into a new
+// folder under the test's temporary folder and returns that folder.
+func buildSite(t testing.TB, src string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Run(build.Options{Source: src, Out: out}, emitIndex); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// emitIndex is the search emitter as kb build registers it.
+func emitIndex(s *site.Site, _ web.Writer, dir string) error {
+	return search.Build(s, filepath.Join(dir, search.IndexDir))
+}
+
+var (
+	fixtureOnce sync.Once
+	fixtureDir  string
+	fixtureErr  error
+)
+
+// fixture returns the built fixture site, built once per test binary into a
+// folder that outlives single tests; the handler tests only read it.
+func fixture(t testing.TB) string {
+	t.Helper()
+	fixtureOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "kb-server-fixture-")
+		if err != nil {
+			fixtureErr = err
+			return
+		}
+		fixtureDir = filepath.Join(dir, "public")
+		_, fixtureErr = build.Run(build.Options{Source: fixtureSite, Out: fixtureDir}, emitIndex)
+	})
+	if fixtureErr != nil {
+		t.Fatal(fixtureErr)
+	}
+	return fixtureDir
+}
+
+// newHandler serves the built site in dir with its index.
+func newHandler(t testing.TB, dir string) *Handler {
+	t.Helper()
+	idx, err := search.Open(filepath.Join(dir, search.IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(dir, idx, Options{})
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixtureDir != "" {
+		os.RemoveAll(filepath.Dir(fixtureDir))
+	}
+	os.Exit(code)
+}
