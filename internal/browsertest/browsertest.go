@@ -60,3 +60,31 @@ func New(t testing.TB, width, height int) context.Context {
 	})
 	return ctx
 }
+
+// WaitTrue evaluates the JavaScript expression expr in the page until it is
+// true, for up to 15 seconds. Errors while the page reloads are retried.
+func WaitTrue(t testing.TB, ctx context.Context, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s did not become true (last error: %v)", expr, last)
+}
+
+// Eval evaluates the JavaScript expression expr in the page and fails the
+// test on an error.
+func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}

@@ -1,42 +1,14 @@
 package devserver
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/kb-handbook/kb/internal/browsertest"
 )
-
-// waitJS evaluates expr in the page until it is true. Errors while the page
-// reloads are expected and retried.
-func waitJS(t testing.TB, ctx context.Context, expr string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && ok {
-			return
-		}
-		last = err
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%s did not become true (last error: %v)", expr, last)
-}
-
-func evalJS[T any](t testing.TB, ctx context.Context, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
 
 // clients is how many browsers listen to the server's events.
 func (h *harness) clients() int {
@@ -60,47 +32,47 @@ func TestBrowserLiveReload(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(h.ts.URL+editPage)); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, `document.readyState === "complete"`)
+	browsertest.WaitTrue(t, ctx, `document.readyState === "complete"`)
 	eventually(t, func() error {
 		if h.clients() == 0 {
 			return errNotYet
 		}
 		return nil
 	})
-	evalJS[any](t, ctx, `window.scrollTo(0, 2000), window.kbMarker = 1`)
+	browsertest.Eval[any](t, ctx, `window.scrollTo(0, 2000), window.kbMarker = 1`)
 
 	// An edit on disk shows in the page without any action in the browser,
 	// at the same scroll position.
 	h.edit("content/01-guide/edit-me.md", "最初の本文です。", "書き換えた本文です。")
-	waitJS(t, ctx, `document.body.innerText.includes("書き換えた本文です。")`)
-	if evalJS[bool](t, ctx, `window.kbMarker === 1`) {
+	browsertest.WaitTrue(t, ctx, `document.body.innerText.includes("書き換えた本文です。")`)
+	if browsertest.Eval[bool](t, ctx, `window.kbMarker === 1`) {
 		t.Error("the page changed without a reload")
 	}
-	waitJS(t, ctx, `Math.abs(window.scrollY - 2000) < 5`)
+	browsertest.WaitTrue(t, ctx, `Math.abs(window.scrollY - 2000) < 5`)
 
 	// A mistake shows an overlay with its position and source line.
 	h.edit("content/01-guide/edit-me.md", "[別のページ](other.md)", "[別のページ](othre.md)")
-	waitJS(t, ctx, `document.getElementById("kb-overlay") !== null`)
-	overlay := evalJS[string](t, ctx, `document.getElementById("kb-overlay").innerText`)
+	browsertest.WaitTrue(t, ctx, `document.getElementById("kb-overlay") !== null`)
+	overlay := browsertest.Eval[string](t, ctx, `document.getElementById("kb-overlay").innerText`)
 	line := 10 + strings.Count(long, "\n") + 1
 	for _, want := range []string{fmt.Sprintf("content/01-guide/edit-me.md:%d:1", line), "link to missing page othre.md", "[別のページ](othre.md)を見てください。"} {
 		if !strings.Contains(overlay, want) {
 			t.Errorf("the overlay lacks %q:\n%s", want, overlay)
 		}
 	}
-	if !evalJS[bool](t, ctx, `document.body.innerText.includes("書き換えた本文です。")`) {
+	if !browsertest.Eval[bool](t, ctx, `document.body.innerText.includes("書き換えた本文です。")`) {
 		t.Error("the last good page is gone behind the overlay")
 	}
 
 	// Fixing it removes the overlay by itself.
 	h.edit("content/01-guide/edit-me.md", "(othre.md)", "(other.md)")
-	waitJS(t, ctx, `document.getElementById("kb-overlay") === null`)
+	browsertest.WaitTrue(t, ctx, `document.getElementById("kb-overlay") === null`)
 
 	// A stylesheet edit applies without a reload.
-	evalJS[any](t, ctx, `window.kbMarker = 2`)
+	browsertest.Eval[any](t, ctx, `window.kbMarker = 2`)
 	h.write("assets/style.css", "body { color: rgb(200, 0, 0); }\n")
-	waitJS(t, ctx, `getComputedStyle(document.body).color === "rgb(200, 0, 0)"`)
-	if !evalJS[bool](t, ctx, `window.kbMarker === 2`) {
+	browsertest.WaitTrue(t, ctx, `getComputedStyle(document.body).color === "rgb(200, 0, 0)"`)
+	if !browsertest.Eval[bool](t, ctx, `window.kbMarker === 2`) {
 		t.Error("the stylesheet edit reloaded the page")
 	}
 
@@ -119,7 +91,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(h.ts.URL+"/01-guide/%E6%97%A5%E6%9C%AC%E8%AA%9E/")); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, `document.readyState === "complete"`)
+	browsertest.WaitTrue(t, ctx, `document.readyState === "complete"`)
 	eventually(t, func() error {
 		if h.clients() == 0 {
 			return errNotYet
@@ -127,5 +99,5 @@ func TestBrowserLiveReload(t *testing.T) {
 		return nil
 	})
 	h.write("content/01-guide/日本語.md", "# 日本語の名前\n\n二版目。\n")
-	waitJS(t, ctx, `document.body.innerText.includes("二版目。")`)
+	browsertest.WaitTrue(t, ctx, `document.body.innerText.includes("二版目。")`)
 }

@@ -1,18 +1,16 @@
 package ebook
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-const chromiumPath = "/usr/bin/chromium"
+	"github.com/kb-handbook/kb/internal/browsertest"
+)
 
 // overflowScript lists what sticks out sideways at the current width: the
 // document itself, and any element whose box crosses either edge.
@@ -37,9 +35,6 @@ const overflowScript = `(() => {
 // overflows horizontally: the fixture's pages with a long code line, a long
 // URL, images and a table, and every page of the bundled knowledge base.
 func TestPhoneWidth(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("chromium is not installed at %s (%v): install Debian's chromium and fonts-ipafont-gothic (CI: .ci/run)", chromiumPath, err)
-	}
 	dir := t.TempDir()
 	fixture := loadSite(t, fixtureRoot)
 	unpackTo(t, buildBook(t, fixture, Whole(fixture), fixtureRoot), filepath.Join(dir, "fixture"))
@@ -57,23 +52,7 @@ func TestPhoneWidth(t *testing.T) {
 	}
 	slices.Sort(docs[2:])
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("allow-file-access-from-files", true),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	defer cancelBrowser()
+	ctx := browsertest.New(t, 375, 812)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 812)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}

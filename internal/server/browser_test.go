@@ -1,13 +1,11 @@
 package server
 
 import (
-	"context"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
@@ -17,31 +15,6 @@ import (
 
 	"github.com/kb-handbook/kb/internal/browsertest"
 )
-
-// waitFor evaluates expr in the page until it is true.
-func waitFor(t *testing.T, ctx context.Context, expr string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	var last error
-	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		if err == nil && ok {
-			return
-		}
-		last = err
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("%s did not become true (last error: %v)", expr, last)
-}
-
-func eval[T any](t *testing.T, ctx context.Context, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("%s: %v", expr, err)
-	}
-	return v
-}
 
 // TestBrowserSearch types into the header search box of a page served by
 // the handler, as kb host serves it, and follows a result to its section.
@@ -81,60 +54,60 @@ func TestBrowserSearch(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "情報資産台帳"+kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `location.pathname === "/search/index.html" && document.querySelectorAll(".search-results li").length === 1`)
-	if got := eval[string](t, ctx, `document.querySelector(".search-results li a").textContent`); got != "1.1.1 情報資産台帳" {
+	browsertest.WaitTrue(t, ctx, `location.pathname === "/search/index.html" && document.querySelectorAll(".search-results li").length === 1`)
+	if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-results li a").textContent`); got != "1.1.1 情報資産台帳" {
 		t.Errorf("first result %q", got)
 	}
-	if got := eval[string](t, ctx, `document.getElementById("search-q").value`); got != "情報資産台帳" {
+	if got := browsertest.Eval[string](t, ctx, `document.getElementById("search-q").value`); got != "情報資産台帳" {
 		t.Errorf("the box lost the query: %q", got)
 	}
 
 	// Results follow what is typed, without leaving the page, and the live
 	// region says how many there are.
-	eval[any](t, ctx, `window.samePage = true`)
-	eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
+	browsertest.Eval[any](t, ctx, `window.samePage = true`)
+	browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
 	if err := chromedp.Do(ctx, chromedp.SendKeys("#search-q", "バックアップ")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `document.getElementById("search-status").textContent.startsWith("「バックアップ」に一致する節は")`)
-	if !eval[bool](t, ctx, `window.samePage === true && location.search.includes("q=")`) {
+	browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent.startsWith("「バックアップ」に一致する節は")`)
+	if !browsertest.Eval[bool](t, ctx, `window.samePage === true && location.search.includes("q=")`) {
 		t.Error("typing reloaded the page or did not update its address")
 	}
-	if eval[string](t, ctx, `document.getElementById("search-status").getAttribute("aria-live")`) != "polite" {
+	if browsertest.Eval[string](t, ctx, `document.getElementById("search-status").getAttribute("aria-live")`) != "polite" {
 		t.Error("the result count is not in a live region")
 	}
 
 	// A facet narrows the results in place.
-	before := eval[int](t, ctx, `document.querySelectorAll(".search-results li").length`)
+	before := browsertest.Eval[int](t, ctx, `document.querySelectorAll(".search-results li").length`)
 	if _, err := chromedp.Run(ctx, chromedp.Click(`a[data-param="role"][data-value="admin"]`, chromedp.NodeVisible)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `location.search.includes("role=admin") && document.querySelector('a[data-param="role"][aria-current="true"]') !== null`)
-	if window := eval[bool](t, ctx, `window.samePage === true`); !window {
+	browsertest.WaitTrue(t, ctx, `location.search.includes("role=admin") && document.querySelector('a[data-param="role"][aria-current="true"]') !== null`)
+	if window := browsertest.Eval[bool](t, ctx, `window.samePage === true`); !window {
 		t.Error("the facet reloaded the page")
 	}
-	after := eval[int](t, ctx, `document.querySelectorAll(".search-results li").length`)
+	after := browsertest.Eval[int](t, ctx, `document.querySelectorAll(".search-results li").length`)
 	if after == 0 || after > before {
 		t.Errorf("role filter: %d results before, %d after", before, after)
 	}
 
 	// The arrow keys go from the box through the results; Enter opens one
 	// and lands on its section.
-	eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
+	browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
 	if err := chromedp.Do(ctx, chromedp.SendKeys("#search-q", "SASE")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `document.getElementById("search-status").textContent.startsWith("「SASE」")`)
+	browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent.startsWith("「SASE」")`)
 	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `document.activeElement.matches(".search-results li:first-child > a")`)
+	browsertest.WaitTrue(t, ctx, `document.activeElement.matches(".search-results li:first-child > a")`)
 	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `location.pathname === "/02-measures/endpoint/index.html" && location.hash === "#sase"`)
-	waitFor(t, ctx, `document.readyState === "complete"`)
-	top := eval[float64](t, ctx, `document.getElementById("sase").getBoundingClientRect().top`)
+	browsertest.WaitTrue(t, ctx, `location.pathname === "/02-measures/endpoint/index.html" && location.hash === "#sase"`)
+	browsertest.WaitTrue(t, ctx, `document.readyState === "complete"`)
+	top := browsertest.Eval[float64](t, ctx, `document.getElementById("sase").getBoundingClientRect().top`)
 	if top < -1 || top > 200 {
 		t.Errorf("the section heading is at %.0fpx, not at the top of the window", top)
 	}
@@ -145,8 +118,8 @@ func TestBrowserSearch(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(file)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, `document.readyState === "complete"`)
-	if text := eval[string](t, ctx, `document.getElementById("search-results").innerText`); !strings.Contains(text, "kb host") {
+	browsertest.WaitTrue(t, ctx, `document.readyState === "complete"`)
+	if text := browsertest.Eval[string](t, ctx, `document.getElementById("search-results").innerText`); !strings.Contains(text, "kb host") {
 		t.Errorf("the page from disk does not say it needs kb host: %q", text)
 	}
 
