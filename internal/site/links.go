@@ -88,15 +88,29 @@ func (s *Site) pageTarget(tp *Page, anchor, dest string) (Target, string, string
 	if anchor == "" {
 		return t, "", ""
 	}
-	ids := pageIDs(tp)
-	if slices.Contains(ids, anchor) {
+	if tp.hasID(anchor) {
 		return t, "", ""
 	}
+	ids := pageIDs(tp)
 	hint := "anchors on that page: " + strings.Join(firstN(ids, 6), ", ")
 	if sug := diag.Suggest(anchor, ids); sug != "" {
 		hint = "did you mean #" + sug + "?"
 	}
 	return Target{}, "link to missing anchor " + dest + " in " + tp.Source.File, hint
+}
+
+// hasID reports whether a link can point at id on the page. It runs for
+// every anchored link of the book, so it allocates nothing.
+func (p *Page) hasID(id string) bool {
+	if _, ok := p.numbers[id]; ok {
+		return true
+	}
+	for _, h := range p.Doc.Headings {
+		if h.ID == id {
+			return true
+		}
+	}
+	return slices.Contains(p.Doc.TermIDs(), id)
 }
 
 // pageIDs lists the IDs a link can point at on a page: headings and glossary entries.
