@@ -17,11 +17,15 @@ test: build
 	@test -z "$$(gofmt -l cmd internal layouts assets)" || (echo "gofmt needed:"; gofmt -l cmd internal layouts assets; exit 1)
 	$(GO) test -count=1 ./...
 
+# Benchmarks report ratios against baselines measured in the same run (Hugo, pandoc
+# where installed; the HTML build for the index and the EPUB). Not part of `make test`.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./internal/bench/... ./internal/ebook/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 90m \
+		./internal/bench/... ./internal/search/ ./internal/ebook/ ./internal/server/ ./internal/devserver/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./internal/markdown/
+	$(GO) test -run '^$$' -fuzz FuzzParseQuery -fuzztime 30s ./internal/search/
 
 clean:
 	rm -rf bin public
