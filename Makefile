@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/kb
 
-.PHONY: all build run test bench fuzz vet clean
+.PHONY: all build run test bench fuzz clean
 
 all: build
 

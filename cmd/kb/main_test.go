@@ -111,7 +111,7 @@ kb: 3 problem(s) found; nothing was written
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
-	for _, args := range [][]string{{}, {"frobnicate"}, {"build", "--nope"}, {"build", "extra-arg"}} {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"build", "--nope"}, {"build", "extra-arg"}, {"build", "--outputs", "html,pdf"}} {
 		if code, _, _ := runKB(t, args...); code != 2 {
 			t.Errorf("kb %v: exit %d, want 2", args, code)
 		}
@@ -183,5 +183,28 @@ func TestSummaryLine(t *testing.T) {
 	}
 	if stderr != "" {
 		t.Errorf("progress printed when not a terminal: %q", stderr)
+	}
+}
+
+func TestOutputsFlagChoosesPublications(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if code, _, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out, "--outputs", "html"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		t.Error("no HTML site")
+	}
+	for _, other := range []string{"handbook.epub", "search.bleve"} {
+		if _, err := os.Stat(filepath.Join(out, other)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s written although only html was asked for", other)
+		}
+	}
+	if code, _, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, all := range []string{"index.html", "handbook.epub", "search.bleve"} {
+		if _, err := os.Stat(filepath.Join(out, all)); err != nil {
+			t.Errorf("default build lacks %s", all)
+		}
 	}
 }

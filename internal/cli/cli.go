@@ -26,7 +26,8 @@ const (
 const usage = `kb — Markdown knowledge base → static site, search index and EPUB
 
 Usage:
-  kb build [--source DIR] [--out DIR] [--force]   build the site into DIR (default public)
+  kb build [--source DIR] [--out DIR] [--force] [--outputs html,search,epub]
+                                                  build the site, search index and EPUB into DIR (default public)
   kb check [--source DIR]                         report problems without writing anything
   kb serve [--source DIR] [--addr 127.0.0.1:8080] preview with live reload while you edit
   kb host [DIR] [--addr 127.0.0.1:8080]           serve a built site (default public) with search
@@ -94,11 +95,17 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "site root holding content/ and optionally kb.yaml, layouts/, assets/")
 	out := fs.String("out", "public", "output folder")
 	force := fs.Bool("force", false, "replace the output folder even if kb did not create it")
+	outputList := fs.String("outputs", allOutputs, "publications to write, comma-separated")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	extra, err := emitters(*outputList)
+	if err != nil {
+		fmt.Fprintf(stderr, "kb build: %v\n", err)
+		return ExitUsage
+	}
 	opts := build.Options{Source: *source, Out: *out, Force: *force, Progress: progressPrinter(stderr)}
-	res, err := build.Run(opts, Emitters()...)
+	res, err := build.Run(opts, extra...)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {
 		return code

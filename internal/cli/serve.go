@@ -47,10 +47,13 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return ExitContent
 	}
 
+	// The search index is kept up to date by the preview itself; EPUBs are
+	// built when a browser asks for one.
+	epubOnly, _ := emitters("epub")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv := devserver.New(devserver.Options{Source: *source, Out: filepath.Join(tmp, "site"), IndexDir: filepath.Join(tmp, "search"),
-		OnDemand: Emitters(), Log: stderr, AnyHost: *public})
+		OnDemand: epubOnly, Log: stderr, AnyHost: *public})
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
