@@ -107,7 +107,7 @@ func pageText(p *site.Page) string {
 		return ""
 	}
 	var b strings.Builder
-	for _, sec := range p.Doc.Sections {
+	for _, sec := range p.PlainSections() {
 		b.WriteString(sec.Title + "\n" + sec.Text + "\n")
 	}
 	return b.String()

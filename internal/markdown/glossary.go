@@ -172,7 +172,7 @@ func (termIDTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	src := reader.Source()
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if dt, ok := n.(*east.DefinitionTerm); ok && entering {
-			dt.SetAttributeString("id", []byte(TermID(plainText(dt, src))))
+			dt.SetAttributeString("id", []byte(TermID(plainText(dt, src, nil))))
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -193,10 +193,10 @@ func collectTerms(root ast.Node, src []byte) []Term {
 		if !ok || !entering {
 			return ast.WalkContinue, nil
 		}
-		term := strings.TrimSpace(plainText(dt, src))
+		term := strings.TrimSpace(plainText(dt, src, nil))
 		title := ""
 		if dd, ok := dt.NextSibling().(*east.DefinitionDescription); ok {
-			title = shortDefinition(plainText(dd, src))
+			title = shortDefinition(plainText(dd, src, nil))
 		}
 		if term != "" {
 			terms = append(terms, Term{Text: term, Title: title, ID: TermID(term)})

@@ -5,6 +5,8 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -65,9 +67,9 @@ type Doc struct {
 	Title    string
 	Headings []Heading
 	Links    []Link
-	// Sections holds the plain text of the page split at ##–#### headings;
-	// the first one (HeadingID "") is the text before the first heading.
-	Sections []Section
+	// sections holds the plain text of the page split at ##–#### headings,
+	// with placeholders for the text of empty links; see PlainSections.
+	sections []Section
 	termIDs  []string
 }
 
@@ -115,7 +117,7 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	doc := &Doc{refIndex: map[string]int{}}
 	if h, ok := root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
-		doc.Title = plainText(h, body)
+		doc.Title = plainText(h, body, nil)
 		root.RemoveChild(root, h)
 	}
 	doc.collect(root, body, firstLine)
@@ -142,7 +144,7 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int) {
 		case *ast.Heading:
 			id, _ := n.AttributeString("id")
 			idStr, _ := id.([]byte)
-			h := Heading{Level: n.Level, ID: string(idStr), Text: plainText(n, src)}
+			h := Heading{Level: n.Level, ID: string(idStr), Text: plainText(n, src, nil)}
 			if n.Lines().Len() > 0 {
 				start := n.Lines().At(0).Start
 				lineStart := bytes.LastIndexByte(src[:start], '\n') + 1
@@ -160,7 +162,55 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int) {
 		}
 		return ast.WalkContinue, nil
 	})
-	doc.Sections = splitSections(root, src)
+	doc.sections = splitSections(root, src, doc.ref)
+}
+
+// ref returns the placeholder index of a reference, adding it when new.
+func (doc *Doc) ref(s string) int {
+	i, ok := doc.refIndex[s]
+	if !ok {
+		i = len(doc.refs)
+		doc.refs = append(doc.refs, s)
+		doc.refIndex[s] = i
+	}
+	return i
+}
+
+// PlainSections returns the plain text of the page split at ##–####
+// headings; the first section (HeadingID "") is the text before the first
+// heading. Empty links read as res fills them in, like on the page.
+func (doc *Doc) PlainSections(res Resolver) []Section {
+	out := make([]Section, len(doc.sections))
+	for i, sec := range doc.sections {
+		sec.Text = doc.resolveText(sec.Text, res)
+		out[i] = sec
+	}
+	return out
+}
+
+// resolveText replaces the placeholders of empty links in plain text.
+func (doc *Doc) resolveText(text string, res Resolver) string {
+	if strings.IndexByte(text, 0) < 0 {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, 0)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i])
+		end := strings.IndexByte(text[i+1:], 0)
+		if end < 1 {
+			return b.String()
+		}
+		if n, err := strconv.Atoi(text[i+2 : i+1+end]); err == nil && n >= 0 && n < len(doc.refs) {
+			_, fill := res.Link(doc.refs[n])
+			b.WriteString(fill)
+		}
+		text = text[i+2+end:]
+	}
 }
 
 // locateLink finds the opening bracket of a link in the source.
@@ -205,22 +255,24 @@ func blockOf(n ast.Node) ast.Node {
 	return nil
 }
 
-// splitSections gathers the plain text of the page between headings of level 2–4.
-func splitSections(root ast.Node, src []byte) []Section {
+// splitSections gathers the plain text of the page between headings of
+// level 2–4; ref numbers the destinations of empty links, whose text is only
+// known once the site is resolved.
+func splitSections(root ast.Node, src []byte, ref func(string) int) []Section {
 	sections := []Section{{}}
 	cur := &sections[0]
 	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
 		if h, ok := c.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
 			id, _ := h.AttributeString("id")
 			idStr, _ := id.([]byte)
-			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src)})
+			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src, nil)})
 			cur = &sections[len(sections)-1]
 			continue
 		}
 		if co, ok := c.(*Callout); ok && !contains(cur.Callouts, co.CalloutKind) {
 			cur.Callouts = append(cur.Callouts, co.CalloutKind)
 		}
-		t := plainText(c, src)
+		t := plainText(c, src, ref)
 		if t == "" {
 			continue
 		}
@@ -242,8 +294,9 @@ func contains(list []string, s string) bool {
 }
 
 // plainText returns the text content of n without markup. Lines broken
-// between Japanese characters are joined without a space.
-func plainText(n ast.Node, src []byte) string {
+// between Japanese characters are joined without a space. With ref, an empty
+// link becomes a placeholder for its fill text; without, it reads as nothing.
+func plainText(n ast.Node, src []byte, ref func(string) int) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -263,6 +316,10 @@ func plainText(n ast.Node, src []byte) string {
 			}
 		case *ast.String:
 			b.Write(c.Value)
+		case *ast.Link:
+			if c.FirstChild() == nil && ref != nil {
+				fmt.Fprintf(&b, "\x00%c%d\x00", phFill, ref(string(c.Destination)))
+			}
 		case *ast.CodeBlock, *ast.FencedCodeBlock:
 			lines := c.Lines()
 			for i := 0; i < lines.Len(); i++ {
@@ -278,12 +335,12 @@ func plainText(n ast.Node, src []byte) string {
 	return strings.TrimSpace(strings.Join(strings.Fields(b.String()), " "))
 }
 
-// Lead returns the text before the first heading.
-func (doc *Doc) Lead() string {
-	if len(doc.Sections) == 0 {
+// Lead returns the text before the first heading, with empty links filled in by res.
+func (doc *Doc) Lead(res Resolver) string {
+	if len(doc.sections) == 0 {
 		return ""
 	}
-	return doc.Sections[0].Text
+	return doc.resolveText(doc.sections[0].Text, res)
 }
 
 // resetCellStyles removes the alignment styles that goldmark's table renderer

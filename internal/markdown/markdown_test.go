@@ -60,8 +60,8 @@ func TestLeadingH1IsTitle(t *testing.T) {
 	if doc.Title != "ページの題" {
 		t.Errorf("Title = %q", doc.Title)
 	}
-	if doc.Lead() != "本文です。" {
-		t.Errorf("Lead = %q", doc.Lead())
+	if doc.Lead(fakeResolver{}) != "本文です。" {
+		t.Errorf("Lead = %q", doc.Lead(fakeResolver{}))
 	}
 }
 
@@ -187,18 +187,26 @@ func TestFootnotePrefix(t *testing.T) {
 	}
 }
 
+func TestEmptyLinksReadAsTheirFillTextInPlainText(t *testing.T) {
+	doc := New(Options{}).Parse([]byte("詳しくは[](a.md#x)（[](b.md)）を参照。\n"), 1)
+	if got := doc.Lead(fakeResolver{}); got != "詳しくはfilled a.md#x（filled b.md）を参照。" {
+		t.Errorf("lead = %q", got)
+	}
+}
+
 func TestSectionsForSearch(t *testing.T) {
 	src := "リード文。\n\n## 鍵の管理 {#keys}\n\n> [!補足]\n> 金庫に保管\n\n### 手順\n\n```bash\necho hi\n```\n"
 	doc := New(Options{}).Parse([]byte(src), 1)
-	if len(doc.Sections) != 3 {
-		t.Fatalf("sections = %+v", doc.Sections)
+	sections := doc.PlainSections(fakeResolver{})
+	if len(sections) != 3 {
+		t.Fatalf("sections = %+v", sections)
 	}
-	s := doc.Sections[1]
+	s := sections[1]
 	if s.HeadingID != "keys" || s.Title != "鍵の管理" || s.Text != "補足 金庫に保管" && s.Text != "金庫に保管" || len(s.Callouts) != 1 {
 		t.Errorf("section = %+v", s)
 	}
-	if !strings.Contains(doc.Sections[2].Text, "echo hi") {
-		t.Errorf("code text missing: %+v", doc.Sections[2])
+	if !strings.Contains(sections[2].Text, "echo hi") {
+		t.Errorf("code text missing: %+v", sections[2])
 	}
 }
 

@@ -150,12 +150,7 @@ type nodeRenderer struct {
 
 // placeholder writes a placeholder of the given kind for ref.
 func (r *nodeRenderer) placeholder(w util.BufWriter, kind byte, ref string) {
-	i, ok := r.doc.refIndex[ref]
-	if !ok {
-		i = len(r.doc.refs)
-		r.doc.refs = append(r.doc.refs, ref)
-		r.doc.refIndex[ref] = i
-	}
+	i := r.doc.ref(ref)
 	_ = w.WriteByte(0)
 	_ = w.WriteByte(kind)
 	_, _ = w.WriteString(strconv.Itoa(i))
@@ -206,7 +201,7 @@ func (r *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node, 
 	_, _ = w.WriteString(`<img src="`)
 	r.placeholder(w, phHref, string(n.Destination))
 	_, _ = w.WriteString(`" alt="`)
-	_, _ = w.Write(util.EscapeHTML([]byte(plainText(n, src))))
+	_, _ = w.Write(util.EscapeHTML([]byte(plainText(n, src, nil))))
 	_ = w.WriteByte('"')
 	if n.Title != nil {
 		_, _ = w.WriteString(` title="`)

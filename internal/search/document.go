@@ -131,7 +131,7 @@ func pageDocuments(p *site.Page) []Document {
 		title string
 	}
 	var open []heading
-	for i, sec := range p.Doc.Sections {
+	for i, sec := range p.PlainSections() {
 		if i == 0 {
 			d := lead
 			d.Body = sec.Text

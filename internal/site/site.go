@@ -125,10 +125,30 @@ func (p *Page) Summary() string {
 		return s
 	}
 	if p.Doc != nil {
-		return p.Doc.Lead()
+		return p.Doc.Lead(plainResolver{p})
 	}
 	return ""
 }
+
+// PlainSections returns the page's text split at ##–#### headings, with
+// empty links read as their targets' numbers and titles, for search.
+func (p *Page) PlainSections() []markdown.Section {
+	return p.Doc.PlainSections(plainResolver{p})
+}
+
+// plainResolver fills in empty links for plain text, which has no hrefs.
+type plainResolver struct{ page *Page }
+
+func (r plainResolver) Link(dest string) (string, string) {
+	if t, ok := r.page.Target(dest); ok {
+		return "", t.FillText()
+	}
+	return "", ""
+}
+
+func (r plainResolver) HeadingNumber(string) string { return "" }
+
+func (r plainResolver) TermHref(string) string { return "" }
 
 // Revisions returns the revision history of the page.
 func (p *Page) Revisions() []content.Revision { return p.Source.Front.Revisions }
