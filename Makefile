@@ -10,7 +10,8 @@ build:
 	$(GO) build -o $(BIN) ./cmd/kb
 
 run: build
-	./$(BIN) serve --source .
+	./$(BIN) build --source . --out public
+	./$(BIN) serve --source . --addr 127.0.0.1:8080
 
 test: build
 	$(GO) vet ./...
