@@ -71,12 +71,12 @@ func BenchmarkEditToEvent(b *testing.B) {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
 			h := startCorpus(b, n)
 			var lat []time.Duration
-			for range b.N {
+			for run := range b.N {
 				for i := range benchEdits {
 					_, body := h.get(benchPage)
 					s := h.subscribe(benchPage, pageGen(body))
 					start := time.Now()
-					editBody(b, h, i)
+					editBody(b, h, run*benchEdits+i)
 					for !slices.Contains(s.expect(b, "reload").Pages, benchPage) {
 					}
 					lat = append(lat, time.Since(start))
@@ -101,7 +101,7 @@ func BenchmarkEditToDOM(b *testing.B) {
 				b.Fatal(err)
 			}
 			var lat []time.Duration
-			for range b.N {
+			for run := range b.N {
 				for i := range benchEdits {
 					eventually(b, func() error {
 						if h.clients() == 0 {
@@ -110,7 +110,8 @@ func BenchmarkEditToDOM(b *testing.B) {
 						return nil
 					})
 					start := time.Now()
-					mark := editBody(b, h, i)
+					// Each edit's sentence is new to the page, also across runs.
+					mark := editBody(b, h, run*benchEdits+i)
 					for {
 						found, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
 							fmt.Sprintf(`document.body !== null && document.body.textContent.includes(%q)`, mark)))

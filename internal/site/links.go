@@ -35,6 +35,12 @@ func isExternal(dest string) bool {
 	if strings.HasPrefix(dest, "//") {
 		return true
 	}
+	// A scheme ends at the first colon, before any path, query or fragment;
+	// most links are relative paths and need no URL parsing.
+	colon := strings.IndexByte(dest, ':')
+	if colon < 0 || strings.ContainsAny(dest[:colon], "/?#") {
+		return false
+	}
 	u, err := url.Parse(dest)
 	return err == nil && u.Scheme != ""
 }
@@ -48,9 +54,12 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 		return Target{External: dest}, "", ""
 	}
 	rawPath, anchor, _ := strings.Cut(dest, "#")
-	target, err := url.PathUnescape(rawPath)
-	if err != nil {
-		return Target{}, "malformed link " + dest, "escape the path correctly"
+	target := rawPath
+	if strings.Contains(rawPath, "%") {
+		var err error
+		if target, err = url.PathUnescape(rawPath); err != nil {
+			return Target{}, "malformed link " + dest, "escape the path correctly"
+		}
 	}
 	if target == "" {
 		return s.pageTarget(p, anchor, dest)

@@ -50,3 +50,14 @@ func TestRelPath(t *testing.T) {
 		}
 	}
 }
+
+func TestIsExternal(t *testing.T) {
+	for dest, want := range map[string]bool{
+		"https://www.ipa.go.jp/": true, "mailto:a@example.jp": true, "//cdn.example.jp/x": true,
+		"../07/x.md#a:b": false, "x.md": false, "#id": false, "a/b:c.md": false, "tel:0120": true,
+	} {
+		if got := isExternal(dest); got != want {
+			t.Errorf("isExternal(%q) = %v, want %v", dest, got, want)
+		}
+	}
+}
