@@ -403,3 +403,22 @@ func TestRoleAndLevelIndexes(t *testing.T) {
 		t.Error("the LV.2 page does not list exactly the LV.2 pages")
 	}
 }
+
+func TestHeadingNumbersWithSkippedLevels(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/a.md": "# A\n\n### 先に三段目\n\n## 二段目\n\n#### 四段目\n\n### 三段目\n",
+	})
+	s, diags := Load(root, nil)
+	if len(diags) > 0 {
+		t.Fatal(join(diags))
+	}
+	var got []string
+	for _, h := range s.PageByPath("a.md").Headings {
+		got = append(got, h.Number+" "+h.Text)
+	}
+	// A skipped level counts as an implied first heading, so numbers never repeat.
+	want := "1.1.1 先に三段目|1.2 二段目|1.2.1.1 四段目|1.2.2 三段目"
+	if strings.Join(got, "|") != want {
+		t.Errorf("numbers = %s, want %s", strings.Join(got, "|"), want)
+	}
+}

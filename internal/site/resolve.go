@@ -158,9 +158,14 @@ func numberSubtree(p *Page) {
 // numberHeadings numbers the ##–#### headings of a numbered page without
 // child pages (a section's own headings would clash with its pages' numbers).
 func (p *Page) numberHeadings() {
-	p.numbers = map[string]string{}
+	p.numbers = make(map[string]string, len(p.Doc.Headings))
+	p.Headings = make([]Heading, 0, len(p.Doc.Headings))
 	numbered := p.Number != "" && len(p.Children) == 0
+	// counters[l] counts the level-l headings under the current parent;
+	// prefix[l] is the number of the current level-l heading (prefix[1] is the page's).
 	var counters [5]int
+	var prefix [5]string
+	prefix[1] = p.Number
 	for _, h := range p.Doc.Headings {
 		sh := Heading{Heading: h}
 		if numbered && h.Level >= 2 && h.Level <= 4 {
@@ -168,11 +173,15 @@ func (p *Page) numberHeadings() {
 			for l := h.Level + 1; l < len(counters); l++ {
 				counters[l] = 0
 			}
-			parts := []string{p.Number}
-			for l := 2; l <= h.Level; l++ {
-				parts = append(parts, strconv.Itoa(max(counters[l], 1)))
+			// A skipped level (### right after the page title) counts as its first heading.
+			for l := 2; l < h.Level; l++ {
+				if counters[l] == 0 {
+					counters[l] = 1
+					prefix[l] = prefix[l-1] + ".1"
+				}
 			}
-			sh.Number = strings.Join(parts, ".")
+			prefix[h.Level] = prefix[h.Level-1] + "." + strconv.Itoa(counters[h.Level])
+			sh.Number = prefix[h.Level]
 			p.numbers[h.ID] = sh.Number
 		}
 		p.Headings = append(p.Headings, sh)
