@@ -183,6 +183,14 @@ func TestDiagnostics(t *testing.T) {
 			},
 		},
 		{
+			name:  "every occurrence of a broken link",
+			files: map[string]string{"content/a.md": "# A\n\n[x](no.md) と [y](no.md)\n"},
+			want: []string{
+				`content/a.md:3:1: link to missing page no.md`,
+				`content/a.md:3:14: link to missing page no.md`,
+			},
+		},
+		{
 			name:  "link outside the content folder",
 			files: map[string]string{"content/a.md": "# A\n\n[秘密](../kb.yaml) [絶対](/etc/passwd)\n"},
 			want: []string{

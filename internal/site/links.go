@@ -10,16 +10,30 @@ import (
 	"github.com/kb-handbook/kb/internal/diag"
 )
 
-// resolveLinks classifies every link of p and reports those that lead nowhere.
-func (s *Site) resolveLinks(p *Page, files, linked map[string]bool, diags *diag.List) {
-	p.targets = map[string]Target{}
+// resolution is the outcome of resolving one destination from one folder.
+type resolution struct {
+	target        Target
+	problem, hint string
+}
+
+// resolveLinks classifies every link of p and reports each one that leads
+// nowhere. cache holds what was resolved for other pages: a relative
+// destination means the same from every page of a folder.
+func (s *Site) resolveLinks(p *Page, files, linked map[string]bool, cache map[string]resolution, diags *diag.List) {
+	p.targets = make(map[string]Target, len(p.Doc.Links))
 	for _, l := range p.Doc.Links {
-		if _, done := p.targets[l.Dest]; done {
-			continue
+		key := p.Source.Dir() + "\x00" + l.Dest
+		if strings.HasPrefix(l.Dest, "#") {
+			key = p.Source.Path + "\x00" + l.Dest
 		}
-		t, problem, hint := s.resolve(p, l.Dest, files)
-		if problem != "" {
-			diags.Add(diag.Diagnostic{File: p.Source.File, Line: l.Line, Col: l.Col, Msg: problem, Hint: hint,
+		r, ok := cache[key]
+		if !ok {
+			r.target, r.problem, r.hint = s.resolve(p, l.Dest, files)
+			cache[key] = r
+		}
+		t := r.target
+		if r.problem != "" {
+			diags.Add(diag.Diagnostic{File: p.Source.File, Line: l.Line, Col: l.Col, Msg: r.problem, Hint: r.hint,
 				Source: diag.LineText(p.Source.Body, l.Line-p.Source.BodyLine+1)})
 			t = Target{External: l.Dest}
 		}

@@ -34,9 +34,10 @@ func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Do
 		files[f] = true
 	}
 	linked := map[string]bool{}
+	cache := map[string]resolution{}
 	for _, p := range s.Pages {
 		s.checkFrontMatter(p, diags)
-		s.resolveLinks(p, files, linked, diags)
+		s.resolveLinks(p, files, linked, cache, diags)
 	}
 	for f := range linked {
 		s.Files = append(s.Files, f)
