@@ -81,6 +81,34 @@
     document.body.appendChild(box);
   }
 
+  // refresh swaps in the new text of this page without reloading it: the
+  // page body and the sidebar are replaced, so the scroll position, the
+  // header and the scripts' bindings stay. Anything unexpected falls back to
+  // a full reload.
+  var latest = 0;
+  function refresh() {
+    var seq = ++latest;
+    fetch(location.href, { cache: "no-store" }).then(function (res) {
+      if (!res.ok) throw new Error(res.status);
+      return res.text();
+    }).then(function (html) {
+      if (seq !== latest) return; // a newer edit is on its way
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var parts = ["main", "sidebar"];
+      for (var i = 0; i < parts.length; i++) {
+        if (!document.getElementById(parts[i]) || !fresh.getElementById(parts[i])) throw new Error("layout changed");
+      }
+      parts.forEach(function (id) {
+        document.getElementById(id).innerHTML = fresh.getElementById(id).innerHTML;
+      });
+      document.title = fresh.title;
+      if (location.hash) {
+        var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        if (target && window.scrollY === 0) target.scrollIntoView();
+      }
+    }).catch(function () { location.reload(); });
+  }
+
   function on(name, fn) {
     source.addEventListener(name, function (e) {
       var d = JSON.parse(e.data);
@@ -92,8 +120,10 @@
   function connect() {
     source = new EventSource("/__kb/events?gen=" + gen + "&page=" + encodeURIComponent(page));
     on("reload", function (d) {
-      // A reload keeps the scroll position (browsers restore it).
-      if (d.all || d.pages.indexOf(page) >= 0) location.reload();
+      // A change to every page (a template, the configuration) reloads;
+      // a change to this page's text is swapped in place.
+      if (d.all) location.reload();
+      else if (d.pages.indexOf(page) >= 0) refresh();
     });
     on("css", function (d) { swapStyles(d.swaps); });
     on("errors", function (d) { showOverlay(d.errors); });
