@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 
 	"github.com/kb-handbook/kb/assets"
@@ -39,43 +38,38 @@ func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagn
 		}
 	}
 	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML})
-	parseAll(parser, pages, docs, progress)
+	parseAll(parser, pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	return s, diags.Sorted()
 }
 
 // parseAll parses every page not yet in docs, on all cores.
-func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int)) {
-	// Pick the pages to parse before the workers start writing to docs.
+func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int), diags *diag.List) {
 	var todo []*content.Page
 	for _, p := range pages {
 		if _, ok := docs[p.Path]; !ok {
 			todo = append(todo, p)
 		}
 	}
+	out := make([]*markdown.Doc, len(todo))
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	work := make(chan *content.Page)
-	done := 0
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for p := range work {
-				doc := parser.Parse(p.Body, p.BodyLine)
-				mu.Lock()
-				docs[p.Path] = doc
-				done++
-				if progress != nil {
-					progress(done, len(todo))
-				}
-				mu.Unlock()
-			}
-		})
+	done := len(pages) - len(todo)
+	// Parsing cannot fail; a panic would be a bug, which parallel turns into an error.
+	if err := parallel(len(todo), func(i int) error {
+		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
+		if progress != nil {
+			mu.Lock()
+			done++
+			progress(done, len(pages))
+			mu.Unlock()
+		}
+		return nil
+	}); err != nil {
+		diags.Addf("kb", 0, 0, "please report this bug with the page that triggers it", "%v", err)
 	}
-	for _, p := range todo {
-		work <- p
+	for i, p := range todo {
+		docs[p.Path] = out[i]
 	}
-	close(work)
-	wg.Wait()
 }
 
 // Theme loads the default theme with the site's own layouts/ and assets/ laid over it.
