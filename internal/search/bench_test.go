@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -52,9 +53,20 @@ func loadCorpus(b *testing.B, n int) *loaded {
 	return l
 }
 
+// pagefind finds the Pagefind binary to compare with: $KB_PAGEFIND, or
+// pagefind on the PATH (npm install pagefind puts one in node_modules/.bin).
+func pagefind() string {
+	if p := os.Getenv("KB_PAGEFIND"); p != "" {
+		return p
+	}
+	p, _ := exec.LookPath("pagefind")
+	return p
+}
+
 // BenchmarkIndexBuild measures the index build against the HTML build of
 // the same generated pages in the same run: seconds for each, their ratio,
-// and the index size.
+// and the index size; and, where Pagefind is installed, against Pagefind
+// indexing the same HTML pages.
 func BenchmarkIndexBuild(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
@@ -63,7 +75,8 @@ func BenchmarkIndexBuild(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var htmlDur, indexDur time.Duration
+			pf := pagefind()
+			var htmlDur, indexDur, pagefindDur time.Duration
 			var size int64
 			for b.Loop() {
 				out, err := build.NewOutput(filepath.Join(b.TempDir(), "html"), false)
@@ -75,6 +88,13 @@ func BenchmarkIndexBuild(b *testing.B) {
 					b.Fatal(err)
 				}
 				htmlDur += time.Since(start) + l.loadDur
+				if pf != "" {
+					start = time.Now()
+					if msg, err := exec.Command(pf, "--site", out.Dir(), "--output-subdir", "_pagefind").CombinedOutput(); err != nil {
+						b.Fatalf("pagefind: %v\n%s", err, msg)
+					}
+					pagefindDur += time.Since(start)
+				}
 				out.Abort()
 
 				dir := filepath.Join(b.TempDir(), search.IndexDir)
@@ -91,6 +111,10 @@ func BenchmarkIndexBuild(b *testing.B) {
 			b.ReportMetric(indexDur.Seconds()/htmlDur.Seconds(), "index/html")
 			b.ReportMetric(float64(size)/(1<<20), "index-MiB")
 			b.ReportMetric(float64(len(search.Documents(l.site))), "sections")
+			if pf != "" {
+				b.ReportMetric(pagefindDur.Seconds()/runs, "pagefind-s")
+				b.ReportMetric(indexDur.Seconds()/pagefindDur.Seconds(), "index/pagefind")
+			}
 		})
 	}
 }
