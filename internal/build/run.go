@@ -13,9 +13,11 @@ import (
 
 // Options configure a build.
 type Options struct {
-	Source   string // site root
-	Out      string // output folder
-	Force    bool   // replace an output folder kb did not create
+	Source string // site root
+	Out    string // output folder
+	Force  bool   // replace an output folder kb did not create
+	// NoEPUB tells the parser that no emitter renders XHTML, which it can then skip.
+	NoEPUB   bool
 	Progress func(stage string, done, total int)
 }
 
@@ -40,7 +42,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 	if opts.Progress != nil {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
-	s, diags := Load(opts.Source, progress)
+	s, diags := load(opts.Source, progress, opts.NoEPUB)
 	if len(diags) > 0 {
 		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/build"
@@ -104,7 +106,8 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb build: %v\n", err)
 		return ExitUsage
 	}
-	opts := build.Options{Source: *source, Out: *out, Force: *force, Progress: progressPrinter(stderr)}
+	opts := build.Options{Source: *source, Out: *out, Force: *force, Progress: progressPrinter(stderr),
+		NoEPUB: !slices.Contains(strings.Split(*outputList, ","), "epub")}
 	res, err := build.Run(opts, extra...)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {

@@ -25,12 +25,15 @@ type Options struct {
 	Glossary []Term
 	// UnsafeHTML passes raw HTML through instead of escaping it.
 	UnsafeHTML bool
+	// NoXHTML skips the XHTML fragment, for builds without an EPUB.
+	NoXHTML bool
 }
 
 // Parser parses Markdown pages. It is safe for concurrent use.
 type Parser struct {
-	md     goldmark.Markdown
-	unsafe bool
+	md      goldmark.Markdown
+	unsafe  bool
+	noXHTML bool
 }
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
@@ -51,7 +54,7 @@ func New(opts Options) *Parser {
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md, unsafe: opts.UnsafeHTML}
+	return &Parser{md: md, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML}
 }
 
 // Doc is a parsed page. Its body is kept as HTML and XHTML fragments in
@@ -124,8 +127,10 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	doc.terms = collectTerms(root, body)
 	code := map[ast.Node][]byte{}
 	doc.html = p.renderFragment(doc, root, body, false, code)
-	resetCellStyles(root)
-	doc.xhtml = p.renderFragment(doc, root, body, true, code)
+	if !p.noXHTML {
+		resetCellStyles(root)
+		doc.xhtml = p.renderFragment(doc, root, body, true, code)
+	}
 	doc.refIndex = nil
 	return doc
 }

@@ -231,3 +231,14 @@ func TestGlossaryTitleGoesPastTheReading(t *testing.T) {
 		t.Errorf("terms = %+v", terms)
 	}
 }
+
+func TestNoXHTMLIsAnErrorNotAnEmptyPage(t *testing.T) {
+	doc := New(Options{NoXHTML: true}).Parse([]byte("本文\n"), 1)
+	var b bytes.Buffer
+	if err := Render(&b, doc, fakeResolver{}, RenderOptions{}); err != nil || !strings.Contains(b.String(), "本文") {
+		t.Errorf("HTML: %v %q", err, b.String())
+	}
+	if err := Render(&b, doc, fakeResolver{}, RenderOptions{XHTML: true}); err == nil {
+		t.Error("rendering XHTML of a page parsed without it did not fail")
+	}
+}

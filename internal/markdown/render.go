@@ -46,6 +46,9 @@ const (
 func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 	frag := doc.html
 	if opts.XHTML {
+		if doc.xhtml == nil && doc.html != nil {
+			return fmt.Errorf("markdown: the page was parsed without its XHTML fragment (Options.NoXHTML)")
+		}
 		frag = doc.xhtml
 	}
 	var b bytes.Buffer
