@@ -13,8 +13,11 @@ run: build
 	./$(BIN) build --source . --out public
 	./$(BIN) serve --source . --addr 127.0.0.1:8080
 
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 test: build
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	@test -z "$$(gofmt -l cmd internal layouts assets)" || (echo "gofmt needed:"; gofmt -l cmd internal layouts assets; exit 1)
 	$(GO) test -count=1 ./...
 

@@ -67,6 +67,8 @@ func (b *book) normalize(raw []byte) ([]byte, error) {
 	for _, e := range entries {
 		// Written raw: mimetype stored, the rest already deflated; no extra
 		// fields (EPUB forbids them on mimetype) and no data descriptors.
+		// Modified would add an extended-timestamp extra field, hence the MS-DOS fields.
+		//lint:ignore SA1019 see above
 		w, err := zw.CreateRaw(&zip.FileHeader{Name: e.name, Method: e.method, ModifiedDate: date, ModifiedTime: tm,
 			CRC32: e.crc, CompressedSize64: uint64(len(e.data)), UncompressedSize64: e.size})
 		if err != nil {

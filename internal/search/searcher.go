@@ -63,7 +63,8 @@ func Open(dir string) (*Index, error) {
 		_ = idx.Close()
 		return nil, errors.New("search index: no cjk analyzer")
 	}
-	if err := ix.listBigrams(); err == nil {
+	err = ix.listBigrams()
+	if err == nil {
 		err = ix.loadFacets()
 	}
 	if err != nil {

@@ -94,10 +94,6 @@ func TestFilesAndCaching(t *testing.T) {
 	}
 }
 
-func itoa(n int) string {
-	return strings.TrimSpace(strings.Fields(http.StatusText(0) + " " + string(rune('0'+n/100)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10)))[0])
-}
-
 func TestNoTraversal(t *testing.T) {
 	// A copy of the site with a secret beside it, a hidden file in it and a
 	// link from it to the secret.
