@@ -1,0 +1,71 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kb-handbook/kb/internal/diag"
+)
+
+func load(t *testing.T, yaml string) (Config, []diag.Diagnostic) {
+	t.Helper()
+	dir := t.TempDir()
+	if yaml != "" {
+		if err := os.WriteFile(filepath.Join(dir, FileName), []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var diags diag.List
+	cfg := Load(dir, &diags)
+	return cfg, diags.Sorted()
+}
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	cfg, diags := load(t, "")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	if cfg.Language != "ja" || cfg.BaseURL != "/" || cfg.Glossary != "annex/glossary.md" || cfg.EPUBFile != "handbook.epub" {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	if cfg.LevelLabel(2) != "LV.2 ベースラインアプローチ" || cfg.RoleLabel("admin") != "admin" {
+		t.Error("labels without configuration")
+	}
+}
+
+func TestRolesKeepTheirOrder(t *testing.T) {
+	cfg, diags := load(t, "base_url: https://kb.example.jp/docs\nroles:\n  zeta: Z\n  alpha: A\n  mid: M\n")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	if got := cfg.RoleIDs(); !slices.Equal(got, []string{"zeta", "alpha", "mid"}) {
+		t.Errorf("RoleIDs = %v", got)
+	}
+	if cfg.BaseURL != "https://kb.example.jp/docs/" {
+		t.Errorf("base_url = %q", cfg.BaseURL)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"title: T\ncolour: red\n", `kb.yaml:2:1: invalid configuration: unknown field "colour"`},
+		{"title: [T\n", "kb.yaml:1:"},
+		{"roles:\n  admin: 管理者\neditions:\n  - id: x\n    roles: [admn]\n", `kb.yaml: edition "x" names unknown role "admn"`},
+	}
+	for _, tt := range tests {
+		_, diags := load(t, tt.yaml)
+		if len(diags) != 1 || !strings.HasPrefix(diags[0].String(), tt.want) {
+			t.Errorf("%q: %v, want one starting %q", tt.yaml, diags, tt.want)
+		}
+	}
+}
+
+func TestEditionFiles(t *testing.T) {
+	cfg, _ := load(t, "roles:\n  admin: A\neditions:\n  - id: admin\n    roles: [admin]\n")
+	if got := cfg.GeneratedFiles(); !slices.Equal(got, []string{"handbook.epub", "handbook-admin.epub"}) {
+		t.Errorf("GeneratedFiles = %v", got)
+	}
+}
