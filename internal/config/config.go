@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -117,6 +118,10 @@ func Load(root string, diags *diag.List) Config {
 	}
 	if cfg.Roles == nil {
 		cfg.Roles = map[string]string{}
+	}
+	if _, err := time.Parse(time.RFC3339, cfg.Modified); err != nil {
+		diags.Addf(FileName, 0, 0, "write a date and time such as 2026-04-01T00:00:00Z",
+			"modified: %q is not an RFC 3339 date", cfg.Modified)
 	}
 	for _, e := range cfg.Editions {
 		for _, r := range e.Roles {

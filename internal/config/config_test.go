@@ -53,6 +53,7 @@ func TestProblems(t *testing.T) {
 	tests := []struct{ yaml, want string }{
 		{"title: T\ncolour: red\n", `kb.yaml:2:1: invalid configuration: unknown field "colour"`},
 		{"title: [T\n", "kb.yaml:1:"},
+		{"modified: 2026-04-01\n", `kb.yaml: modified: "2026-04-01" is not an RFC 3339 date`},
 		{"roles:\n  admin: 管理者\neditions:\n  - id: x\n    roles: [admn]\n", `kb.yaml: edition "x" names unknown role "admn"`},
 	}
 	for _, tt := range tests {
