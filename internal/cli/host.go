@@ -32,10 +32,17 @@ func runHost(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb host: %s is not a built site (no index.html); run kb build first\n", dir)
 		return ExitContent
 	}
-	idx, err := search.Open(filepath.Join(dir, search.IndexDir))
-	if err != nil {
-		fmt.Fprintf(stderr, "kb host: %s has no usable search index (%v); run kb build again\n", dir, err)
-		return ExitContent
+	// A site built with --outputs and no search is served all the same; its
+	// search page and API say that search is unavailable.
+	var idx *search.Index
+	indexDir := filepath.Join(dir, search.IndexDir)
+	if _, err := os.Stat(indexDir); err == nil {
+		if idx, err = search.Open(indexDir); err != nil {
+			fmt.Fprintf(stderr, "kb host: %s has no usable search index (%v); run kb build again\n", dir, err)
+			return ExitContent
+		}
+	} else {
+		fmt.Fprintf(stderr, "kb host: %s has no search index (built without search); serving it without search\n", dir)
 	}
 	h := server.New(dir, idx, server.Options{Log: log.New(stderr, "kb host: ", 0)})
 	defer h.Close()

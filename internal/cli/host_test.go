@@ -15,8 +15,11 @@ import (
 
 func TestHostArguments(t *testing.T) {
 	empty := t.TempDir()
-	noIndex := t.TempDir()
-	if err := os.WriteFile(filepath.Join(noIndex, "index.html"), []byte("<p>x</p>"), 0o644); err != nil {
+	badIndex := t.TempDir()
+	if err := os.WriteFile(filepath.Join(badIndex, "index.html"), []byte("<p>x</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(badIndex, "search.bleve"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -30,7 +33,7 @@ func TestHostArguments(t *testing.T) {
 		{[]string{"host", "--help"}, ExitOK, "Usage: kb host"},
 		{[]string{"host", filepath.Join(empty, "missing")}, ExitContent, "not a built site"},
 		{[]string{"host", empty}, ExitContent, "not a built site"},
-		{[]string{"host", noIndex, "--addr", "127.0.0.1:0"}, ExitContent, "no usable search index"},
+		{[]string{"host", badIndex, "--addr", "127.0.0.1:0"}, ExitContent, "no usable search index"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := Main(tt.args, &stdout, &stderr); code != tt.code || !strings.Contains(stderr.String(), tt.want) {
@@ -42,9 +45,21 @@ func TestHostArguments(t *testing.T) {
 // TestHostServesUntilSignaled builds a site, hosts it on a free port with
 // the folder after the flags, searches it, and stops it with SIGTERM.
 func TestHostServesUntilSignaled(t *testing.T) {
+	hostAndSearch(t, nil, http.StatusOK, `"url":"02-measures/endpoint/#edr"`)
+}
+
+// TestHostWithoutSearch hosts a site built without its search index: the
+// pages are served and the API says that search is unavailable.
+func TestHostWithoutSearch(t *testing.T) {
+	hostAndSearch(t, []string{"--outputs", "html"}, http.StatusServiceUnavailable, "検索インデックスがありません")
+}
+
+func hostAndSearch(t *testing.T, buildFlags []string, status int, want string) {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
 	var stderr bytes.Buffer
-	if code := Main([]string{"build", "--source", "../search/testdata/site", "--out", out}, io.Discard, &stderr); code != ExitOK {
+	args := append([]string{"build", "--source", "../search/testdata/site", "--out", out}, buildFlags...)
+	if code := Main(args, io.Discard, &stderr); code != ExitOK {
 		t.Fatalf("build: %d %s", code, stderr.String())
 	}
 	pr, pw := io.Pipe()
@@ -61,13 +76,21 @@ func TestHostServesUntilSignaled(t *testing.T) {
 	if !strings.HasPrefix(addr, "http://127.0.0.1:") {
 		t.Fatalf("listening on %q", line)
 	}
+	top, err := http.Get(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top.Body.Close()
+	if top.StatusCode != http.StatusOK {
+		t.Fatalf("top page: %d", top.StatusCode)
+	}
 	resp, err := http.Get(addr + "api/search?q=EDR")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"url":"02-measures/endpoint/#edr"`) ||
+	if resp.StatusCode != status || !strings.Contains(string(body), want) ||
 		resp.Header.Get("Content-Security-Policy") == "" {
 		t.Errorf("search: %d %s", resp.StatusCode, body)
 	}
