@@ -6,6 +6,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -274,7 +275,7 @@ func splitSections(root ast.Node, src []byte, ref func(string) int) []Section {
 			cur = &sections[len(sections)-1]
 			continue
 		}
-		if co, ok := c.(*Callout); ok && !contains(cur.Callouts, co.CalloutKind) {
+		if co, ok := c.(*Callout); ok && !slices.Contains(cur.Callouts, co.CalloutKind) {
 			cur.Callouts = append(cur.Callouts, co.CalloutKind)
 		}
 		t := plainText(c, src, ref)
@@ -287,15 +288,6 @@ func splitSections(root ast.Node, src []byte, ref func(string) int) []Section {
 		cur.Text += t
 	}
 	return sections
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // plainText returns the text content of n without markup. Lines broken

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -75,7 +76,7 @@ func (d *pageData) Asset(name string) string {
 
 // Emit writes the HTML site for s to w.
 func Emit(s *site.Site, theme *Theme, w Writer) error {
-	for _, name := range slices.Sorted(mapsKeys(theme.Files)) {
+	for _, name := range slices.Sorted(maps.Keys(theme.Files)) {
 		if err := w.WriteFile(name, theme.Files[name]); err != nil {
 			return err
 		}
@@ -130,16 +131,6 @@ func renderPages(s *site.Site, theme *Theme, w Writer) error {
 	close(work)
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-func mapsKeys(m map[string][]byte) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // RenderPage returns the HTML of one page of the book.
@@ -315,13 +306,7 @@ func generatedPages(s *site.Site) []generated {
 	}
 	out = append(out, rolesIndex)
 
-	levels := slices.Sorted(func(yield func(int) bool) {
-		for l := range s.Config.Levels {
-			if !yield(l) {
-				return
-			}
-		}
-	})
+	levels := slices.Sorted(maps.Keys(s.Config.Levels))
 	levelsIndex := generated{kind: "list", dir: "levels/", data: pageData{Title: "レベル別のページ一覧", Lead: "取り組みのレベルごとにページを本の順に並べています。"}}
 	for _, lv := range levels {
 		label := s.Config.LevelLabel(lv)
