@@ -2,12 +2,15 @@ package search
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -32,6 +35,8 @@ type Meta struct {
 	Chapters []Facet `json:"chapters"`
 	Roles    []Facet `json:"roles"`
 	Levels   []Facet `json:"levels"`
+	// Shards is the number of shards the index is split into.
+	Shards int `json:"shards"`
 }
 
 // NewMeta collects the chapters, roles and levels of the site.
@@ -66,15 +71,42 @@ func Build(s *site.Site, dir string) error {
 	return BuildDocuments(Documents(s), NewMeta(s), dir)
 }
 
+// shardDocs is about how many documents a shard holds. A site with more
+// is split into shards of documents dealt round-robin in book order, built
+// side by side and searched side by side, one core each. A shard's
+// answers do not depend on the others: scores use the statistics of the
+// whole index, so a site gives the same hits however it is split.
+const shardDocs = 12000
+
+// maxShards bounds the shards of a very large site.
+const maxShards = 8
+
+// shardCount is the number of shards for n documents.
+func shardCount(n int) int {
+	return min(max(1, (n+shardDocs-1)/shardDocs), maxShards)
+}
+
+// shardDir is the folder of shard k inside the index folder.
+func shardDir(dir string, k int) string {
+	return filepath.Join(dir, fmt.Sprintf("shard-%02d", k))
+}
+
 // BuildDocuments writes an index of docs into dir.
 func BuildDocuments(docs []Document, meta Meta, dir string) (err error) {
-	// The builder writes segments into a scratch folder and renames the
-	// result into place, so the scratch folder must be on the same disk.
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	return buildShards(docs, meta, dir, shardCount(len(docs)))
+}
+
+// buildShards writes docs into n shards, building up to GOMAXPROCS at once.
+func buildShards(docs []Document, meta Meta, dir string, n int) (err error) {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
 	}
-	scratch, err := os.MkdirTemp(parent, ".search-build-")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	// The builder writes segments into a scratch folder and renames the
+	// result into place, so the scratch folder must be on the same disk.
+	scratch, err := os.MkdirTemp(dir, ".build-")
 	if err != nil {
 		return err
 	}
@@ -83,6 +115,36 @@ func BuildDocuments(docs []Document, meta Meta, dir string) (err error) {
 			err = rerr
 		}
 	}()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range n {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			errs[k] = buildShard(docs, k, n, shardDir(dir, k), filepath.Join(scratch, strconv.Itoa(k)))
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	meta.Shards = n
+	data, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, metaFile), data, 0o644); err != nil {
+		return err
+	}
+	return shareable(dir)
+}
+
+// buildShard indexes every n-th document, from the k-th on, into dir.
+func buildShard(docs []Document, k, n int, dir, scratch string) error {
+	if err := os.Mkdir(scratch, 0o755); err != nil {
+		return err
+	}
 	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{
 		"buildPathPrefix": scratch,
 		// Small batches keep memory flat and were fastest on a 1,000-page
@@ -93,23 +155,16 @@ func BuildDocuments(docs []Document, meta Meta, dir string) (err error) {
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	for i, d := range docs {
-		if err := b.Index(d.URL, d.record(i)); err != nil {
+	for i := k; i < len(docs); i += n {
+		if err := b.Index(docs[i].URL, docs[i].record(i)); err != nil {
 			_ = b.Close()
-			return fmt.Errorf("search index: %s: %w", d.URL, err)
+			return fmt.Errorf("search index: %s: %w", docs[i].URL, err)
 		}
 	}
 	if err := b.Close(); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	data, err := json.MarshalIndent(meta, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, metaFile), data, 0o644); err != nil {
-		return err
-	}
-	return shareable(dir)
+	return nil
 }
 
 // shareable opens up the owner-only modes bleve gives its files, so the

@@ -3,10 +3,13 @@ package search
 import (
 	"container/heap"
 	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strconv"
-
-	"github.com/blevesearch/bleve/v2/search"
+	"sync"
 )
 
 // facetRecord holds the facet values of one document as positions in Meta
@@ -14,29 +17,21 @@ import (
 // position in the book.
 type facetRecord struct {
 	chapter, level int16
+	present        bool
 	roles          uint64
 	order          int
 }
 
 // loadFacets reads the chapter, roles, level and book position of every
-// document once, so that counting and ordering hits is a map lookup rather
-// than a doc-values read.
-func (ix *Index) loadFacets() error {
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	all, err := r.DocIDReaderAll()
+// document of a shard once, by document number, so that filtering,
+// counting and ordering hits is a slice lookup rather than a doc-values read.
+func (ix *Index) loadFacets(sh *shard) error {
+	all, err := sh.reader.DocIDReaderAll()
 	if err != nil {
 		return err
 	}
 	defer all.Close()
-	dv, err := r.DocValueReader([]string{fieldChapter, fieldRoles, fieldLevel, fieldOrder})
+	dv, err := sh.reader.DocValueReader([]string{fieldChapter, fieldRoles, fieldLevel, fieldOrder})
 	if err != nil {
 		return err
 	}
@@ -51,7 +46,7 @@ func (ix *Index) loadFacets() error {
 		if id == nil {
 			return nil
 		}
-		rec := facetRecord{chapter: -1, level: -1}
+		rec := facetRecord{chapter: -1, level: -1, present: true}
 		err = dv.VisitDocValues(id, func(field string, term []byte) {
 			switch field {
 			case fieldChapter:
@@ -69,7 +64,15 @@ func (ix *Index) loadFacets() error {
 		if err != nil {
 			return err
 		}
-		ix.facets[string(id)] = rec
+		n := docNumber(id)
+		if n >= 1<<31 {
+			return fmt.Errorf("document number %d out of range", n)
+		}
+		if grow := int(n) + 1 - len(sh.facets); grow > 0 {
+			sh.facets = append(sh.facets, make([]facetRecord, grow)...)
+		}
+		sh.facets[n] = rec
+		ix.docs++
 	}
 }
 
@@ -113,9 +116,11 @@ func (t tally) facets(m Meta) Facets {
 // scored is a matching document: its score and its position in the book,
 // which breaks ties.
 type scored struct {
-	id    string // external ID, the section URL
+	id    string // external ID, the section URL, filled in for the best
 	score float64
 	order int
+	shard int
+	num   uint64 // document number in the shard
 }
 
 // topHeap keeps the best n hits found so far, worst first.
@@ -139,63 +144,85 @@ func worse(a, b scored) bool {
 	return a.order > b.order
 }
 
-// collect runs q over the whole index, counting the hits and their facet
-// values and keeping the best n, best first. It stops when ctx ends.
+// collect runs q over every shard side by side, then scores the matches
+// with statistics of the whole index, counts them and their facet values,
+// and keeps the best n, best first. It stops when ctx ends.
+//
+// A word's score in a field is boost × idf × √tf × norm, as in Lucene's
+// classic similarity: tf counts the word as a phrase, norm is 1/√(field
+// length), and idf = 1 + ln(N / (df + 1)) counts the sections holding the
+// word's terms across all shards. A word found in one field of the two
+// counts half (the coordination factor of bleve's disjunctions): a
+// section whose title and text both have it is about it.
 func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint64, tally, error) {
 	t := ix.newTally()
-	adv, err := ix.idx.Advanced()
-	if err != nil {
+	if q.none {
+		return nil, 0, t, nil
+	}
+	answers := make([]shardAnswer, len(ix.shards))
+	errs := make([]error, len(ix.shards))
+	var wg sync.WaitGroup
+	for k, sh := range ix.shards {
+		wg.Go(func() { answers[k], errs[k] = sh.run(ctx, q) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, 0, t, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, 0, t, err
+	var weights [][2]float64
+	for _, w := range q.words {
+		if !w.exclude {
+			weights = append(weights, [2]float64{boostTitle, boostBody})
+		}
 	}
-	defer r.Close()
-	s, err := q.Searcher(ctx, r, ix.idx.Mapping(), search.SearcherOptions{})
-	if err != nil {
-		return nil, 0, t, err
+	for wi := range weights {
+		for f := range weights[wi] {
+			df := 0
+			for _, a := range answers {
+				df += a.df[wi][f]
+			}
+			weights[wi][f] *= 1 + math.Log(float64(ix.docs)/float64(df+1))
+		}
 	}
-	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
 	top := make(topHeap, 0, n)
 	var total uint64
-	for i := 0; ; i++ {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, 0, t, err
+	for k, a := range answers {
+		facets := ix.shards[k].facets
+		for di, d := range a.docs {
+			total++
+			rec := facets[d]
+			t.add(rec)
+			cand := scored{order: rec.order, shard: k, num: d}
+			if q.ranked {
+				for wi, st := range a.stats[di*len(weights) : (di+1)*len(weights)] {
+					word, fields := 0.0, 0
+					for f, fs := range st {
+						if fs.tf > 0 {
+							word += weights[wi][f] * math.Sqrt(fs.tf) * fs.norm
+							fields++
+						}
+					}
+					cand.score += word * float64(fields) / float64(len(st))
+				}
 			}
-		}
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, 0, t, err
-		}
-		if dm == nil {
-			break
-		}
-		total++
-		rec := ix.facets[string(dm.IndexInternalID)]
-		t.add(rec)
-		cand := scored{order: rec.order}
-		if q.ranked {
-			cand.score = dm.Score
-		}
-		if len(top) < n || worse(top[0], cand) {
-			if cand.id, err = r.ExternalID(dm.IndexInternalID); err != nil {
-				return nil, 0, t, err
-			}
-			if len(top) < n {
+			switch {
+			case len(top) < n:
 				heap.Push(&top, cand)
-			} else {
+			case worse(top[0], cand):
 				top[0] = cand
 				heap.Fix(&top, 0)
 			}
 		}
-		sctx.DocumentMatchPool.Put(dm)
 	}
 	best := make([]scored, len(top))
 	for i := len(top) - 1; i >= 0; i-- {
 		best[i] = heap.Pop(&top).(scored)
+		var id [8]byte
+		binary.BigEndian.PutUint64(id[:], best[i].num)
+		var err error
+		if best[i].id, err = ix.shards[best[i].shard].reader.ExternalID(id[:]); err != nil {
+			return nil, 0, t, err
+		}
 	}
 	return best, total, t, nil
 }

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -23,6 +25,11 @@ type compiled struct {
 	// ranked is false when only filters were given: every hit is then as
 	// good as another, and they come in book order.
 	ranked bool
+	// words and filter are the same query for the executor (exec.go).
+	words  []wordPlan
+	filter filterPlan
+	// none is set when nothing can match.
+	none bool
 }
 
 // compile turns a parsed query into a bleve query: every term must match
@@ -30,21 +37,24 @@ type compiled struct {
 // filter must hold.
 func (ix *Index) compile(pq Query) (compiled, error) {
 	var must, mustNot []query.Query
+	var filter filterPlan
 	for _, f := range []struct {
 		field, name string
 		values      []string
 		known       []Facet
+		positions   *[]int
 	}{
-		{fieldRoles, "役割", pq.Roles, ix.meta.Roles},
-		{fieldChapter, "章", pq.Chapters, ix.meta.Chapters},
-		{fieldLevel, "レベル", pq.Levels, ix.meta.Levels},
+		{fieldRoles, "役割", pq.Roles, ix.meta.Roles, &filter.roles},
+		{fieldChapter, "章", pq.Chapters, ix.meta.Chapters, &filter.chapters},
+		{fieldLevel, "レベル", pq.Levels, ix.meta.Levels, &filter.levels},
 	} {
 		for _, v := range f.values {
-			id, ok := facetID(f.known, v)
-			if !ok {
+			i := facetIndex(f.known, v)
+			if i < 0 {
 				return compiled{}, queryErrorf(f.name + "「" + v + "」はこのサイトにありません。")
 			}
-			t := query.NewTermQuery(id)
+			*f.positions = append(*f.positions, i)
+			t := query.NewTermQuery(f.known[i].ID)
 			t.SetField(f.field)
 			t.SetBoost(0.001) // filters select; they should not rank
 			must = append(must, t)
@@ -52,6 +62,7 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 	}
 	narrow := narrowing{}
 	plain := map[string]bool{}
+	var plans []wordPlan
 	words, searchable := 0, 0
 	for _, t := range pq.Terms {
 		if !t.Exclude {
@@ -63,8 +74,10 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 			// Punctuation alone has nothing to look for.
 		case t.Exclude:
 			mustNot = append(mustNot, phraseIn(positions, textFields...))
+			plans = append(plans, wordPlan{positions: positions, exclude: true})
 		default:
 			must = append(must, phraseIn(positions, textFields...))
+			plans = append(plans, wordPlan{positions: positions})
 			searchable++
 		}
 	}
@@ -74,13 +87,13 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 	switch {
 	case searchable == 0 && words > 0:
 		// Words were typed, but none has a letter or digit.
-		return compiled{Query: query.NewMatchNoneQuery()}, nil
+		return compiled{Query: query.NewMatchNoneQuery(), none: true}, nil
 	case len(must) == 0 && len(mustNot) > 0:
 		return compiled{}, queryErrorf("除外する語（-）だけでは検索できません。探す語も入力してください。")
 	case len(must) == 0:
 		return compiled{}, queryErrorf("検索語を入力してください。")
 	}
-	return compiled{query.NewBooleanQuery(must, nil, mustNot), narrow, searchable > 0}, nil
+	return compiled{Query: query.NewBooleanQuery(must, nil, mustNot), narrow: narrow, ranked: searchable > 0, words: plans, filter: filter}, nil
 }
 
 // positions analyses a query term into the terms it may match at each
@@ -90,7 +103,7 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 // the end of a run before what follows it, and at the start of a run after
 // what precedes it. Those bigrams are noted in narrow, the others in plain.
 func (ix *Index) positions(text string, narrow narrowing, plain map[string]bool) [][]string {
-	tokens := ix.analyzer.Analyze([]byte(text))
+	tokens := ix.analyzer.Analyze([]byte(joinJapanese(text)))
 	if len(tokens) == 0 {
 		return nil
 	}
@@ -211,4 +224,34 @@ func (n narrowing) spans(locations bsearch.TermLocationMap) []span {
 		}
 	}
 	return out
+}
+
+// joinJapanese drops the spaces between two Japanese characters of a
+// quoted phrase: Japanese is written without them, so "ログ の 監視" is
+// looked for as ログの監視. Spaces next to Latin letters stay.
+func joinJapanese(text string) string {
+	if !strings.ContainsFunc(text, unicode.IsSpace) {
+		return text
+	}
+	var b strings.Builder
+	var last rune
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			rest := strings.TrimLeftFunc(text[i:], unicode.IsSpace)
+			next, _ := utf8.DecodeRuneInString(rest)
+			if japanese(last) && japanese(next) {
+				continue
+			}
+		}
+		b.WriteRune(r)
+		if !unicode.IsSpace(r) {
+			last = r
+		}
+	}
+	return b.String()
+}
+
+// japanese reports whether r is a kanji, kana or the long vowel mark.
+func japanese(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r == 'ー' || r == '々'
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Page size limits.
@@ -33,18 +35,26 @@ const maxExpansion = 256
 
 // Index is an opened search index. It is safe for concurrent use.
 type Index struct {
-	idx      bleve.Index
+	shards   []*shard
 	meta     Meta
 	analyzer analysis.Analyzer
 	// heads and tails list, for each Japanese character, the bigrams in the
 	// index that begin or end with it, most frequent first.
 	heads, tails map[rune][]string
-	// facets holds each document's facet values by internal ID.
-	facets map[string]facetRecord
+	// docs is the number of documents in all shards.
+	docs int
+}
+
+// shard is one part of the index, opened with a reader kept for its lifetime.
+type shard struct {
+	idx    bleve.Index
+	reader index.IndexReader
+	// facets holds each document's facet values by document number.
+	facets []facetRecord
 }
 
 // Open opens the index in dir read-only.
-func Open(dir string) (*Index, error) {
+func Open(dir string) (ix *Index, err error) {
 	data, err := os.ReadFile(filepath.Join(dir, metaFile))
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
@@ -53,59 +63,85 @@ func Open(dir string) (*Index, error) {
 	if err := json.Unmarshal(data, &meta); err != nil {
 		return nil, fmt.Errorf("search index: %s: %w", metaFile, err)
 	}
+	if meta.Shards < 1 {
+		return nil, fmt.Errorf("search index: %s lists no shards; rebuild the site with this version of kb", metaFile)
+	}
+	ix = &Index{meta: meta, heads: map[rune][]string{}, tails: map[rune][]string{}}
+	defer func() {
+		if err != nil {
+			_ = ix.Close()
+			ix, err = nil, fmt.Errorf("search index: %w", err)
+		}
+	}()
+	for k := range meta.Shards {
+		sh, err := openShard(shardDir(dir, k))
+		if sh != nil {
+			ix.shards = append(ix.shards, sh)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := ix.loadFacets(sh); err != nil {
+			return nil, err
+		}
+	}
+	ix.analyzer = ix.shards[0].idx.Mapping().AnalyzerNamed(cjk.AnalyzerName)
+	if ix.analyzer == nil {
+		return nil, errors.New("no cjk analyzer")
+	}
+	return ix, ix.listBigrams()
+}
+
+// openShard opens one shard and its reader.
+func openShard(dir string) (*shard, error) {
 	idx, err := bleve.OpenUsing(dir, map[string]any{"read_only": true})
 	if err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
+		return nil, err
 	}
-	ix := &Index{idx: idx, meta: meta, analyzer: idx.Mapping().AnalyzerNamed(cjk.AnalyzerName),
-		heads: map[rune][]string{}, tails: map[rune][]string{}, facets: map[string]facetRecord{}}
-	if ix.analyzer == nil {
-		_ = idx.Close()
-		return nil, errors.New("search index: no cjk analyzer")
-	}
-	err = ix.listBigrams()
+	sh := &shard{idx: idx}
+	adv, err := idx.Advanced()
 	if err == nil {
-		err = ix.loadFacets()
+		sh.reader, err = adv.Reader()
 	}
-	if err != nil {
-		_ = idx.Close()
-		return nil, fmt.Errorf("search index: %w", err)
-	}
-	return ix, nil
+	return sh, err
 }
 
 // listBigrams fills heads and tails from the dictionaries of the text fields.
 func (ix *Index) listBigrams() error {
 	freq := map[string]uint64{}
-	for _, field := range textFields {
-		dict, err := ix.idx.FieldDict(field)
-		if err != nil {
-			return err
-		}
-		for {
-			e, err := dict.Next()
+	for _, sh := range ix.shards {
+		for _, field := range textFields {
+			dict, err := sh.reader.FieldDict(field)
 			if err != nil {
-				_ = dict.Close()
 				return err
 			}
-			if e == nil {
-				break
-			}
-			if first, last, ok := bigram(e.Term); ok {
-				if _, seen := freq[e.Term]; !seen {
-					ix.heads[first] = append(ix.heads[first], e.Term)
-					ix.tails[last] = append(ix.tails[last], e.Term)
+			for {
+				e, err := dict.Next()
+				if err != nil {
+					_ = dict.Close()
+					return err
 				}
-				freq[e.Term] += e.Count
+				if e == nil {
+					break
+				}
+				if first, last, ok := bigram(e.Term); ok {
+					if _, seen := freq[e.Term]; !seen {
+						ix.heads[first] = append(ix.heads[first], e.Term)
+						ix.tails[last] = append(ix.tails[last], e.Term)
+					}
+					freq[e.Term] += e.Count
+				}
 			}
-		}
-		if err := dict.Close(); err != nil {
-			return err
+			if err := dict.Close(); err != nil {
+				return err
+			}
 		}
 	}
 	for _, m := range []map[rune][]string{ix.heads, ix.tails} {
 		for r, list := range m {
-			slices.SortStableFunc(list, func(a, b string) int { return cmp.Compare(freq[b], freq[a]) })
+			// Most frequent first; the term itself breaks ties, so the
+			// list is the same however the index is split.
+			slices.SortFunc(list, func(a, b string) int { return cmp.Or(cmp.Compare(freq[b], freq[a]), strings.Compare(a, b)) })
 			m[r] = list[:min(len(list), maxExpansion)]
 		}
 	}
@@ -120,7 +156,16 @@ func bigram(term string) (first, last rune, ok bool) {
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.idx.Close() }
+func (ix *Index) Close() error {
+	var errs []error
+	for _, sh := range ix.shards {
+		if sh.reader != nil {
+			errs = append(errs, sh.reader.Close())
+		}
+		errs = append(errs, sh.idx.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // Request is a search as a reader asks it.
 type Request struct {
@@ -223,22 +268,24 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 }
 
 // hits loads the stored fields and match locations of the chosen documents
-// by running q again over them alone.
+// by running q again over them alone, in the shard that holds each.
 func (ix *Index) hits(ctx context.Context, q query.Query, chosen []scored, narrow narrowing) ([]Hit, error) {
-	ids := make([]string, len(chosen))
-	for i, c := range chosen {
-		ids[i] = c.id
-	}
-	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)}), len(ids), 0, false)
-	req.Fields = []string{fieldURL, fieldNumber, fieldTitle, fieldPath, fieldBody, fieldChapter, fieldRoles, fieldLevel}
-	req.IncludeLocations = true
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
+	byShard := map[int][]string{}
+	for _, c := range chosen {
+		byShard[c.shard] = append(byShard[c.shard], c.id)
 	}
 	byID := map[string]*bsearch.DocumentMatch{}
-	for _, h := range res.Hits {
-		byID[h.ID] = h
+	for k, ids := range byShard {
+		req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)}), len(ids), 0, false)
+		req.Fields = []string{fieldURL, fieldNumber, fieldTitle, fieldPath, fieldBody, fieldChapter, fieldRoles, fieldLevel}
+		req.IncludeLocations = true
+		res, err := ix.shards[k].idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			byID[h.ID] = h
+		}
 	}
 	out := make([]Hit, 0, len(chosen))
 	for _, c := range chosen {
@@ -251,14 +298,10 @@ func (ix *Index) hits(ctx context.Context, q query.Query, chosen []scored, narro
 	return out, nil
 }
 
-// facetID finds a facet value by its ID, or a chapter by its number.
-func facetID(known []Facet, v string) (string, bool) {
-	for _, f := range known {
-		if f.ID == v || (f.Number != "" && f.Number == v) {
-			return f.ID, true
-		}
-	}
-	return "", false
+// facetIndex finds a facet value by its ID, or a chapter by its number;
+// -1 when there is none.
+func facetIndex(known []Facet, v string) int {
+	return slices.IndexFunc(known, func(f Facet) bool { return f.ID == v || (f.Number != "" && f.Number == v) })
 }
 
 // newHit turns a bleve hit into a Hit with its snippet.

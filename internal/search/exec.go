@@ -1,0 +1,428 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"math/bits"
+
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The executor answers a compiled query over one shard in two passes.
+// The first reads only which documents hold each term, without positions,
+// and intersects those sets into candidates: every word's terms in one
+// field, every filter satisfied. The second reads frequencies and
+// positions for the candidates alone, keeps those where each word appears
+// as a contiguous phrase, drops those where an excluded word does, and
+// notes what scoring needs. Scores are given over all shards at once
+// (collect.go), so they do not depend on how the index is split.
+//
+// bleve's own phrase searchers read positions for every document that
+// holds any of a phrase's terms and allocate per match; this was 5–10
+// times slower on common words.
+
+// wordPlan is one query word as the executor looks for it.
+type wordPlan struct {
+	// positions lists the terms each position of the phrase may hold; a
+	// position of just "" may hold anything.
+	positions [][]string
+	exclude   bool
+}
+
+// filterPlan lists the facet values a document must have, as positions
+// in Meta.
+type filterPlan struct {
+	roles, chapters, levels []int
+}
+
+func (f filterPlan) allows(rec facetRecord) bool {
+	for _, r := range f.roles {
+		if rec.roles&(1<<r) == 0 {
+			return false
+		}
+	}
+	for _, c := range f.chapters {
+		if int(rec.chapter) != c {
+			return false
+		}
+	}
+	for _, l := range f.levels {
+		if int(rec.level) != l {
+			return false
+		}
+	}
+	return true
+}
+
+// bitset is a set of document numbers.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) add(i uint64) {
+	if w := i / 64; w < uint64(len(b)) {
+		b[w] |= 1 << (i % 64)
+	}
+}
+
+func (b bitset) has(i uint64) bool {
+	w := i / 64
+	return w < uint64(len(b)) && b[w]&(1<<(i%64)) != 0
+}
+
+func (b bitset) and(o bitset) {
+	for i := range b {
+		b[i] &= o[i]
+	}
+}
+
+func (b bitset) or(o bitset) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// list returns the members in ascending order.
+func (b bitset) list() []uint64 {
+	out := make([]uint64, 0, b.count())
+	for i, w := range b {
+		for w != 0 {
+			out = append(out, uint64(i*64+bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+	}
+	return out
+}
+
+// docNumber decodes a scorch internal document ID.
+func docNumber(id index.IndexInternalID) uint64 { return binary.BigEndian.Uint64(id) }
+
+// fieldStat is how a word occurs in one field of a document: how often as a
+// phrase, and the field's length norm (1/√tokens).
+type fieldStat struct {
+	tf, norm float64
+}
+
+// wordStat holds a word's statistics in the title and in the body.
+type wordStat [2]fieldStat
+
+// shardAnswer is what one shard found.
+type shardAnswer struct {
+	// docs are the matching documents in ascending order.
+	docs []uint64
+	// stats holds, for each document in turn, one wordStat per must word.
+	stats []wordStat
+	// df counts, per must word and field, the documents that hold all of
+	// the word's terms there, for the inverse document frequency.
+	df [][2]int
+}
+
+// run answers q over the shard.
+func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
+	var must, excluded []wordPlan
+	for _, w := range q.words {
+		if w.exclude {
+			excluded = append(excluded, w)
+		} else {
+			must = append(must, w)
+		}
+	}
+	size := len(sh.facets)
+	cand := newBitset(size)
+	for d, rec := range sh.facets {
+		if rec.present && q.filter.allows(rec) {
+			cand.add(uint64(d))
+		}
+	}
+	ans := shardAnswer{df: make([][2]int, len(must))}
+	sets := make([][2]bitset, len(must))
+	for wi, w := range must {
+		either := newBitset(size)
+		for f, field := range textFields {
+			s, err := sh.wordSet(ctx, w, field)
+			if err != nil {
+				return ans, err
+			}
+			sets[wi][f] = s
+			ans.df[wi][f] = s.count()
+			either.or(s)
+		}
+		cand.and(either)
+	}
+	suspects := make([][2]bitset, len(excluded))
+	for wi, w := range excluded {
+		for f, field := range textFields {
+			s, err := sh.wordSet(ctx, w, field)
+			if err != nil {
+				return ans, err
+			}
+			s.and(cand)
+			suspects[wi][f] = s
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return ans, err
+	}
+
+	docs := cand.list()
+	keep := make([]bool, len(docs))
+	for i := range keep {
+		keep[i] = true
+	}
+	stats := make([]wordStat, len(docs)*len(must))
+	for wi, w := range must {
+		for f, field := range textFields {
+			err := sh.verify(ctx, w, field, docs, keep, sets[wi][f], func(di int, st fieldStat) {
+				stats[di*len(must)+wi][f] = st
+			})
+			if err != nil {
+				return ans, err
+			}
+		}
+		for di := range docs {
+			if st := stats[di*len(must)+wi]; st[0].tf == 0 && st[1].tf == 0 {
+				keep[di] = false
+			}
+		}
+	}
+	for wi, w := range excluded {
+		for f, field := range textFields {
+			err := sh.verify(ctx, w, field, docs, keep, suspects[wi][f], func(di int, _ fieldStat) {
+				keep[di] = false
+			})
+			if err != nil {
+				return ans, err
+			}
+		}
+	}
+	for di, d := range docs {
+		if keep[di] {
+			ans.docs = append(ans.docs, d)
+			ans.stats = append(ans.stats, stats[di*len(must):(di+1)*len(must)]...)
+		}
+	}
+	return ans, nil
+}
+
+// wordSet returns the documents whose field holds a term of every position
+// of the word, wherever they stand.
+func (sh *shard) wordSet(ctx context.Context, w wordPlan, field string) (bitset, error) {
+	var set bitset
+	for _, alts := range w.positions {
+		if len(alts) == 1 && alts[0] == "" {
+			continue
+		}
+		pos := newBitset(len(sh.facets))
+		for _, term := range alts {
+			if err := sh.addTermDocs(ctx, term, field, pos); err != nil {
+				return nil, err
+			}
+		}
+		if set == nil {
+			set = pos
+		} else {
+			set.and(pos)
+		}
+	}
+	if set == nil {
+		set = newBitset(len(sh.facets))
+	}
+	return set, nil
+}
+
+// addTermDocs adds the documents whose field holds term to into.
+func (sh *shard) addTermDocs(ctx context.Context, term, field string, into bitset) error {
+	tfr, err := sh.reader.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return err
+	}
+	defer tfr.Close()
+	var d index.TermFieldDoc
+	for {
+		x, err := tfr.Next(&d)
+		if err != nil || x == nil {
+			return err
+		}
+		into.add(docNumber(x.ID))
+	}
+}
+
+// verify finds the word as a phrase in the field of each kept document of
+// docs that is also in only, and calls found with its statistics.
+func (sh *shard) verify(ctx context.Context, w wordPlan, field string, docs []uint64, keep []bool, only bitset, found func(int, fieldStat)) error {
+	m, err := sh.newMatcher(ctx, w, field)
+	if err != nil {
+		return err
+	}
+	defer m.close()
+	for di, d := range docs {
+		if di%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if !keep[di] || !only.has(d) {
+			continue
+		}
+		st, err := m.match(d)
+		if err != nil {
+			return err
+		}
+		if st.tf > 0 {
+			found(di, st)
+		}
+	}
+	return nil
+}
+
+// cursor walks the postings of one term in one field, forward only.
+type cursor struct {
+	tfr     index.TermFieldReader
+	doc     index.TermFieldDoc
+	num     uint64
+	started bool
+	done    bool
+	id      [8]byte
+}
+
+// at moves the cursor to the first posting at or after doc and reports
+// whether that is doc.
+func (c *cursor) at(doc uint64) (bool, error) {
+	if c.done {
+		return false, nil
+	}
+	if !c.started || c.num < doc {
+		binary.BigEndian.PutUint64(c.id[:], doc)
+		x, err := c.tfr.Advance(index.IndexInternalID(c.id[:]), &c.doc)
+		if err != nil {
+			return false, err
+		}
+		c.started = true
+		if x == nil {
+			c.done = true
+			return false, nil
+		}
+		if x != &c.doc {
+			c.doc = *x
+		}
+		c.num = docNumber(c.doc.ID)
+	}
+	return c.num == doc, nil
+}
+
+// slot is one position of a phrase: its offset and the cursors of the
+// terms it may hold.
+type slot struct {
+	offset  uint64
+	cursors []*cursor
+	found   []uint64 // positions in the current document
+}
+
+// matcher finds a word as a phrase in one field, document by document in
+// ascending order.
+type matcher struct {
+	slots []*slot
+}
+
+func (sh *shard) newMatcher(ctx context.Context, w wordPlan, field string) (*matcher, error) {
+	m := &matcher{}
+	for i, alts := range w.positions {
+		if len(alts) == 1 && alts[0] == "" {
+			continue
+		}
+		m.slots = append(m.slots, &slot{offset: uint64(i)})
+	}
+	positions := len(m.slots) > 1
+	for _, s := range m.slots {
+		for _, term := range w.positions[s.offset] {
+			tfr, err := sh.reader.TermFieldReader(ctx, []byte(term), field, true, true, positions)
+			if err != nil {
+				m.close()
+				return nil, err
+			}
+			s.cursors = append(s.cursors, &cursor{tfr: tfr})
+		}
+	}
+	return m, nil
+}
+
+func (m *matcher) close() {
+	for _, s := range m.slots {
+		for _, c := range s.cursors {
+			_ = c.tfr.Close()
+		}
+	}
+}
+
+// match returns how often the phrase occurs in doc, and the field's norm.
+func (m *matcher) match(doc uint64) (fieldStat, error) {
+	var st fieldStat
+	if len(m.slots) == 1 {
+		for _, c := range m.slots[0].cursors {
+			ok, err := c.at(doc)
+			if err != nil {
+				return st, err
+			}
+			if ok {
+				st.tf += float64(c.doc.Freq)
+				st.norm = c.doc.Norm
+			}
+		}
+		return st, nil
+	}
+	for _, s := range m.slots {
+		s.found = s.found[:0]
+		for _, c := range s.cursors {
+			ok, err := c.at(doc)
+			if err != nil {
+				return st, err
+			}
+			if ok {
+				st.norm = c.doc.Norm
+				for _, v := range c.doc.Vectors {
+					s.found = append(s.found, v.Pos)
+				}
+			}
+		}
+		if len(s.found) == 0 {
+			return fieldStat{}, nil
+		}
+	}
+	first := m.slots[0]
+	for _, p := range first.found {
+		if p < first.offset {
+			continue
+		}
+		start, all := p-first.offset, true
+		for _, s := range m.slots[1:] {
+			if !contains(s.found, start+s.offset) {
+				all = false
+				break
+			}
+		}
+		if all {
+			st.tf++
+		}
+	}
+	if st.tf == 0 {
+		st.norm = 0
+	}
+	return st, nil
+}
+
+func contains(list []uint64, v uint64) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
