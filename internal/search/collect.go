@@ -44,6 +44,7 @@ func (ix *Index) loadFacets(sh *shard) error {
 			return err
 		}
 		if id == nil {
+			sh.indexFacets(ix.meta)
 			return nil
 		}
 		rec := facetRecord{chapter: -1, level: -1, present: true}
@@ -73,6 +74,38 @@ func (ix *Index) loadFacets(sh *shard) error {
 		}
 		sh.facets[n] = rec
 		ix.docs++
+	}
+}
+
+// indexFacets builds the sets of documents present and of those with each
+// facet value, which filters intersect.
+func (sh *shard) indexFacets(m Meta) {
+	n := len(sh.facets)
+	sets := func(k int) []bitset {
+		out := make([]bitset, k)
+		for i := range out {
+			out[i] = newBitset(n)
+		}
+		return out
+	}
+	sh.present = newBitset(n)
+	sh.byRole, sh.byChapter, sh.byLevel = sets(len(m.Roles)), sets(len(m.Chapters)), sets(len(m.Levels))
+	for d, rec := range sh.facets {
+		if !rec.present {
+			continue
+		}
+		sh.present.add(uint64(d))
+		if rec.chapter >= 0 {
+			sh.byChapter[rec.chapter].add(uint64(d))
+		}
+		if rec.level >= 0 {
+			sh.byLevel[rec.level].add(uint64(d))
+		}
+		for i := range sh.byRole {
+			if rec.roles&(1<<i) != 0 {
+				sh.byRole[i].add(uint64(d))
+			}
+		}
 	}
 }
 
@@ -198,7 +231,7 @@ func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint
 					word, fields := 0.0, 0
 					for f, fs := range st {
 						if fs.tf > 0 {
-							word += weights[wi][f] * math.Sqrt(fs.tf) * fs.norm
+							word += weights[wi][f] * math.Sqrt(float64(fs.tf)) * float64(fs.norm)
 							fields++
 						}
 					}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Boosts of the fields a word is looked for in: a section whose title has
@@ -19,34 +18,34 @@ const (
 
 // compiled is a query ready to run.
 type compiled struct {
-	query.Query
+	// words are the words and phrases to look for or to exclude.
+	words []wordPlan
+	// filter lists the facet values every hit must have.
+	filter filterPlan
 	// narrow tells how to mark the bigrams that stand in for lone characters.
 	narrow narrowing
 	// ranked is false when only filters were given: every hit is then as
 	// good as another, and they come in book order.
 	ranked bool
-	// words and filter are the same query for the executor (exec.go).
-	words  []wordPlan
-	filter filterPlan
 	// none is set when nothing can match.
 	none bool
 }
 
-// compile turns a parsed query into a bleve query: every term must match
-// the title or the body of a section, no excluded term may, and every
-// filter must hold.
+// compile turns a parsed query into what the executor runs: every word
+// must match the title or the body of a section, no excluded word may,
+// and every filter must hold.
 func (ix *Index) compile(pq Query) (compiled, error) {
-	var must, mustNot []query.Query
-	var filter filterPlan
+	var c compiled
+	filters := 0
 	for _, f := range []struct {
-		field, name string
-		values      []string
-		known       []Facet
-		positions   *[]int
+		name      string
+		values    []string
+		known     []Facet
+		positions *[]int
 	}{
-		{fieldRoles, "役割", pq.Roles, ix.meta.Roles, &filter.roles},
-		{fieldChapter, "章", pq.Chapters, ix.meta.Chapters, &filter.chapters},
-		{fieldLevel, "レベル", pq.Levels, ix.meta.Levels, &filter.levels},
+		{"役割", pq.Roles, ix.meta.Roles, &c.filter.roles},
+		{"章", pq.Chapters, ix.meta.Chapters, &c.filter.chapters},
+		{"レベル", pq.Levels, ix.meta.Levels, &c.filter.levels},
 	} {
 		for _, v := range f.values {
 			i := facetIndex(f.known, v)
@@ -54,46 +53,42 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 				return compiled{}, queryErrorf(f.name + "「" + v + "」はこのサイトにありません。")
 			}
 			*f.positions = append(*f.positions, i)
-			t := query.NewTermQuery(f.known[i].ID)
-			t.SetField(f.field)
-			t.SetBoost(0.001) // filters select; they should not rank
-			must = append(must, t)
+			filters++
 		}
 	}
-	narrow := narrowing{}
+	c.narrow = narrowing{}
 	plain := map[string]bool{}
-	var plans []wordPlan
-	words, searchable := 0, 0
+	words, searchable, excluded := 0, 0, 0
 	for _, t := range pq.Terms {
 		if !t.Exclude {
 			words++
 		}
-		positions := ix.positions(t.Text, narrow, plain)
+		positions := ix.positions(t.Text, c.narrow, plain)
 		switch {
 		case positions == nil:
 			// Punctuation alone has nothing to look for.
 		case t.Exclude:
-			mustNot = append(mustNot, phraseIn(positions, textFields...))
-			plans = append(plans, wordPlan{positions: positions, exclude: true})
+			c.words = append(c.words, wordPlan{positions: positions, exclude: true})
+			excluded++
 		default:
-			must = append(must, phraseIn(positions, textFields...))
-			plans = append(plans, wordPlan{positions: positions})
+			c.words = append(c.words, wordPlan{positions: positions})
 			searchable++
 		}
 	}
 	for term := range plain {
-		delete(narrow, term)
+		delete(c.narrow, term)
 	}
 	switch {
 	case searchable == 0 && words > 0:
 		// Words were typed, but none has a letter or digit.
-		return compiled{Query: query.NewMatchNoneQuery(), none: true}, nil
-	case len(must) == 0 && len(mustNot) > 0:
+		return compiled{none: true}, nil
+	case searchable+filters == 0 && excluded > 0:
 		return compiled{}, queryErrorf("除外する語（-）だけでは検索できません。探す語も入力してください。")
-	case len(must) == 0:
+	case searchable+filters == 0:
 		return compiled{}, queryErrorf("検索語を入力してください。")
 	}
-	return compiled{Query: query.NewBooleanQuery(must, nil, mustNot), narrow: narrow, ranked: searchable > 0, words: plans, filter: filter}, nil
+	c.ranked = searchable > 0
+	return c, nil
 }
 
 // positions analyses a query term into the terms it may match at each
@@ -145,49 +140,6 @@ func skipCovered(tokens analysis.TokenStream, out [][]string) {
 			out[i] = []string{""}
 		}
 	}
-}
-
-// phraseIn matches the positions as a phrase in any of the fields, with
-// each field's boost.
-func phraseIn(positions [][]string, fields ...string) query.Query {
-	boosts := map[string]float64{fieldTitle: boostTitle, fieldBody: boostBody}
-	var alts []query.Query
-	for _, field := range fields {
-		var q interface {
-			query.Query
-			SetBoost(float64)
-		}
-		switch {
-		case len(positions) == 1:
-			var terms []query.Query
-			for _, term := range positions[0] {
-				t := query.NewTermQuery(term)
-				t.SetField(field)
-				terms = append(terms, t)
-			}
-			q = query.NewDisjunctionQuery(terms)
-		case allSingle(positions):
-			terms := make([]string, len(positions))
-			for i, p := range positions {
-				terms[i] = p[0]
-			}
-			q = query.NewPhraseQuery(terms, field)
-		default:
-			q = query.NewMultiPhraseQuery(positions, field)
-		}
-		q.SetBoost(boosts[field])
-		alts = append(alts, q)
-	}
-	return query.NewDisjunctionQuery(alts)
-}
-
-func allSingle(positions [][]string) bool {
-	for _, p := range positions {
-		if len(p) != 1 || p[0] == "" {
-			return false
-		}
-	}
-	return true
 }
 
 // Which character of a stand-in bigram is the one the reader typed.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -33,25 +35,6 @@ type wordPlan struct {
 // in Meta.
 type filterPlan struct {
 	roles, chapters, levels []int
-}
-
-func (f filterPlan) allows(rec facetRecord) bool {
-	for _, r := range f.roles {
-		if rec.roles&(1<<r) == 0 {
-			return false
-		}
-	}
-	for _, c := range f.chapters {
-		if int(rec.chapter) != c {
-			return false
-		}
-	}
-	for _, l := range f.levels {
-		if int(rec.level) != l {
-			return false
-		}
-	}
-	return true
 }
 
 // bitset is a set of document numbers.
@@ -108,7 +91,7 @@ func docNumber(id index.IndexInternalID) uint64 { return binary.BigEndian.Uint64
 // fieldStat is how a word occurs in one field of a document: how often as a
 // phrase, and the field's length norm (1/√tokens).
 type fieldStat struct {
-	tf, norm float64
+	tf, norm float32
 }
 
 // wordStat holds a word's statistics in the title and in the body.
@@ -136,10 +119,13 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 		}
 	}
 	size := len(sh.facets)
-	cand := newBitset(size)
-	for d, rec := range sh.facets {
-		if rec.present && q.filter.allows(rec) {
-			cand.add(uint64(d))
+	cand := slices.Clone(sh.present)
+	for _, f := range []struct {
+		values []int
+		sets   []bitset
+	}{{q.filter.roles, sh.byRole}, {q.filter.chapters, sh.byChapter}, {q.filter.levels, sh.byLevel}} {
+		for _, v := range f.values {
+			cand.and(f.sets[v])
 		}
 	}
 	ans := shardAnswer{df: make([][2]int, len(must))}
@@ -203,12 +189,16 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 			}
 		}
 	}
+	// Keep the matches, moving them to the front in place.
+	kept := 0
 	for di, d := range docs {
 		if keep[di] {
-			ans.docs = append(ans.docs, d)
-			ans.stats = append(ans.stats, stats[di*len(must):(di+1)*len(must)]...)
+			docs[kept] = d
+			copy(stats[kept*len(must):(kept+1)*len(must)], stats[di*len(must):(di+1)*len(must)])
+			kept++
 		}
 	}
+	ans.docs, ans.stats = docs[:kept], stats[:kept*len(must)]
 	return ans, nil
 }
 
@@ -258,7 +248,7 @@ func (sh *shard) addTermDocs(ctx context.Context, term, field string, into bitse
 // verify finds the word as a phrase in the field of each kept document of
 // docs that is also in only, and calls found with its statistics.
 func (sh *shard) verify(ctx context.Context, w wordPlan, field string, docs []uint64, keep []bool, only bitset, found func(int, fieldStat)) error {
-	m, err := sh.newMatcher(ctx, w, field)
+	m, err := sh.newMatcher(ctx, w, field, false)
 	if err != nil {
 		return err
 	}
@@ -322,28 +312,38 @@ func (c *cursor) at(doc uint64) (bool, error) {
 // terms it may hold.
 type slot struct {
 	offset  uint64
+	terms   []string
 	cursors []*cursor
-	found   []uint64 // positions in the current document
+	found   []occurrence // in the current document
+}
+
+// occurrence is a term at a position of the current document.
+type occurrence struct {
+	pos, start, end uint64
+	term            int // index in slot.terms
 }
 
 // matcher finds a word as a phrase in one field, document by document in
 // ascending order.
 type matcher struct {
+	field string
 	slots []*slot
 }
 
-func (sh *shard) newMatcher(ctx context.Context, w wordPlan, field string) (*matcher, error) {
-	m := &matcher{}
+// newMatcher prepares to find w in field. Positions are read when the
+// word has more than one, or when locations are wanted.
+func (sh *shard) newMatcher(ctx context.Context, w wordPlan, field string, locations bool) (*matcher, error) {
+	m := &matcher{field: field}
 	for i, alts := range w.positions {
 		if len(alts) == 1 && alts[0] == "" {
 			continue
 		}
-		m.slots = append(m.slots, &slot{offset: uint64(i)})
+		m.slots = append(m.slots, &slot{offset: uint64(i), terms: alts})
 	}
-	positions := len(m.slots) > 1
+	vectors := locations || len(m.slots) > 1
 	for _, s := range m.slots {
-		for _, term := range w.positions[s.offset] {
-			tfr, err := sh.reader.TermFieldReader(ctx, []byte(term), field, true, true, positions)
+		for _, term := range s.terms {
+			tfr, err := sh.reader.TermFieldReader(ctx, []byte(term), field, true, true, vectors)
 			if err != nil {
 				m.close()
 				return nil, err
@@ -372,55 +372,105 @@ func (m *matcher) match(doc uint64) (fieldStat, error) {
 				return st, err
 			}
 			if ok {
-				st.tf += float64(c.doc.Freq)
-				st.norm = c.doc.Norm
+				st.tf += float32(c.doc.Freq)
+				st.norm = float32(c.doc.Norm)
 			}
 		}
 		return st, nil
 	}
-	for _, s := range m.slots {
-		s.found = s.found[:0]
-		for _, c := range s.cursors {
-			ok, err := c.at(doc)
-			if err != nil {
-				return st, err
-			}
-			if ok {
-				st.norm = c.doc.Norm
-				for _, v := range c.doc.Vectors {
-					s.found = append(s.found, v.Pos)
-				}
-			}
-		}
-		if len(s.found) == 0 {
-			return fieldStat{}, nil
-		}
+	found, err := m.gather(doc, &st.norm)
+	if err != nil || !found {
+		return fieldStat{}, err
 	}
-	first := m.slots[0]
-	for _, p := range first.found {
-		if p < first.offset {
-			continue
-		}
-		start, all := p-first.offset, true
-		for _, s := range m.slots[1:] {
-			if !contains(s.found, start+s.offset) {
-				all = false
-				break
-			}
-		}
-		if all {
-			st.tf++
-		}
-	}
+	m.phrases(func(uint64) { st.tf++ })
 	if st.tf == 0 {
 		st.norm = 0
 	}
 	return st, nil
 }
 
-func contains(list []uint64, v uint64) bool {
-	for _, x := range list {
-		if x == v {
+// locate adds where the phrase occurs in doc to into, by field and term,
+// as bleve reports match locations. It needs a matcher made with
+// locations.
+func (m *matcher) locate(doc uint64, into bsearch.FieldTermLocationMap) error {
+	var norm float32
+	found, err := m.gather(doc, &norm)
+	if err != nil || !found {
+		return err
+	}
+	add := func(s *slot, o occurrence) {
+		if into[m.field] == nil {
+			into[m.field] = bsearch.TermLocationMap{}
+		}
+		term := s.terms[o.term]
+		into[m.field][term] = append(into[m.field][term], &bsearch.Location{Pos: o.pos, Start: o.start, End: o.end})
+	}
+	if len(m.slots) == 1 {
+		for _, o := range m.slots[0].found {
+			add(m.slots[0], o)
+		}
+		return nil
+	}
+	m.phrases(func(start uint64) {
+		for _, s := range m.slots {
+			for _, o := range s.found {
+				if o.pos == start+s.offset {
+					add(s, o)
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// gather reads the occurrences of every slot's terms in doc; it reports
+// false when some slot has none.
+func (m *matcher) gather(doc uint64, norm *float32) (bool, error) {
+	for _, s := range m.slots {
+		s.found = s.found[:0]
+		for i, c := range s.cursors {
+			ok, err := c.at(doc)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				*norm = float32(c.doc.Norm)
+				for _, v := range c.doc.Vectors {
+					s.found = append(s.found, occurrence{pos: v.Pos, start: v.Start, end: v.End, term: i})
+				}
+			}
+		}
+		if len(s.found) == 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// phrases calls fn with the start position of each occurrence of the
+// whole phrase among the gathered occurrences.
+func (m *matcher) phrases(fn func(start uint64)) {
+	first := m.slots[0]
+	for _, o := range first.found {
+		if o.pos < first.offset {
+			continue
+		}
+		start, all := o.pos-first.offset, true
+		for _, s := range m.slots[1:] {
+			if !s.has(start + s.offset) {
+				all = false
+				break
+			}
+		}
+		if all {
+			fn(start)
+		}
+	}
+}
+
+func (s *slot) has(pos uint64) bool {
+	for _, o := range s.found {
+		if o.pos == pos {
 			return true
 		}
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -51,6 +50,10 @@ type shard struct {
 	reader index.IndexReader
 	// facets holds each document's facet values by document number.
 	facets []facetRecord
+	// present holds the documents of the shard; byRole, byChapter and
+	// byLevel those with each facet value, in Meta's order.
+	present                    bitset
+	byRole, byChapter, byLevel []bitset
 }
 
 // Open opens the index in dir read-only.
@@ -258,7 +261,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta)}
 	if r.From < len(best) {
-		if out.Hits, err = ix.hits(ctx, q.Query, best[r.From:], q.narrow); err != nil {
+		if out.Hits, err = ix.hits(ctx, q, best[r.From:]); err != nil {
 			return nil, err
 		}
 	}
@@ -267,32 +270,55 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	return out, nil
 }
 
-// hits loads the stored fields and match locations of the chosen documents
-// by running q again over them alone, in the shard that holds each.
-func (ix *Index) hits(ctx context.Context, q query.Query, chosen []scored, narrow narrowing) ([]Hit, error) {
-	byShard := map[int][]string{}
-	for _, c := range chosen {
-		byShard[c.shard] = append(byShard[c.shard], c.id)
+// hits loads the stored fields of the chosen documents and finds where
+// the words match in them, for the marks of titles and snippets.
+func (ix *Index) hits(ctx context.Context, q compiled, chosen []scored) ([]Hit, error) {
+	out := make([]Hit, len(chosen))
+	byShard := map[int][]int{}
+	for i, c := range chosen {
+		byShard[c.shard] = append(byShard[c.shard], i)
 	}
-	byID := map[string]*bsearch.DocumentMatch{}
-	for k, ids := range byShard {
-		req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)}), len(ids), 0, false)
-		req.Fields = []string{fieldURL, fieldNumber, fieldTitle, fieldPath, fieldBody, fieldChapter, fieldRoles, fieldLevel}
-		req.IncludeLocations = true
-		res, err := ix.shards[k].idx.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, err
+	for k, list := range byShard {
+		sh := ix.shards[k]
+		// Matchers move forward only.
+		slices.SortFunc(list, func(a, b int) int { return cmp.Compare(chosen[a].num, chosen[b].num) })
+		locations := make([]bsearch.FieldTermLocationMap, len(list))
+		for j := range locations {
+			locations[j] = bsearch.FieldTermLocationMap{}
 		}
-		for _, h := range res.Hits {
-			byID[h.ID] = h
+		for _, w := range q.words {
+			if w.exclude {
+				continue
+			}
+			for _, field := range textFields {
+				m, err := sh.newMatcher(ctx, w, field, true)
+				if err != nil {
+					return nil, err
+				}
+				for j, i := range list {
+					if err := m.locate(chosen[i].num, locations[j]); err != nil {
+						m.close()
+						return nil, err
+					}
+				}
+				m.close()
+			}
 		}
-	}
-	out := make([]Hit, 0, len(chosen))
-	for _, c := range chosen {
-		if h, ok := byID[c.id]; ok {
-			hit := newHit(h, narrow)
-			hit.Score = c.score
-			out = append(out, hit)
+		for j, i := range list {
+			doc, err := sh.reader.Document(chosen[i].id)
+			if err != nil {
+				return nil, err
+			}
+			dm := &bsearch.DocumentMatch{Locations: locations[j]}
+			if doc != nil {
+				doc.VisitFields(func(f index.Field) {
+					if text, ok := f.(index.TextField); ok {
+						dm.AddFieldValue(f.Name(), text.Text())
+					}
+				})
+			}
+			out[i] = newHit(dm, q.narrow)
+			out[i].Score = chosen[i].score
 		}
 	}
 	return out, nil
