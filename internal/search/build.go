@@ -76,10 +76,10 @@ func Build(s *site.Site, dir string) error {
 // side by side and searched side by side, one core each. A shard's
 // answers do not depend on the others: scores use the statistics of the
 // whole index, so a site gives the same hits however it is split.
-const shardDocs = 12000
+const shardDocs = 16384
 
 // maxShards bounds the shards of a very large site.
-const maxShards = 8
+const maxShards = 16
 
 // shardCount is the number of shards for n documents.
 func shardCount(n int) int {

@@ -184,13 +184,16 @@ func worse(a, b scored) bool {
 // A word's score in a field is boost × idf × √tf × norm, as in Lucene's
 // classic similarity: tf counts the word as a phrase, norm is 1/√(field
 // length), and idf = 1 + ln(N / (df + 1)) counts the sections holding the
-// word's terms across all shards. A word found in one field of the two
+// word's rarest term across all shards. A word found in one field of the two
 // counts half (the coordination factor of bleve's disjunctions): a
 // section whose title and text both have it is about it.
 func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint64, tally, error) {
 	t := ix.newTally()
 	if q.none {
 		return nil, 0, t, nil
+	}
+	if err := ix.pickRarest(ctx, q.words); err != nil {
+		return nil, 0, t, err
 	}
 	answers := make([]shardAnswer, len(ix.shards))
 	errs := make([]error, len(ix.shards))
@@ -258,4 +261,39 @@ func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint
 		}
 	}
 	return best, total, t, nil
+}
+
+// pickRarest chooses, for each word and text field, the position whose
+// terms are in the fewest documents of the whole index, so that every
+// shard reads the same one and the statistics add up across shards.
+func (ix *Index) pickRarest(ctx context.Context, words []wordPlan) error {
+	for wi := range words {
+		w := &words[wi]
+		if len(w.positions) == 1 {
+			continue // the only choice; a lone character may stand for many terms
+		}
+		for f, field := range textFields {
+			w.rarest[f] = -1
+			var least uint64
+			for i, alts := range w.positions {
+				if len(alts) == 1 && alts[0] == "" {
+					continue
+				}
+				var n uint64
+				for _, sh := range ix.shards {
+					for _, term := range alts {
+						c, err := sh.termCount(ctx, term, field)
+						if err != nil {
+							return err
+						}
+						n += c
+					}
+				}
+				if w.rarest[f] < 0 || n < least {
+					w.rarest[f], least = i, n
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -11,9 +11,9 @@ import (
 )
 
 // The executor answers a compiled query over one shard in two passes.
-// The first reads only which documents hold each term, without positions,
-// and intersects those sets into candidates: every word's terms in one
-// field, every filter satisfied. The second reads frequencies and
+// The first reads, without positions, which documents hold the rarest
+// term of each word, and intersects those sets into candidates: every
+// word possible in one field, every filter satisfied. The second reads frequencies and
 // positions for the candidates alone, keeps those where each word appears
 // as a contiguous phrase, drops those where an excluded word does, and
 // notes what scoring needs. Scores are given over all shards at once
@@ -29,6 +29,9 @@ type wordPlan struct {
 	// position of just "" may hold anything.
 	positions [][]string
 	exclude   bool
+	// rarest is, per text field, the position whose terms are in the
+	// fewest documents of the whole index.
+	rarest [2]int
 }
 
 // filterPlan lists the facet values a document must have, as positions
@@ -103,8 +106,8 @@ type shardAnswer struct {
 	docs []uint64
 	// stats holds, for each document in turn, one wordStat per must word.
 	stats []wordStat
-	// df counts, per must word and field, the documents that hold all of
-	// the word's terms there, for the inverse document frequency.
+	// df counts, per must word and field, the documents that hold the
+	// word's rarest term there, for the inverse document frequency.
 	df [][2]int
 }
 
@@ -132,8 +135,8 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 	sets := make([][2]bitset, len(must))
 	for wi, w := range must {
 		either := newBitset(size)
-		for f, field := range textFields {
-			s, err := sh.wordSet(ctx, w, field)
+		for f := range textFields {
+			s, err := sh.wordSet(ctx, w, f)
 			if err != nil {
 				return ans, err
 			}
@@ -145,8 +148,8 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 	}
 	suspects := make([][2]bitset, len(excluded))
 	for wi, w := range excluded {
-		for f, field := range textFields {
-			s, err := sh.wordSet(ctx, w, field)
+		for f := range textFields {
+			s, err := sh.wordSet(ctx, w, f)
 			if err != nil {
 				return ans, err
 			}
@@ -202,30 +205,28 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 	return ans, nil
 }
 
-// wordSet returns the documents whose field holds a term of every position
-// of the word, wherever they stand.
-func (sh *shard) wordSet(ctx context.Context, w wordPlan, field string) (bitset, error) {
-	var set bitset
-	for _, alts := range w.positions {
-		if len(alts) == 1 && alts[0] == "" {
-			continue
+// wordSet returns the documents whose field holds a term of the word's
+// rarest position (see Index.pickRarest): the candidates for the word,
+// found by reading one postings list (or one per alternative) rather than
+// all of them. Which of them hold the whole phrase, the second pass tells.
+func (sh *shard) wordSet(ctx context.Context, w wordPlan, f int) (bitset, error) {
+	set := newBitset(len(sh.facets))
+	for _, term := range w.positions[w.rarest[f]] {
+		if err := sh.addTermDocs(ctx, term, textFields[f], set); err != nil {
+			return nil, err
 		}
-		pos := newBitset(len(sh.facets))
-		for _, term := range alts {
-			if err := sh.addTermDocs(ctx, term, field, pos); err != nil {
-				return nil, err
-			}
-		}
-		if set == nil {
-			set = pos
-		} else {
-			set.and(pos)
-		}
-	}
-	if set == nil {
-		set = newBitset(len(sh.facets))
 	}
 	return set, nil
+}
+
+// termCount is the number of documents whose field holds term.
+func (sh *shard) termCount(ctx context.Context, term, field string) (uint64, error) {
+	tfr, err := sh.reader.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
 }
 
 // addTermDocs adds the documents whose field holds term to into.
