@@ -32,4 +32,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseQuery -fuzztime 30s ./internal/search/
 
 clean:
-	rm -rf bin public
+	rm -rf bin public .public.kb-spare

@@ -1,0 +1,148 @@
+package build
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// outputTree returns every file under dir by slash path, the marker too, and every folder as "name/".
+func outputTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	tree := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			tree[rel+"/"] = ""
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			tree[rel] = "symlink"
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		tree[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+func sameOutput(t *testing.T, what string, want, got map[string]string) {
+	t.Helper()
+	for name, body := range want {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: %s is missing", what, name)
+		} else if g != body {
+			t.Errorf("%s: %s differs", what, name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: %s should not be there", what, name)
+		}
+	}
+}
+
+// A rebuild rewrites the spare tree of the build before last; what it
+// leaves must be exactly what a build into an empty folder writes, after
+// pages are removed, added and changed, and whatever strays were left in
+// the spare.
+func TestRecycledOutputEqualsFreshBuild(t *testing.T) {
+	files := map[string]string{
+		"content/_index.md":   "# トップ\n",
+		"content/a.md":        "# A\n\n本文 [B](b.md)\n",
+		"content/b.md":        "# B\n\n本文\n",
+		"content/c/_index.md": "# C\n",
+		"content/c/d.md":      "# D\n\n![図](fig.svg)\n",
+		"content/c/fig.svg":   "<svg/>",
+	}
+	root := writeSite(t, files)
+	out := filepath.Join(t.TempDir(), "public")
+	build := func() {
+		t.Helper()
+		if _, err := Run(Options{Source: root, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build()
+	build()
+	spare := SparePath(out)
+	if _, err := os.Stat(filepath.Join(spare, MarkerFile)); err != nil {
+		t.Fatalf("no spare tree after the second build: %v", err)
+	}
+
+	// Strays in the spare: a file kb did not write, a folder, and a link
+	// pointing outside, which must be removed and never written through.
+	outside := filepath.Join(t.TempDir(), "outside.html")
+	if err := os.WriteFile(outside, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(spare, "stray.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(spare, "search.bleve", "shard-00"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(spare, "b", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(spare, "b", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+
+	// Content changes: c/d.md removed (its folder and image go), e.md added.
+	if err := os.RemoveAll(filepath.Join(root, "content", "c", "d.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "content", "e.md"), []byte("# E\n\n新しいページ\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "content", "a.md"), []byte("# A\n\n書き換えた本文\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build()
+	got := outputTree(t, out)
+
+	fresh := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(Options{Source: root, Out: fresh}); err != nil {
+		t.Fatal(err)
+	}
+	sameOutput(t, "recycled build", outputTree(t, fresh), got)
+	if data, _ := os.ReadFile(outside); string(data) != "keep" {
+		t.Error("the build wrote through a link in the spare tree")
+	}
+	if !strings.Contains(got["a/index.html"], "書き換えた本文") {
+		t.Error("changed page not rewritten")
+	}
+}
+
+// A folder at the spare's place that kb did not write is left alone.
+func TestForeignSpareIsLeftAlone(t *testing.T) {
+	root := writeSite(t, map[string]string{"content/a.md": "# A\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	spare := SparePath(out)
+	if err := os.MkdirAll(spare, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(spare, "mine.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := Run(Options{Source: root, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(spare, "mine.txt")); !bytes.Equal(data, []byte("mine")) {
+		t.Error("a foreign folder at the spare's place was touched")
+	}
+}
