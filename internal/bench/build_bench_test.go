@@ -81,43 +81,84 @@ func writeHugoConfig(b *testing.B, dir string) {
 }
 
 // BenchmarkHTMLBuild builds the generated corpus with the kb binary and,
-// where Hugo is installed, with Hugo on the same pages in the same run.
-// It reports pages/s, peak memory, and kb's time and memory as ratios to Hugo's.
+// where Hugo is installed, with Hugo on the same pages in the same run,
+// alternating. It reports pages/s, peak memory, and kb's time and memory as
+// ratios to Hugo's, in two scenarios:
+//
+//   - rebuild: the output of earlier builds is there, as when a site is
+//     built again after an edit. Each tool first builds twice untimed, so
+//     that Hugo rewrites its files in place and kb recycles its spare tree.
+//   - fresh: the output folder (and kb's spare) is removed, untimed, before
+//     each build, so both create every folder and file.
 func BenchmarkHTMLBuild(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
-		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
-			bin, err := kbBinary()
-			if err != nil {
+		for _, scenario := range []string{"rebuild", "fresh"} {
+			b.Run(fmt.Sprintf("pages=%d/%s", n, scenario), func(b *testing.B) {
+				benchHTMLBuild(b, n, scenario == "fresh")
+			})
+		}
+	}
+}
+
+func benchHTMLBuild(b *testing.B, n int, fresh bool) {
+	bin, err := kbBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := site(b, n)
+	out := b.TempDir()
+	kbOut, hugoOut := filepath.Join(out, "kb"), filepath.Join(out, "hugo")
+	hugo, hugoErr := exec.LookPath("hugo")
+	if hugoErr == nil {
+		writeHugoConfig(b, src)
+	}
+	runKB := func() (time.Duration, int64) {
+		return measure(b, bin, "build", "--outputs", "html", "--source", src, "--out", kbOut)
+	}
+	runHugo := func() (time.Duration, int64) {
+		return measure(b, hugo, "--quiet", "-s", src, "-d", hugoOut)
+	}
+	clear := func() {
+		for _, dir := range []string{kbOut, build.SparePath(kbOut), hugoOut} {
+			if err := os.RemoveAll(dir); err != nil {
 				b.Fatal(err)
 			}
-			src := site(b, n)
-			out := b.TempDir()
-			hugo, hugoErr := exec.LookPath("hugo")
+		}
+	}
+	if !fresh {
+		for range 2 {
+			runKB()
 			if hugoErr == nil {
-				writeHugoConfig(b, src)
+				runHugo()
 			}
-			var kbTime, hugoTime time.Duration
-			var kbMem, hugoMem int64
-			for b.Loop() {
-				d, m := measure(b, bin, "build", "--outputs", "html", "--source", src, "--out", filepath.Join(out, "kb"))
-				kbTime += d
-				kbMem = max(kbMem, m)
-				if hugoErr == nil {
-					d, m := measure(b, hugo, "--quiet", "-s", src, "-d", filepath.Join(out, "hugo"))
-					hugoTime += d
-					hugoMem = max(hugoMem, m)
-				}
-			}
-			runs := float64(b.N)
-			b.ReportMetric(float64(n)*runs/kbTime.Seconds(), "pages/s")
-			b.ReportMetric(float64(kbMem)/(1<<20), "peak-MiB")
-			if hugoErr == nil {
-				b.ReportMetric(kbTime.Seconds()/hugoTime.Seconds(), "time/hugo")
-				b.ReportMetric(float64(kbMem)/float64(hugoMem), "mem/hugo")
-				b.ReportMetric(hugoTime.Seconds()/runs, "hugo-s")
-				b.ReportMetric(float64(hugoMem)/(1<<20), "hugo-peak-MiB")
-			}
-		})
+		}
+	}
+	var kbTime, hugoTime time.Duration
+	var kbMem, hugoMem int64
+	for b.Loop() {
+		if fresh {
+			b.StopTimer()
+			clear()
+			b.StartTimer()
+		}
+		d, m := runKB()
+		kbTime += d
+		kbMem = max(kbMem, m)
+		if hugoErr == nil {
+			d, m := runHugo()
+			hugoTime += d
+			hugoMem = max(hugoMem, m)
+		}
+	}
+	runs := float64(b.N)
+	b.ReportMetric(float64(n)*runs/kbTime.Seconds(), "pages/s")
+	b.ReportMetric(kbTime.Seconds()/runs, "kb-s")
+	b.ReportMetric(float64(kbMem)/(1<<20), "peak-MiB")
+	if hugoErr == nil {
+		b.ReportMetric(kbTime.Seconds()/hugoTime.Seconds(), "time/hugo")
+		b.ReportMetric(float64(kbMem)/float64(hugoMem), "mem/hugo")
+		b.ReportMetric(hugoTime.Seconds()/runs, "hugo-s")
+		b.ReportMetric(float64(hugoMem)/(1<<20), "hugo-peak-MiB")
 	}
 }
 

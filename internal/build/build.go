@@ -21,11 +21,12 @@ import (
 // Load reads and parses the site at root and resolves it into a book.
 // It returns the site even when diagnostics were found, for reporting.
 func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagnostic) {
-	return load(root, progress, false)
+	return load(root, progress, markdown.Options{})
 }
 
-// load is Load; noXHTML skips the fragments only an EPUB needs.
-func load(root string, progress func(done, total int), noXHTML bool) (*site.Site, []diag.Diagnostic) {
+// load is Load; skip says what the parser may leave out (NoXHTML,
+// LeadOnly) because no emitter of this build needs it.
+func load(root string, progress func(done, total int), skip markdown.Options) (*site.Site, []diag.Diagnostic) {
 	var diags diag.List
 	cfg := config.Load(root, &diags)
 	tree := content.Load(root, cfg, &diags)
@@ -37,12 +38,12 @@ func load(root string, progress func(done, total int), noXHTML bool) (*site.Site
 	var terms []markdown.Term
 	for _, p := range pages {
 		if p.Path == cfg.Glossary {
-			doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: noXHTML}).Parse(p.Body, p.BodyLine)
+			doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}).Parse(p.Body, p.BodyLine)
 			docs[p.Path] = doc
 			terms = markdown.ExtractTerms(doc)
 		}
 	}
-	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: noXHTML})
+	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly})
 	parseAll(parser, pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	return s, diags.Sorted()

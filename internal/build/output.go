@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -28,7 +29,8 @@ const markerText = "This folder was written by kb build; kb replaces it on the n
 // The temporary folder is the spare tree of the build before last when
 // there is one: the previous output is kept beside the destination
 // (.<name>.kb-spare) after a swap, and the next build claims it, rewrites
-// its files in place and removes those it did not write. On file systems
+// in place the files that changed, leaves those that did not (and their
+// modification times), and removes those it did not write. On file systems
 // where creating a file costs far more than rewriting one (ext4 here:
 // 1,000 folders with a page each took 0.5 s to create and 0.04 s to
 // rewrite), this makes a rebuild several times cheaper, for twice the disk.
@@ -188,6 +190,16 @@ func (o *Output) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("output file %q is outside the output folder", name)
 	}
 	p := filepath.Join(o.tmp, filepath.FromSlash(name))
+	o.mu.Lock()
+	recycled := o.recycled[name]
+	o.mu.Unlock()
+	if recycled && holds(p, data) {
+		// The spare has this very file: leave it, and its time, alone.
+		o.mu.Lock()
+		o.written[name] = true
+		o.mu.Unlock()
+		return nil
+	}
 	err := o.write(p, data)
 	if err != nil && o.recycled != nil {
 		// A recycled tree may hold a file where a folder is wanted now,
@@ -222,6 +234,22 @@ func (o *Output) write(p string, data []byte) error {
 		err = cerr
 	}
 	return err
+}
+
+// holds reports whether the regular file p holds exactly data.
+func holds(p string, data []byte) bool {
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
+		return false
+	}
+	old := make([]byte, len(data)+1)
+	n, err := io.ReadFull(f, old)
+	return errors.Is(err, io.ErrUnexpectedEOF) && n == len(data) && bytes.Equal(old[:n], data)
 }
 
 // clear removes what stands in the way of writing p: p itself, and any of

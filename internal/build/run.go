@@ -7,6 +7,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
 )
@@ -17,7 +18,10 @@ type Options struct {
 	Out    string // output folder
 	Force  bool   // replace an output folder kb did not create
 	// NoEPUB tells the parser that no emitter renders XHTML, which it can then skip.
-	NoEPUB   bool
+	NoEPUB bool
+	// NoSearch tells the parser that no emitter indexes the text of the
+	// sections, so it keeps only the page lead.
+	NoSearch bool
 	Progress func(stage string, done, total int)
 }
 
@@ -42,7 +46,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 	if opts.Progress != nil {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
-	s, diags := load(opts.Source, progress, opts.NoEPUB)
+	s, diags := load(opts.Source, progress, markdown.Options{NoXHTML: opts.NoEPUB, LeadOnly: opts.NoSearch})
 	if len(diags) > 0 {
 		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
 	}

@@ -106,8 +106,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb build: %v\n", err)
 		return ExitUsage
 	}
+	named := strings.Split(*outputList, ",")
 	opts := build.Options{Source: *source, Out: *out, Force: *force, Progress: progressPrinter(stderr),
-		NoEPUB: !slices.Contains(strings.Split(*outputList, ","), "epub")}
+		NoEPUB: !slices.Contains(named, "epub"), NoSearch: !slices.Contains(named, "search")}
 	res, err := build.Run(opts, extra...)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {

@@ -28,13 +28,17 @@ type Options struct {
 	UnsafeHTML bool
 	// NoXHTML skips the XHTML fragment, for builds without an EPUB.
 	NoXHTML bool
+	// LeadOnly keeps only the first plain-text section, the page lead
+	// (see PlainSections), for builds without a search index.
+	LeadOnly bool
 }
 
 // Parser parses Markdown pages. It is safe for concurrent use.
 type Parser struct {
-	md      goldmark.Markdown
-	unsafe  bool
-	noXHTML bool
+	md       goldmark.Markdown
+	unsafe   bool
+	noXHTML  bool
+	leadOnly bool
 }
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
@@ -55,7 +59,7 @@ func New(opts Options) *Parser {
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML}
+	return &Parser{md: md, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
 }
 
 // Doc is a parsed page. Its body is kept as HTML and XHTML fragments in
@@ -124,7 +128,7 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 		doc.Title = plainText(h, body, nil)
 		root.RemoveChild(root, h)
 	}
-	doc.collect(root, body, firstLine)
+	doc.collect(root, body, firstLine, p.leadOnly)
 	doc.terms = collectTerms(root, body)
 	code := map[ast.Node][]byte{}
 	doc.html = p.renderFragment(doc, root, body, false, code)
@@ -136,11 +140,23 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	return doc
 }
 
-func (doc *Doc) collect(root ast.Node, src []byte, firstLine int) {
+func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, leadOnly bool) {
+	// Offsets of the line starts, for positions by binary search.
+	var lineStarts []int
 	pos := func(offset int) (int, int) {
-		line := 1 + bytes.Count(src[:offset], []byte("\n"))
-		start := bytes.LastIndexByte(src[:offset], '\n') + 1
-		return line + firstLine - 1, 1 + utf8.RuneCount(src[start:offset])
+		if lineStarts == nil {
+			lineStarts = []int{0}
+			for i, c := range src {
+				if c == '\n' {
+					lineStarts = append(lineStarts, i+1)
+				}
+			}
+		}
+		line, found := slices.BinarySearch(lineStarts, offset)
+		if !found {
+			line--
+		}
+		return line + firstLine, 1 + utf8.RuneCount(src[lineStarts[line]:offset])
 	}
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -168,7 +184,7 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int) {
 		}
 		return ast.WalkContinue, nil
 	})
-	doc.sections = splitSections(root, src, doc.ref)
+	doc.sections = splitSections(root, src, doc.ref, leadOnly)
 }
 
 // ref returns the placeholder index of a reference, adding it when new.
@@ -263,12 +279,15 @@ func blockOf(n ast.Node) ast.Node {
 
 // splitSections gathers the plain text of the page between headings of
 // level 2–4; ref numbers the destinations of empty links, whose text is only
-// known once the site is resolved.
-func splitSections(root ast.Node, src []byte, ref func(string) int) []Section {
+// known once the site is resolved. With leadOnly, it stops at the first heading.
+func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly bool) []Section {
 	sections := []Section{{}}
 	cur := &sections[0]
 	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
 		if h, ok := c.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
+			if leadOnly {
+				break
+			}
 			id, _ := h.AttributeString("id")
 			idStr, _ := id.([]byte)
 			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src, nil)})

@@ -210,6 +210,20 @@ func TestSectionsForSearch(t *testing.T) {
 	}
 }
 
+func TestLeadOnlyKeepsTheLead(t *testing.T) {
+	src := "リード文。\n\n## 鍵の管理 {#keys}\n\n本文\n"
+	doc := New(Options{LeadOnly: true}).Parse([]byte(src), 1)
+	if got := doc.Lead(fakeResolver{}); got != "リード文。" {
+		t.Errorf("lead = %q", got)
+	}
+	if got := doc.PlainSections(fakeResolver{}); len(got) != 1 {
+		t.Errorf("sections = %+v, want the lead alone", got)
+	}
+	if len(doc.Headings) != 1 {
+		t.Errorf("headings = %+v; they are still collected for the page", doc.Headings)
+	}
+}
+
 func TestTableAlignmentAndRawHTMLInXHTML(t *testing.T) {
 	p := New(Options{UnsafeHTML: true})
 	src := "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<b>太字</b>\n"

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"html"
 	"html/template"
 	"maps"
 	"runtime"
@@ -58,7 +57,8 @@ type pageData struct {
 	Page          *site.Page
 	Body          template.HTML
 	Crumbs        []link
-	TOC           []site.Heading
+	TOC           []site.Heading // the page's table of contents, for themes that lay it out themselves
+	TOCHTML       template.HTML  // its list items as the default theme shows them
 	Roles         []link
 	Level         *link
 	Children      []link
@@ -161,6 +161,7 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 			d.TOC = append(d.TOC, h)
 		}
 	}
+	d.TOCHTML = tocHTML(d.TOC)
 	for _, r := range p.Roles() {
 		d.Roles = append(d.Roles, link{Href: site.RelURL(p.URL, roleDir(r)+"index.html"), Title: s.Config.RoleLabel(r)})
 	}
@@ -232,6 +233,47 @@ func navHTML(nav []link) template.HTML {
 	return template.HTML(b.String()) // every field is escaped below
 }
 
+// tocHTML writes the list items of a page's table of contents. Like the
+// sidebar, it is built in Go: a template range over every heading of every
+// page cost a tenth of the HTML build.
+func tocHTML(toc []site.Heading) template.HTML {
+	var b strings.Builder
+	for _, h := range toc {
+		b.WriteString(`<li class="toc-level-`)
+		b.WriteString(strconv.Itoa(h.Level))
+		b.WriteString(`"><a href="#`)
+		writeURLEscaped(&b, h.ID)
+		b.WriteString(`">`)
+		if h.Number != "" {
+			b.WriteString(`<span class="secno">`)
+			b.WriteString(escapeText(h.Number))
+			b.WriteString("</span> ")
+		}
+		b.WriteString(escapeText(h.Text))
+		b.WriteString("</a></li>\n")
+	}
+	return template.HTML(b.String()) // every field is escaped above
+}
+
+// escapeText escapes text for HTML as html/template does, '+' and NUL included.
+var escapeText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;").Replace
+
+// writeURLEscaped percent-encodes s for a URL fragment the way html/template
+// does: every byte but RFC 3986's unreserved ones, in lower-case hex.
+func writeURLEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+}
+
 func writeNavList(b *strings.Builder, list []link) {
 	if len(list) == 0 {
 		return
@@ -243,7 +285,7 @@ func writeNavList(b *strings.Builder, list []link) {
 			b.WriteString(` class="current"`)
 		}
 		b.WriteString(`><a href="`)
-		b.WriteString(html.EscapeString(l.Href))
+		b.WriteString(escapeText(l.Href))
 		b.WriteByte('"')
 		if l.Current {
 			b.WriteString(` aria-current="page"`)
@@ -251,10 +293,10 @@ func writeNavList(b *strings.Builder, list []link) {
 		b.WriteByte('>')
 		if l.Number != "" {
 			b.WriteString(`<span class="secno">`)
-			b.WriteString(html.EscapeString(l.Number))
+			b.WriteString(escapeText(l.Number))
 			b.WriteString("</span> ")
 		}
-		b.WriteString(html.EscapeString(l.Title))
+		b.WriteString(escapeText(l.Title))
 		b.WriteString("</a>")
 		writeNavList(b, l.Children)
 		b.WriteString("</li>\n")

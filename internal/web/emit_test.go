@@ -1,0 +1,30 @@
+package web
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+
+	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/site"
+)
+
+// The table of contents is written in Go for speed; it must read exactly as
+// the template it replaced would have written it.
+func TestTOCHTMLMatchesTheTemplate(t *testing.T) {
+	toc := []site.Heading{
+		{Heading: markdown.Heading{Level: 2, ID: "多要素認証-mfa", Text: "多要素認証 (MFA)"}, Number: "1.1.1"},
+		{Heading: markdown.Heading{Level: 3, ID: "a&b", Text: `<script>"x" & 'y'</script>`}},
+		{Heading: markdown.Heading{Level: 4, ID: "c++/d?e=f#g", Text: "C++ と C#"}, Number: "2"},
+		{Heading: markdown.Heading{Level: 2, ID: "sp ace~._-", Text: "\x00"}},
+	}
+	tmpl := template.Must(template.New("toc").Parse(`{{range .}}<li class="toc-level-{{.Level}}"><a href="#{{.ID}}">{{if .Number}}<span class="secno">{{.Number}}</span> {{end}}{{.Text}}</a></li>
+{{end}}`))
+	var want strings.Builder
+	if err := tmpl.Execute(&want, toc); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(tocHTML(toc)); got != want.String() {
+		t.Errorf("tocHTML =\n%s\nthe template wrote\n%s", got, want.String())
+	}
+}
