@@ -10,8 +10,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -123,16 +125,40 @@ func Load(root string, cfg config.Config, diags *diag.List) *Tree {
 		tree.Files = otherFiles(base)
 		return tree
 	}
-	tree.Root = loadSection(base, ".", diags, tree)
+	var reads []*pageRead
+	plan := planSection(base, ".", diags, tree, &reads)
+	readPages(base, reads, diags)
+	tree.Root = plan.build()
 	return tree
 }
 
-func loadSection(base, rel string, diags *diag.List, tree *Tree) *Page {
-	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(Dir, rel, IndexName), IsSection: true, Synthesized: true}
+// sectionPlan is a content folder as listed, before its pages are read.
+type sectionPlan struct {
+	rel     string
+	index   *pageRead // its _index.md, or nil
+	entries []planEntry
+}
+
+// planEntry is a subfolder or a page of a folder, in listing order.
+type planEntry struct {
+	sub  *sectionPlan
+	page *pageRead
+}
+
+// pageRead is a Markdown file to read; page is nil when it could not be.
+type pageRead struct {
+	rel  string
+	page *Page
+}
+
+// planSection lists the folder rel and its subfolders, noting the pages to
+// read in reads and the other files in tree.Files.
+func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
+	plan := &sectionPlan{rel: rel}
 	entries, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
 	if err != nil {
 		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
-		return section
+		return plan
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -142,29 +168,65 @@ func loadSection(base, rel string, diags *diag.List, tree *Tree) *Page {
 		p := path.Join(rel, name)
 		switch {
 		case e.IsDir():
-			sub := loadSection(base, p, diags, tree)
-			if sub.Synthesized && len(sub.Children) == 0 {
-				continue
-			}
-			if sub.Synthesized {
-				sub.Front.Title = name
-			}
-			section.Children = append(section.Children, sub)
+			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, diags, tree, reads)})
 		case name == IndexName:
-			if pg := loadPage(base, p, diags); pg != nil {
-				pg.IsSection = true
-				section.Front, section.Body, section.BodyLine, section.Synthesized = pg.Front, pg.Body, pg.BodyLine, false
-			}
+			plan.index = &pageRead{rel: p}
+			*reads = append(*reads, plan.index)
 		case strings.EqualFold(path.Ext(name), ".md"):
 			if rel == "." && name == "SUMMARY.md" {
 				continue
 			}
-			if pg := loadPage(base, p, diags); pg != nil && !pg.Front.Draft {
-				section.Children = append(section.Children, pg)
-			}
+			r := &pageRead{rel: p}
+			*reads = append(*reads, r)
+			plan.entries = append(plan.entries, planEntry{page: r})
 		case e.Type().IsRegular():
 			tree.Files = append(tree.Files, strings.TrimPrefix(p, "./"))
 		}
+	}
+	return plan
+}
+
+// readPages reads and splits the pages on all cores.
+func readPages(base string, reads []*pageRead, diags *diag.List) {
+	work := make(chan *pageRead)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for r := range work {
+				r.page = loadPage(base, r.rel, diags)
+			}
+		})
+	}
+	for _, r := range reads {
+		work <- r
+	}
+	close(work)
+	wg.Wait()
+}
+
+// build turns the plan of a folder, its pages read, into its section page:
+// drafts and unreadable pages left out, and folders with nothing in them.
+func (plan *sectionPlan) build() *Page {
+	rel := plan.rel
+	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(Dir, rel, IndexName), IsSection: true, Synthesized: true}
+	for _, e := range plan.entries {
+		switch {
+		case e.sub != nil:
+			sub := e.sub.build()
+			if sub.Synthesized && len(sub.Children) == 0 {
+				continue
+			}
+			if sub.Synthesized {
+				sub.Front.Title = path.Base(e.sub.rel)
+			}
+			section.Children = append(section.Children, sub)
+		case e.page.page != nil && !e.page.page.Front.Draft:
+			section.Children = append(section.Children, e.page.page)
+		}
+	}
+	if plan.index != nil && plan.index.page != nil {
+		pg := plan.index.page
+		section.Front, section.Body, section.BodyLine, section.Synthesized = pg.Front, pg.Body, pg.BodyLine, false
 	}
 	slices.SortStableFunc(section.Children, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Path, b.Path))
