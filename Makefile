@@ -30,6 +30,7 @@ bench: build
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./internal/markdown/
 	$(GO) test -run '^$$' -fuzz FuzzParseQuery -fuzztime 30s ./internal/search/
+	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime 30s ./internal/search/
 
 clean:
 	rm -rf bin public .public.kb-spare

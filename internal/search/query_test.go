@@ -1,11 +1,15 @@
 package search
 
 import (
+	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kb-handbook/kb/internal/build"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -108,4 +112,52 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("%q → %q → %#v, want %#v", s, canon, again, q)
 		}
 	})
+}
+
+// FuzzSearch runs any query against the fixture's index: the executor must
+// answer or refuse with a QueryError, never panic, and its hits must agree
+// with its counts.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"EDR", `"情報資産 台帳"`, "鍵 -暗号化", "role:admin", "バックアップ 手順", "ー", `"a`} {
+		f.Add(s)
+	}
+	ix := fuzzIndex(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		res, err := ix.Search(context.Background(), Request{Query: s, Size: MaxSize})
+		if err != nil {
+			var qerr *QueryError
+			if !errors.As(err, &qerr) {
+				t.Fatalf("%q: error of type %T: %v", s, err, err)
+			}
+			return
+		}
+		if uint64(len(res.Hits)) > res.Total {
+			t.Fatalf("%q: %d hits of %d", s, len(res.Hits), res.Total)
+		}
+		seen := map[string]bool{}
+		for _, h := range res.Hits {
+			if seen[h.URL] || h.URL == "" {
+				t.Fatalf("%q: hit %q twice or empty", s, h.URL)
+			}
+			seen[h.URL] = true
+		}
+	})
+}
+
+// fuzzIndex builds the fixture's index.
+func fuzzIndex(f *testing.F) *Index {
+	s, diags := build.Load("testdata/site", nil)
+	if s == nil || len(diags) > 0 {
+		f.Fatalf("fixture: %v", diags)
+	}
+	dir := filepath.Join(f.TempDir(), IndexDir)
+	if err := Build(s, dir); err != nil {
+		f.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { ix.Close() })
+	return ix
 }
