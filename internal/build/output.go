@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // MarkerFile marks a folder as written by kb, so kb may replace it. It
@@ -220,12 +219,15 @@ func (o *Output) WriteFile(name string, data []byte) error {
 func (o *Output) write(p string, data []byte) error {
 	dir := filepath.Dir(p)
 	if _, done := o.dirs.Load(dir); !done {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+		// Most folders are one level below one that exists: try that first.
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
 		}
 		o.dirs.Store(dir, true)
 	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o644)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, 0o644)
 	if err != nil {
 		return err
 	}
@@ -236,9 +238,9 @@ func (o *Output) write(p string, data []byte) error {
 	return err
 }
 
-// holds reports whether the regular file p holds exactly data.
+// holds reports whether p is a regular file (not a link) holding exactly data.
 func holds(p string, data []byte) bool {
-	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := os.OpenFile(p, os.O_RDONLY|noFollow, 0)
 	if err != nil {
 		return false
 	}

@@ -1,0 +1,8 @@
+//go:build unix
+
+package build
+
+import "syscall"
+
+// noFollow makes opening a path that is a link fail instead of following it.
+const noFollow = syscall.O_NOFOLLOW
