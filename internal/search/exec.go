@@ -121,47 +121,69 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 			must = append(must, w)
 		}
 	}
-	size := len(sh.facets)
-	cand := slices.Clone(sh.present)
+	c, err := sh.candidates(ctx, q.filter, must, excluded)
+	if err != nil {
+		return shardAnswer{}, err
+	}
+	docs, stats, err := sh.confirm(ctx, c, must, excluded)
+	return shardAnswer{docs: docs, stats: stats, df: c.df}, err
+}
+
+// candidateSet is what the first pass found in a shard.
+type candidateSet struct {
+	// docs may match: they pass the filters and may hold every word.
+	docs bitset
+	// may holds, per must word and field, the documents that may hold
+	// the word there; df counts them.
+	may [][2]bitset
+	df  [][2]int
+	// suspects holds, per excluded word and field, the candidates that
+	// may hold it there.
+	suspects [][2]bitset
+}
+
+// candidates runs the first pass: filters and the rarest term of each word.
+func (sh *shard) candidates(ctx context.Context, filter filterPlan, must, excluded []wordPlan) (candidateSet, error) {
+	c := candidateSet{docs: slices.Clone(sh.present), may: make([][2]bitset, len(must)),
+		df: make([][2]int, len(must)), suspects: make([][2]bitset, len(excluded))}
 	for _, f := range []struct {
 		values []int
 		sets   []bitset
-	}{{q.filter.roles, sh.byRole}, {q.filter.chapters, sh.byChapter}, {q.filter.levels, sh.byLevel}} {
+	}{{filter.roles, sh.byRole}, {filter.chapters, sh.byChapter}, {filter.levels, sh.byLevel}} {
 		for _, v := range f.values {
-			cand.and(f.sets[v])
+			c.docs.and(f.sets[v])
 		}
 	}
-	ans := shardAnswer{df: make([][2]int, len(must))}
-	sets := make([][2]bitset, len(must))
 	for wi, w := range must {
-		either := newBitset(size)
+		either := newBitset(len(sh.facets))
 		for f := range textFields {
 			s, err := sh.wordSet(ctx, w, f)
 			if err != nil {
-				return ans, err
+				return c, err
 			}
-			sets[wi][f] = s
-			ans.df[wi][f] = s.count()
+			c.may[wi][f], c.df[wi][f] = s, s.count()
 			either.or(s)
 		}
-		cand.and(either)
+		c.docs.and(either)
 	}
-	suspects := make([][2]bitset, len(excluded))
 	for wi, w := range excluded {
 		for f := range textFields {
 			s, err := sh.wordSet(ctx, w, f)
 			if err != nil {
-				return ans, err
+				return c, err
 			}
-			s.and(cand)
-			suspects[wi][f] = s
+			s.and(c.docs)
+			c.suspects[wi][f] = s
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return ans, err
-	}
+	return c, ctx.Err()
+}
 
-	docs := cand.list()
+// confirm runs the second pass over the candidates: it keeps those that
+// hold every must word as a phrase and no excluded one, and returns them
+// in ascending order with one wordStat per must word each.
+func (sh *shard) confirm(ctx context.Context, c candidateSet, must, excluded []wordPlan) ([]uint64, []wordStat, error) {
+	docs := c.docs.list()
 	keep := make([]bool, len(docs))
 	for i := range keep {
 		keep[i] = true
@@ -169,11 +191,11 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 	stats := make([]wordStat, len(docs)*len(must))
 	for wi, w := range must {
 		for f, field := range textFields {
-			err := sh.verify(ctx, w, field, docs, keep, sets[wi][f], func(di int, st fieldStat) {
+			err := sh.verify(ctx, w, field, docs, keep, c.may[wi][f], func(di int, st fieldStat) {
 				stats[di*len(must)+wi][f] = st
 			})
 			if err != nil {
-				return ans, err
+				return nil, nil, err
 			}
 		}
 		for di := range docs {
@@ -184,11 +206,11 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 	}
 	for wi, w := range excluded {
 		for f, field := range textFields {
-			err := sh.verify(ctx, w, field, docs, keep, suspects[wi][f], func(di int, _ fieldStat) {
+			err := sh.verify(ctx, w, field, docs, keep, c.suspects[wi][f], func(di int, _ fieldStat) {
 				keep[di] = false
 			})
 			if err != nil {
-				return ans, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -201,8 +223,7 @@ func (sh *shard) run(ctx context.Context, q compiled) (shardAnswer, error) {
 			kept++
 		}
 	}
-	ans.docs, ans.stats = docs[:kept], stats[:kept*len(must)]
-	return ans, nil
+	return docs[:kept], stats[:kept*len(must)], nil
 }
 
 // wordSet returns the documents whose field holds a term of the word's

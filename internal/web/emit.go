@@ -244,15 +244,20 @@ func tocHTML(toc []site.Heading) template.HTML {
 		b.WriteString(`"><a href="#`)
 		writeURLEscaped(&b, h.ID)
 		b.WriteString(`">`)
-		if h.Number != "" {
-			b.WriteString(`<span class="secno">`)
-			b.WriteString(escapeText(h.Number))
-			b.WriteString("</span> ")
-		}
-		b.WriteString(escapeText(h.Text))
+		writeNumberedTitle(&b, h.Number, h.Text)
 		b.WriteString("</a></li>\n")
 	}
 	return template.HTML(b.String()) // every field is escaped above
+}
+
+// writeNumberedTitle writes a title after its number, if it has one.
+func writeNumberedTitle(b *strings.Builder, number, title string) {
+	if number != "" {
+		b.WriteString(`<span class="secno">`)
+		b.WriteString(escapeText(number))
+		b.WriteString("</span> ")
+	}
+	b.WriteString(escapeText(title))
 }
 
 // escapeText escapes text for HTML as html/template does, '+' and NUL included.
@@ -291,12 +296,7 @@ func writeNavList(b *strings.Builder, list []link) {
 			b.WriteString(` aria-current="page"`)
 		}
 		b.WriteByte('>')
-		if l.Number != "" {
-			b.WriteString(`<span class="secno">`)
-			b.WriteString(escapeText(l.Number))
-			b.WriteString("</span> ")
-		}
-		b.WriteString(escapeText(l.Title))
+		writeNumberedTitle(b, l.Number, l.Title)
 		b.WriteString("</a>")
 		writeNavList(b, l.Children)
 		b.WriteString("</li>\n")
