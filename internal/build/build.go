@@ -13,6 +13,7 @@ import (
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
 	"github.com/kb-handbook/kb/layouts"
@@ -61,7 +62,7 @@ func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*m
 	var mu sync.Mutex
 	done := len(pages) - len(todo)
 	// Parsing cannot fail; a panic would be a bug, which parallel turns into an error.
-	if err := parallel(len(todo), func(i int) error {
+	if err := parallel.Do(len(todo), func(i int) error {
 		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
 		if progress != nil {
 			mu.Lock()

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
 	"github.com/kb-handbook/kb/layouts"
@@ -359,7 +359,7 @@ func (r *Rebuilder) parse() (map[string]*markdown.Doc, int, error) {
 	}
 	parser := markdown.New(markdown.Options{Glossary: r.terms, UnsafeHTML: unsafe})
 	out := make([]*markdown.Doc, len(todo))
-	err := parallel(len(todo), func(i int) error {
+	err := parallel.Do(len(todo), func(i int) error {
 		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
 		return nil
 	})
@@ -386,48 +386,6 @@ func (r *Rebuilder) entry(p *content.Page, doc *markdown.Doc, parser string) doc
 	e := docEntry{body: p.Body, line: p.BodyLine, parser: parser, doc: doc, id: r.nextDocID}
 	r.docs[p.Path] = e
 	return e
-}
-
-// parallel runs fn(0) … fn(n-1) on all cores and returns the first error,
-// turning a panic in fn into an error so that the server survives it.
-func parallel(n int, fn func(i int) error) error {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  int
-	)
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				stop := first != nil
-				mu.Unlock()
-				if i >= n || stop {
-					return
-				}
-				err := func() (err error) {
-					defer func() {
-						if v := recover(); v != nil {
-							err = fmt.Errorf("internal error (please report it): %v\n%s", v, debug.Stack())
-						}
-					}()
-					return fn(i)
-				}()
-				if err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return first
 }
 
 // ownLayouts reports whether the site's layouts/ holds a template that
@@ -515,7 +473,7 @@ func (r *Rebuilder) emitFull(s *site.Site, prints map[string]uint64, listing uin
 // emitPages renders the stale pages on all cores and removes the pages that
 // are gone.
 func (r *Rebuilder) emitPages(s *site.Site, stale []*site.Page, prints map[string]uint64, w *diffWriter) error {
-	err := parallel(len(stale), func(i int) error {
+	err := parallel.Do(len(stale), func(i int) error {
 		data, err := web.RenderPage(s, r.theme, stale[i])
 		if err != nil {
 			return fmt.Errorf("%s: %w", stale[i].Source.File, err)
@@ -613,7 +571,7 @@ func (r *Rebuilder) fingerprints(s *site.Site) (prints map[string]uint64, listin
 	// Pages are hashed on all cores, in chunks.
 	keys := make([]pageKey, len(s.Pages))
 	const chunk = 128
-	err = parallel((len(s.Pages)+chunk-1)/chunk, func(c int) error {
+	err = parallel.Do((len(s.Pages)+chunk-1)/chunk, func(c int) error {
 		f := r.hasher()
 		for i := c * chunk; i < min(len(s.Pages), (c+1)*chunk); i++ {
 			keys[i] = r.pagePrint(f, s.Pages[i], shared, navs)

@@ -10,16 +10,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/parallel"
 )
 
 // Dir is the folder under the site root that holds the Markdown sources.
@@ -186,22 +185,12 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 	return plan
 }
 
-// readPages reads and splits the pages on all cores.
+// readPages reads and splits the pages on all cores. Problems go to diags.
 func readPages(base string, reads []*pageRead, diags *diag.List) {
-	work := make(chan *pageRead)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for r := range work {
-				r.page = loadPage(base, r.rel, diags)
-			}
-		})
-	}
-	for _, r := range reads {
-		work <- r
-	}
-	close(work)
-	wg.Wait()
+	_ = parallel.Do(len(reads), func(i int) error {
+		reads[i].page = loadPage(base, reads[i].rel, diags)
+		return nil
+	})
 }
 
 // build turns the plan of a folder, its pages read, into its section page:

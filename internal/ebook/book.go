@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"html"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
 	epub "github.com/go-shiori/go-epub"
 
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -171,7 +169,7 @@ func (b *book) addImages(read ReadFunc) error {
 // renderPages renders the body of every page, on all cores.
 func (b *book) renderPages() ([]string, error) {
 	bodies := make([]string, len(b.sel.Pages))
-	err := parallel(len(bodies), func(i int) error {
+	err := parallel.Do(len(bodies), func(i int) error {
 		p := b.sel.Pages[i]
 		var err error
 		if bodies[i], err = b.pageBody(p); err != nil {
@@ -180,26 +178,6 @@ func (b *book) renderPages() ([]string, error) {
 		return nil
 	})
 	return bodies, err
-}
-
-// parallel calls fn for 0 … n-1 on all cores and joins the errors in order.
-func parallel(n int, fn func(i int) error) error {
-	errs := make([]error, n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = fn(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // addPages adds the cover and every page as a section, nested as in the

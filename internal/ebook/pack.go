@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kb-handbook/kb/internal/parallel"
 )
 
 // Paths inside the archive written by go-epub.
@@ -53,7 +55,7 @@ func (b *book) normalize(raw []byte) ([]byte, error) {
 		}
 	}
 	entries := make([]entry, len(files))
-	err = parallel(len(files), func(i int) error {
+	err = parallel.Do(len(files), func(i int) error {
 		var err error
 		entries[i], err = b.pack(files[i])
 		return err

@@ -2,18 +2,16 @@ package search
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -96,7 +94,7 @@ func BuildDocuments(docs []Document, meta Meta, dir string) (err error) {
 	return buildShards(docs, meta, dir, shardCount(len(docs)))
 }
 
-// buildShards writes docs into n shards, building up to GOMAXPROCS at once.
+// buildShards writes docs into n shards, building one per core at once.
 func buildShards(docs []Document, meta Meta, dir string, n int) (err error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
@@ -115,18 +113,10 @@ func buildShards(docs []Document, meta Meta, dir string, n int) (err error) {
 			err = rerr
 		}
 	}()
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k := range n {
-		wg.Go(func() {
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			errs[k] = buildShard(docs, k, n, shardDir(dir, k), filepath.Join(scratch, strconv.Itoa(k)))
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = parallel.Do(n, func(k int) error {
+		return buildShard(docs, k, n, shardDir(dir, k), filepath.Join(scratch, strconv.Itoa(k)))
+	})
+	if err != nil {
 		return err
 	}
 	meta.Shards = n

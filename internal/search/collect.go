@@ -4,12 +4,12 @@ import (
 	"container/heap"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"sync"
+
+	"github.com/kb-handbook/kb/internal/parallel"
 )
 
 // facetRecord holds the facet values of one document as positions in Meta
@@ -196,13 +196,11 @@ func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint
 		return nil, 0, t, err
 	}
 	answers := make([]shardAnswer, len(ix.shards))
-	errs := make([]error, len(ix.shards))
-	var wg sync.WaitGroup
-	for k, sh := range ix.shards {
-		wg.Go(func() { answers[k], errs[k] = sh.run(ctx, q) })
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err := parallel.Do(len(ix.shards), func(k int) (err error) {
+		answers[k], err = ix.shards[k].run(ctx, q)
+		return err
+	})
+	if err != nil {
 		return nil, 0, t, err
 	}
 	var weights [][2]float64

@@ -3,19 +3,17 @@ package web
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"html/template"
 	"maps"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -107,30 +105,14 @@ func Emit(s *site.Site, theme *Theme, w Writer) error {
 
 // renderPages renders and writes the book's pages on all cores.
 func renderPages(s *site.Site, theme *Theme, w Writer) error {
-	work := make(chan *site.Page)
-	errs := make([]error, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i := range errs {
-		wg.Go(func() {
-			for p := range work {
-				if errs[i] != nil {
-					continue
-				}
-				data, err := RenderPage(s, theme, p)
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", p.Source.File, err)
-					continue
-				}
-				errs[i] = w.WriteFile(p.OutFile(), data)
-			}
-		})
-	}
-	for _, p := range s.Pages {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel.Do(len(s.Pages), func(i int) error {
+		p := s.Pages[i]
+		data, err := RenderPage(s, theme, p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Source.File, err)
+		}
+		return w.WriteFile(p.OutFile(), data)
+	})
 }
 
 // RenderPage returns the HTML of one page of the book.
