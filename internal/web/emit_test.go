@@ -28,3 +28,18 @@ func TestTOCHTMLMatchesTheTemplate(t *testing.T) {
 		t.Errorf("tocHTML =\n%s\nthe template wrote\n%s", got, want.String())
 	}
 }
+
+func TestWriteOrderDealsPagesAcrossFolders(t *testing.T) {
+	var pages []*site.Page
+	for _, url := range []string{"", "a/", "a/1/", "a/2/", "a/3/", "b/", "b/1/", "b/2/", "c/1/"} {
+		pages = append(pages, &site.Page{URL: url})
+	}
+	var got []string
+	for _, p := range writeOrder(pages) {
+		got = append(got, p.URL)
+	}
+	want := []string{"", "a/1/", "b/1/", "c/1/", "a/", "a/2/", "b/2/", "b/", "a/3/"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+}
