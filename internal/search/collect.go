@@ -35,6 +35,11 @@ func (ix *Index) loadFacets(sh *shard) error {
 	if err != nil {
 		return err
 	}
+	count, err := sh.reader.DocCount()
+	if err != nil {
+		return err
+	}
+	sh.facets = make([]facetRecord, count)
 	position := func(list []Facet, id string) int {
 		return slices.IndexFunc(list, func(f Facet) bool { return f.ID == id })
 	}
@@ -66,11 +71,9 @@ func (ix *Index) loadFacets(sh *shard) error {
 			return err
 		}
 		n := docNumber(id)
-		if n >= 1<<31 {
-			return fmt.Errorf("document number %d out of range", n)
-		}
-		if grow := int(n) + 1 - len(sh.facets); grow > 0 {
-			sh.facets = append(sh.facets, make([]facetRecord, grow)...)
+		if n >= count {
+			// The builder numbers a shard's documents from 0 without gaps.
+			return fmt.Errorf("document number %d of %d: the index is damaged; build the site again", n, count)
 		}
 		sh.facets[n] = rec
 		ix.docs++
