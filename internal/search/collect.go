@@ -3,7 +3,6 @@ package search
 import (
 	"container/heap"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -31,7 +30,7 @@ func (ix *Index) loadFacets(sh *shard) error {
 		return err
 	}
 	defer all.Close()
-	dv, err := sh.reader.DocValueReader([]string{fieldChapter, fieldRoles, fieldLevel, fieldOrder})
+	dv, err := sh.reader.DocValueReader([]string{fieldChapter, fieldRoles, fieldLevel})
 	if err != nil {
 		return err
 	}
@@ -53,6 +52,13 @@ func (ix *Index) loadFacets(sh *shard) error {
 			return nil
 		}
 		rec := facetRecord{chapter: -1, level: -1, present: true}
+		ext, err := sh.reader.ExternalID(id)
+		if err != nil {
+			return err
+		}
+		if rec.order, err = strconv.Atoi(ext); err != nil {
+			return fmt.Errorf("document %q: the index was made by an older kb; build the site again", ext)
+		}
 		err = dv.VisitDocValues(id, func(field string, term []byte) {
 			switch field {
 			case fieldChapter:
@@ -63,8 +69,6 @@ func (ix *Index) loadFacets(sh *shard) error {
 				if i := position(ix.meta.Roles, string(term)); i >= 0 && i < 64 {
 					rec.roles |= 1 << i
 				}
-			case fieldOrder:
-				rec.order, _ = strconv.Atoi(string(term))
 			}
 		})
 		if err != nil {
@@ -150,9 +154,8 @@ func (t tally) facets(m Meta) Facets {
 }
 
 // scored is a matching document: its score and its position in the book,
-// which breaks ties.
+// which breaks ties and is its ID in the index.
 type scored struct {
-	id    string // external ID, the section URL, filled in for the best
 	score float64
 	order int
 	shard int
@@ -254,12 +257,6 @@ func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint
 	best := make([]scored, len(top))
 	for i := len(top) - 1; i >= 0; i-- {
 		best[i] = heap.Pop(&top).(scored)
-		var id [8]byte
-		binary.BigEndian.PutUint64(id[:], best[i].num)
-		var err error
-		if best[i].id, err = ix.shards[best[i].shard].reader.ExternalID(id[:]); err != nil {
-			return nil, 0, t, err
-		}
 	}
 	return best, total, t, nil
 }

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"strconv"
@@ -16,7 +15,7 @@ import (
 type Document struct {
 	// URL is the site-relative address of the section: the page folder
 	// with the heading's anchor ("07-procedures/05-technical/#backup"),
-	// "./" standing for the top page's folder. It is also the document ID.
+	// "./" standing for the top page's folder.
 	URL string
 	// Number is the section number ("7.5.2"), or "" when unnumbered.
 	Number string
@@ -56,11 +55,10 @@ type record struct {
 	Roles    []string `json:"roles"`
 	Level    *string  `json:"level"`
 	Callouts []string `json:"callouts"`
-	Order    string   `json:"order"`
 }
 
-// record returns the document as bleve sees it; order is its position.
-func (d Document) record(order int) record {
+// record returns the document as bleve sees it.
+func (d Document) record() record {
 	some := func(s string) *string {
 		if s == "" {
 			return nil
@@ -68,7 +66,7 @@ func (d Document) record(order int) record {
 		return &s
 	}
 	r := record{URL: d.URL, Number: some(d.Number), Title: d.Title, Path: d.Path, Body: d.Body,
-		Chapter: some(d.Chapter), Roles: d.Roles, Callouts: d.Callouts, Order: fmt.Sprintf("%08d", order)}
+		Chapter: some(d.Chapter), Roles: d.Roles, Callouts: d.Callouts}
 	if d.Level != 0 {
 		r.Level = some(strconv.Itoa(d.Level))
 	}

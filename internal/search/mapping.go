@@ -29,9 +29,6 @@ const (
 	fieldRoles    = "roles"
 	fieldLevel    = "level"
 	fieldCallouts = "callouts"
-	// fieldOrder is the position in the book, which orders hits of equal
-	// score: the builder numbers the documents of a batch in no fixed order.
-	fieldOrder = "order"
 )
 
 // textFields are the fields analysed with the cjk analyzer and searched.
@@ -63,7 +60,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.DocValues = false
 		doc.AddFieldMappingsAt(name, f)
 	}
-	for _, name := range []string{fieldChapter, fieldRoles, fieldLevel, fieldOrder} {
+	for _, name := range []string{fieldChapter, fieldRoles, fieldLevel} {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.IncludeInAll = false

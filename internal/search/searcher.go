@@ -305,7 +305,7 @@ func (ix *Index) hits(ctx context.Context, q compiled, chosen []scored) ([]Hit, 
 			}
 		}
 		for j, i := range list {
-			doc, err := sh.reader.Document(chosen[i].id)
+			doc, err := sh.reader.Document(strconv.Itoa(chosen[i].order))
 			if err != nil {
 				return nil, err
 			}
