@@ -11,17 +11,18 @@ import (
 )
 
 // The executor answers a compiled query over one shard in two passes.
-// The first reads, without positions, which documents hold the rarest
-// term of each word, and intersects those sets into candidates: every
-// word possible in one field, every filter satisfied. The second reads frequencies and
-// positions for the candidates alone, keeps those where each word appears
-// as a contiguous phrase, drops those where an excluded word does, and
-// notes what scoring needs. Scores are given over all shards at once
-// (collect.go), so they do not depend on how the index is split.
+// The first reads, without positions, which documents hold the rarest term
+// of each word, and intersects those sets into candidates: every word
+// possible in one field, every filter satisfied. The second reads
+// frequencies and positions for the candidates alone, keeps those where
+// each word appears as a contiguous phrase, drops those where an excluded
+// word does, and notes what scoring needs. Scores are given over all
+// shards at once (collect.go), so they do not depend on how the index is
+// split.
 //
 // bleve's own phrase searchers read positions for every document that
-// holds any of a phrase's terms and allocate per match; this was 5–10
-// times slower on common words.
+// holds any of a phrase's terms and allocate per match: on 5,000 generated
+// pages, バックアップ took 27 ms that way and 4–5 ms here.
 
 // wordPlan is one query word as the executor looks for it.
 type wordPlan struct {
