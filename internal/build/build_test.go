@@ -430,3 +430,20 @@ func TestHeadingNumbersWithSkippedLevels(t *testing.T) {
 		t.Errorf("numbers = %s, want %s", strings.Join(got, "|"), want)
 	}
 }
+
+// A page that cannot be read (here a link to nothing; a file without read
+// permission does the same, but root, as CI runs, reads it anyway) is a
+// diagnostic at the file, and the rest of the site is still checked.
+func TestUnreadablePageIsADiagnostic(t *testing.T) {
+	root := writeSite(t, map[string]string{"content/a.md": "# A\n\n[壊れた](missing.md)\n"})
+	if err := os.Symlink(filepath.Join(root, "nowhere.md"), filepath.Join(root, "content", "b.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	_, diags := Load(root, nil)
+	got := join(diags)
+	for _, want := range []string{"content/b.md: cannot read file", "content/a.md:3:1:"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, got)
+		}
+	}
+}
