@@ -5,7 +5,9 @@ package build
 import (
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/kb-handbook/kb/assets"
@@ -47,7 +49,28 @@ func load(root string, progress func(done, total int), skip markdown.Options) (*
 	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly})
 	parseAll(parser, pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
+	checkGenerated(s, &diags)
 	return s, diags.Sorted()
+}
+
+// checkGenerated reports pages whose folder the theme writes a generated
+// page into, which would overwrite the one or the other.
+func checkGenerated(s *site.Site, diags *diag.List) {
+	taken := map[string]bool{}
+	for _, dir := range web.GeneratedFolders(s) {
+		taken[strings.ToLower(dir)] = true
+	}
+	for _, p := range s.Pages {
+		if !taken[strings.ToLower(p.URL)] {
+			continue
+		}
+		file, line := p.Source.File, 1
+		if p.Source.Synthesized {
+			file, line = path.Dir(file), 0 // a folder without an _index.md
+		}
+		diags.Addf(file, line, line, "rename the file or its folder",
+			"page would be written to %s, where kb writes a page of its own (目次, role and level lists, 改版履歴, search)", p.OutFile())
+	}
 }
 
 // parseAll parses every page not yet in docs, on all cores.

@@ -151,6 +151,16 @@ func TestDiagnostics(t *testing.T) {
 			want:  []string{`content/a.md:2:8: front matter: `},
 		},
 		{
+			name: "page in a folder kb writes",
+			files: map[string]string{"content/search.md": "# 検索のコツ\n", "kb.yaml": "roles:\n  admin: 管理者\n",
+				"content/roles/admin.md": "# 管理者\n"},
+			want: []string{
+				"content/roles: page would be written to roles/index.html, where kb writes a page of its own",
+				"content/roles/admin.md:1:1: page would be written to roles/admin/index.html, where kb writes a page of its own",
+				"content/search.md:1:1: page would be written to search/index.html, where kb writes a page of its own",
+			},
+		},
+		{
 			name:  "unclosed front matter",
 			files: map[string]string{"content/a.md": "---\ntitle: A\n本文\n"},
 			want:  []string{`content/a.md:1:1: front matter is not closed (end the YAML block with a line holding only ---)`},

@@ -155,6 +155,7 @@ func (r *Rebuilder) Build(changed []string) (ch *Change, err error) {
 	}
 	var resolveDiags diag.List
 	s := site.Resolve(r.cfg, r.tree, docs, r.terms, &resolveDiags)
+	checkGenerated(s, &resolveDiags)
 	ch = &Change{Site: s, Parsed: parsed}
 	if diags := sortedDiags(r.cfgDiags, r.treeDiags, resolveDiags.Sorted()); len(diags) > 0 {
 		return ch, &diag.Error{Diagnostics: diags}

@@ -335,6 +335,17 @@ type generated struct {
 	data      pageData
 }
 
+// GeneratedFolders lists the folders whose index.html the theme writes
+// besides the book's pages: the 目次, the role and level views, the
+// revision history and the search page. No page of the book may take one.
+func GeneratedFolders(s *site.Site) []string {
+	var out []string
+	for _, g := range generatedPages(s) {
+		out = append(out, g.dir)
+	}
+	return out
+}
+
 // generatedPages builds the 目次, the role and level views and the revision history.
 func generatedPages(s *site.Site) []generated {
 	var out []generated
