@@ -95,7 +95,8 @@ func (ix *indexer) index(s *site.Site) error {
 	}
 	ix.n++
 	folder := filepath.Join(ix.dir, "index-"+strconv.Itoa(ix.n))
-	if err := search.BuildDocuments(docs, meta, folder); err != nil {
+	// One core: the other is kept for the rebuilds of pages being edited.
+	if err := search.BuildDocuments(docs, meta, folder, 1); err != nil {
 		_ = os.RemoveAll(folder)
 		return err
 	}

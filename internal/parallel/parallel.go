@@ -12,13 +12,19 @@ import (
 // first error; once one has failed, no new piece is started. A panic in
 // fn becomes an error, so that a long-running server survives it.
 func Do(n int, fn func(i int) error) error {
+	return DoOn(runtime.GOMAXPROCS(0), n, fn)
+}
+
+// DoOn is Do on at most workers goroutines (at least one), for background
+// work that should leave cores to other work.
+func DoOn(workers, n int, fn func(i int) error) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
 		next  int
 	)
-	for range min(n, runtime.GOMAXPROCS(0)) {
+	for range min(n, max(workers, 1)) {
 		wg.Go(func() {
 			for {
 				mu.Lock()

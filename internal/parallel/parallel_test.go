@@ -42,3 +42,18 @@ func TestDoReportsAnErrorAndAPanic(t *testing.T) {
 		t.Errorf("err = %v, want the panic as an error", err)
 	}
 }
+
+func TestDoOnKeepsToItsWorkers(t *testing.T) {
+	var running, most atomic.Int32
+	err := DoOn(1, 20, func(int) error {
+		n := running.Add(1)
+		if n > most.Load() {
+			most.Store(n)
+		}
+		running.Add(-1)
+		return nil
+	})
+	if err != nil || most.Load() != 1 {
+		t.Errorf("DoOn(1, …) ran %d pieces at once (err %v)", most.Load(), err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 
@@ -66,7 +67,7 @@ func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
 // with bleve's offline builder. It works from the parsed pages and never
 // parses Markdown again.
 func Build(s *site.Site, dir string) error {
-	return BuildDocuments(Documents(s), NewMeta(s), dir)
+	return BuildDocuments(Documents(s), NewMeta(s), dir, 0)
 }
 
 // shardDocs is about how many documents a shard holds. A site with more
@@ -89,13 +90,17 @@ func shardDir(dir string, k int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%02d", k))
 }
 
-// BuildDocuments writes an index of docs into dir.
-func BuildDocuments(docs []Document, meta Meta, dir string) (err error) {
-	return buildShards(docs, meta, dir, shardCount(len(docs)))
+// BuildDocuments writes an index of docs into dir, building its shards on
+// up to workers cores at once (all of them when workers < 1).
+func BuildDocuments(docs []Document, meta Meta, dir string, workers int) (err error) {
+	return buildShards(docs, meta, dir, shardCount(len(docs)), workers)
 }
 
-// buildShards writes docs into n shards, building one per core at once.
-func buildShards(docs []Document, meta Meta, dir string, n int) (err error) {
+// buildShards writes docs into n shards, building up to workers at once.
+func buildShards(docs []Document, meta Meta, dir string, n, workers int) (err error) {
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
 	}
@@ -113,7 +118,7 @@ func buildShards(docs []Document, meta Meta, dir string, n int) (err error) {
 			err = rerr
 		}
 	}()
-	err = parallel.Do(n, func(k int) error {
+	err = parallel.DoOn(workers, n, func(k int) error {
 		return buildShard(docs, k, n, shardDir(dir, k), filepath.Join(scratch, strconv.Itoa(k)))
 	})
 	if err != nil {

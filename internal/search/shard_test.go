@@ -21,7 +21,7 @@ func TestShardsAnswerAlike(t *testing.T) {
 	docs, meta := Documents(s), NewMeta(s)
 	open := func(shards int) *Index {
 		dir := filepath.Join(t.TempDir(), IndexDir)
-		if err := buildShards(docs, meta, dir, shards); err != nil {
+		if err := buildShards(docs, meta, dir, shards, 0); err != nil {
 			t.Fatal(err)
 		}
 		ix, err := Open(dir)

@@ -338,12 +338,18 @@ type generated struct {
 // GeneratedFolders lists the folders whose index.html the theme writes
 // besides the book's pages: the 目次, the role and level views, the
 // revision history and the search page. No page of the book may take one.
+// It is cheap, for every rebuild of kb serve; TestGeneratedFoldersAreThoseWritten
+// keeps it in step with generatedPages.
 func GeneratedFolders(s *site.Site) []string {
-	var out []string
-	for _, g := range generatedPages(s) {
-		out = append(out, g.dir)
+	out := []string{"toc/", "roles/"}
+	for _, r := range s.Config.RoleIDs() {
+		out = append(out, roleDir(r))
 	}
-	return out
+	out = append(out, "levels/")
+	for _, lv := range slices.Sorted(maps.Keys(s.Config.Levels)) {
+		out = append(out, levelDir(lv))
+	}
+	return append(out, "revisions/", SearchDir)
 }
 
 // generatedPages builds the 目次, the role and level views and the revision history.

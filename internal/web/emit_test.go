@@ -2,9 +2,11 @@ package web
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
 )
@@ -41,5 +43,21 @@ func TestWriteOrderDealsPagesAcrossFolders(t *testing.T) {
 	want := []string{"", "a/1/", "b/1/", "c/1/", "a/", "a/2/", "b/2/", "b/", "a/3/"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
+func TestGeneratedFoldersAreThoseWritten(t *testing.T) {
+	cfg := config.Default()
+	cfg.Roles = map[string]string{"admin": "管理者", "employee": "従業員"}
+	s := &site.Site{Config: cfg, Root: &site.Page{}}
+	var written []string
+	for _, g := range generatedPages(s) {
+		written = append(written, g.dir)
+	}
+	got := GeneratedFolders(s)
+	slices.Sort(written)
+	slices.Sort(got)
+	if !slices.Equal(got, written) {
+		t.Errorf("GeneratedFolders = %v, but the theme writes %v", got, written)
 	}
 }
