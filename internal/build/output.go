@@ -39,7 +39,7 @@ type Output struct {
 	dirs      sync.Map // folders that exist in tmp
 
 	mu       sync.Mutex
-	written  map[string]bool // files written through WriteFile, by slash path
+	written  map[string]bool // files written through WriteFile, by slash path; guarded by mu
 	recycled map[string]bool // files of the claimed spare tree; nil for a new tree
 }
 
@@ -190,25 +190,19 @@ func (o *Output) WriteFile(name string, data []byte) error {
 		return fmt.Errorf("output file %q is outside the output folder", name)
 	}
 	p := filepath.Join(o.tmp, filepath.FromSlash(name))
-	o.mu.Lock()
-	recycled := o.recycled[name]
-	o.mu.Unlock()
-	if recycled && holds(p, data) {
-		// The spare has this very file: leave it, and its time, alone.
-		o.mu.Lock()
-		o.written[name] = true
-		o.mu.Unlock()
-		return nil
-	}
-	err := o.write(p, data)
-	if err != nil && o.recycled != nil {
-		// A recycled tree may hold a file where a folder is wanted now,
-		// or the other way round.
-		o.clear(p)
-		err = o.write(p, data)
-	}
-	if err != nil {
-		return err
+	// A file the spare already holds byte for byte is left alone, and its
+	// time with it. (recycled is only read once NewOutput has filled it.)
+	if !o.recycled[name] || !holds(p, data) {
+		err := o.write(p, data)
+		if err != nil && o.recycled != nil {
+			// A recycled tree may hold a file where a folder is wanted now,
+			// or the other way round.
+			o.clear(p)
+			err = o.write(p, data)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	o.mu.Lock()
 	o.written[name] = true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -44,23 +45,13 @@ func NewMeta(s *site.Site) Meta {
 	for _, c := range s.Root.Children {
 		m.Chapters = append(m.Chapters, Facet{ID: ChapterID(c), Number: c.Number, Label: c.NumberedTitle()})
 	}
-	for _, r := range slices.Sorted(mapKeys(s.Config.Roles)) {
+	for _, r := range slices.Sorted(maps.Keys(s.Config.Roles)) {
 		m.Roles = append(m.Roles, Facet{ID: r, Label: s.Config.RoleLabel(r)})
 	}
-	for _, l := range slices.Sorted(mapKeys(s.Config.Levels)) {
+	for _, l := range slices.Sorted(maps.Keys(s.Config.Levels)) {
 		m.Levels = append(m.Levels, Facet{ID: strconv.Itoa(l), Label: s.Config.LevelLabel(l)})
 	}
 	return m
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // Build writes the index of the site into dir, which must not exist yet,
