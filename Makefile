@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/kb
 
-.PHONY: all build run test bench fuzz clean
+.PHONY: all build run test bench fuzz pgo clean
 
 all: build
 
@@ -23,9 +23,24 @@ test: build
 
 # Benchmarks report ratios against baselines measured in the same run (Hugo, pandoc
 # where installed; the HTML build for the index and the EPUB). Not part of `make test`.
+# In-process benchmarks are compiled with the same profile-guided optimization as bin/kb.
+PGO := $(CURDIR)/cmd/kb/default.pgo
+
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 90m \
+	$(GO) test -pgo=$(PGO) -run '^$$' -bench . -benchtime 3x -timeout 90m \
 		./internal/bench/... ./internal/search/ ./internal/ebook/ ./internal/server/ ./internal/devserver/
+
+# pgo refreshes cmd/kb/default.pgo, the CPU profile `go build` optimizes kb with:
+# the HTML build, the search index build, queries and the EPUB on the generated corpus.
+PGO_TMP := $(shell mktemp -d -u /tmp/kb-pgo-XXXXXX)
+
+pgo:
+	mkdir -p $(PGO_TMP)
+	$(GO) test -pgo=off -run '^$$' -bench 'BuildInProcess' -benchtime 5x -outputdir $(PGO_TMP) -cpuprofile html.prof ./internal/bench/
+	KB_PAGEFIND=off $(GO) test -pgo=off -run '^$$' -bench '(IndexBuild|Query)/pages=1000' -benchtime 3x -outputdir $(PGO_TMP) -cpuprofile search.prof ./internal/search/
+	$(GO) test -pgo=off -run '^$$' -bench 'EPUB' -benchtime 3x -outputdir $(PGO_TMP) -cpuprofile epub.prof ./internal/ebook/
+	$(GO) tool pprof -proto $(PGO_TMP)/html.prof $(PGO_TMP)/search.prof $(PGO_TMP)/epub.prof > $(PGO)
+	rm -rf $(PGO_TMP)
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./internal/markdown/

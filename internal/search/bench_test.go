@@ -56,8 +56,11 @@ func loadCorpus(b *testing.B, n int) *loaded {
 
 // pagefind finds the Pagefind binary to compare with: $KB_PAGEFIND, or
 // pagefind on the PATH (npm install pagefind puts one in node_modules/.bin).
+// KB_PAGEFIND=off leaves Pagefind out.
 func pagefind() string {
-	if p := os.Getenv("KB_PAGEFIND"); p != "" {
+	if p := os.Getenv("KB_PAGEFIND"); p == "off" {
+		return ""
+	} else if p != "" {
 		return p
 	}
 	p, _ := exec.LookPath("pagefind")
