@@ -33,12 +33,16 @@ func site(b *testing.B, n int) string {
 	return dir
 }
 
+// binDir holds the kb command built for the benchmarks.
+var binDir string
+
 // kbBinary builds the kb command once.
 var kbBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "kb-bench-bin-")
 	if err != nil {
 		return "", err
 	}
+	binDir = dir
 	bin := filepath.Join(dir, "kb")
 	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/kb").CombinedOutput()
 	if err != nil {
@@ -46,6 +50,20 @@ var kbBinary = sync.OnceValues(func() (string, error) {
 	}
 	return bin, nil
 })
+
+// TestMain removes the corpora and the binary the benchmarks made, which
+// outlive single benchmarks.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	corpora.Range(func(_, dir any) bool {
+		os.RemoveAll(dir.(string))
+		return true
+	})
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // measure runs a command and returns its wall time and peak resident memory.
 func measure(b *testing.B, name string, args ...string) (time.Duration, int64) {

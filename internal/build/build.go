@@ -39,18 +39,27 @@ func load(root string, progress func(done, total int), skip markdown.Options) (*
 	// The glossary is parsed first: its terms are marked up on every other page.
 	docs := make(map[string]*markdown.Doc, len(pages))
 	var terms []markdown.Term
-	for _, p := range pages {
-		if p.Path == cfg.Glossary {
-			doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}).Parse(p.Body, p.BodyLine)
-			docs[p.Path] = doc
-			terms = markdown.ExtractTerms(doc)
-		}
+	if g := glossaryPage(pages, cfg.Glossary); g != nil {
+		doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}).Parse(g.Body, g.BodyLine)
+		docs[g.Path] = doc
+		terms = markdown.ExtractTerms(doc)
 	}
 	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly})
 	parseAll(parser, pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	checkGenerated(s, &diags)
 	return s, diags.Sorted()
+}
+
+// glossaryPage returns the page at file, the glossary kb.yaml names, or
+// nil when the site has none.
+func glossaryPage(pages []*content.Page, file string) *content.Page {
+	for _, p := range pages {
+		if p.Path == file {
+			return p
+		}
+	}
+	return nil
 }
 
 // checkGenerated reports pages whose folder the theme writes a generated

@@ -329,17 +329,14 @@ func (r *Rebuilder) parse() (map[string]*markdown.Doc, int, error) {
 	parsed := 0
 	unsafe := r.cfg.UnsafeHTML
 	var terms []markdown.Term
-	for _, p := range pages {
-		if p.Path != r.cfg.Glossary {
-			continue
-		}
+	if g := glossaryPage(pages, r.cfg.Glossary); g != nil {
 		key := "glossary " + strconv.FormatBool(unsafe)
-		e, ok := r.docs[p.Path]
-		if !ok || !e.same(p, key) {
-			e = r.entry(p, markdown.New(markdown.Options{UnsafeHTML: unsafe}).Parse(p.Body, p.BodyLine), key)
+		e, ok := r.docs[g.Path]
+		if !ok || !e.same(g, key) {
+			e = r.entry(g, markdown.New(markdown.Options{UnsafeHTML: unsafe}).Parse(g.Body, g.BodyLine), key)
 			parsed++
 		}
-		docs[p.Path] = e.doc
+		docs[g.Path] = e.doc
 		terms = markdown.ExtractTerms(e.doc)
 	}
 	if !slices.Equal(terms, r.terms) || unsafe != r.unsafe {

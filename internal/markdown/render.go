@@ -51,7 +51,11 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		}
 		frag = doc.xhtml
 	}
-	var b bytes.Buffer
+	// Filled-in placeholders make the page a little longer than its fragment.
+	b, direct := w.(*bytes.Buffer)
+	if !direct {
+		b = new(bytes.Buffer)
+	}
 	b.Grow(len(frag) + len(frag)/4)
 	for {
 		i := bytes.IndexByte(frag, 0)
@@ -103,6 +107,9 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			b.Write(util.EscapeHTML([]byte(opts.FootnotePrefix)))
 		}
 	}
+	if direct {
+		return nil
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
@@ -135,6 +142,9 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code}, 1),
 	))
 	var b bytes.Buffer
+	// HTML, with highlighted code, is about twice as long as its Markdown;
+	// growing to that at once saves the buffer's doublings on the way.
+	b.Grow(2 * len(src))
 	// Rendering a tree goldmark parsed itself into memory cannot fail.
 	_ = r.Render(&b, src, root)
 	return b.Bytes()

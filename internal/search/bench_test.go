@@ -31,6 +31,9 @@ type loaded struct {
 
 var corpora sync.Map // pages → *loaded
 
+// corpusDirs lists the corpora written, for TestMain to remove.
+var corpusDirs []string
+
 // loadCorpus generates and loads a corpus of n pages once per test binary.
 func loadCorpus(b *testing.B, n int) *loaded {
 	b.Helper()
@@ -41,6 +44,7 @@ func loadCorpus(b *testing.B, n int) *loaded {
 	if err != nil {
 		b.Fatal(err)
 	}
+	corpusDirs = append(corpusDirs, src)
 	if err := corpus.Write(src, corpus.Options{Pages: n, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
@@ -52,6 +56,15 @@ func loadCorpus(b *testing.B, n int) *loaded {
 	l := &loaded{src: src, site: s, loadDur: time.Since(start)}
 	corpora.Store(n, l)
 	return l
+}
+
+// TestMain removes the generated corpora, which outlive single benchmarks.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range corpusDirs {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 // pagefind finds the Pagefind binary to compare with: $KB_PAGEFIND, or

@@ -45,7 +45,7 @@ func NewMeta(s *site.Site) Meta {
 	for _, c := range s.Root.Children {
 		m.Chapters = append(m.Chapters, Facet{ID: ChapterID(c), Number: c.Number, Label: c.NumberedTitle()})
 	}
-	for _, r := range slices.Sorted(maps.Keys(s.Config.Roles)) {
+	for _, r := range s.Config.RoleIDs() {
 		m.Roles = append(m.Roles, Facet{ID: r, Label: s.Config.RoleLabel(r)})
 	}
 	for _, l := range slices.Sorted(maps.Keys(s.Config.Levels)) {

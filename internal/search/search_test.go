@@ -226,3 +226,16 @@ func TestTwoBuildsAnswerAlike(t *testing.T) {
 		}
 	}
 }
+
+func TestMetaListsRolesInConfigOrder(t *testing.T) {
+	s, _ := openSite(t, "testdata/site")
+	var ids []string
+	for _, r := range search.NewMeta(s).Roles {
+		ids = append(ids, r.ID)
+	}
+	// kb.yaml lists employee, admin, executive; the site's role pages and
+	// the search page's role filter show them in that order too.
+	if want := []string{"employee", "admin", "executive"}; !slices.Equal(ids, want) {
+		t.Errorf("roles = %v, want %v", ids, want)
+	}
+}

@@ -200,6 +200,10 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 }
 
 // execute fills the common fields and runs the template of a page kind.
+// themeMarkup is about how many bytes the default theme adds around a
+// page's body, sidebar and TOC (header, breadcrumbs, prev/next, footer).
+const themeMarkup = 8 << 10
+
 func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *pageData) ([]byte, error) {
 	d.Config = s.Config
 	d.Root = site.RelURL(dir, "")
@@ -207,6 +211,9 @@ func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *p
 	d.NavHTML = navHTML(d.Nav)
 	d.assets = t.Assets
 	var out bytes.Buffer
+	// The page is mostly the body, the sidebar and the page TOC; sizing the
+	// buffer for them and the theme's markup saves its doublings on the way.
+	out.Grow(len(d.Body) + len(d.NavHTML) + len(d.TOCHTML) + themeMarkup)
 	if err := t.templates[kind].ExecuteTemplate(&out, "base", d); err != nil {
 		return nil, err
 	}
