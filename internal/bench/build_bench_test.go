@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -51,16 +52,18 @@ var kbBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-// TestMain removes the corpora and the binary the benchmarks made, which
-// outlive single benchmarks.
+// TestMain removes the corpora, the binary and the fresh builds' outputs,
+// which outlive single benchmarks.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	corpora.Range(func(_, dir any) bool {
 		os.RemoveAll(dir.(string))
 		return true
 	})
-	if binDir != "" {
-		os.RemoveAll(binDir)
+	for _, dir := range []string{binDir, freshDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -107,15 +110,15 @@ func writeHugoConfig(b *testing.B, dir string) {
 //     built again after an edit. Each tool first builds twice untimed, so
 //     that Hugo rewrites its files in place and kb recycles its spare tree.
 //   - fresh: each build writes into a new, empty folder on a quiet disk, as
-//     a first build or a build in CI does. Earlier outputs stay until the
-//     end, and the benchmark first waits out the kernel's memory of
-//     recently deleted files (see quietDisk).
+//     a first build or a build in CI does. These go first, after one wait
+//     for the disk to be quiet (see quietDisk), and their outputs stay until
+//     the end, so that no deletion of this benchmark comes before them.
 //   - clean: the output folder (and kb's spare) is removed, untimed, right
 //     before each build, as after `make clean`. On this machine the
 //     deletion's cost lands on the next build, whichever tool runs it.
 func BenchmarkHTMLBuild(b *testing.B) {
-	for _, n := range []int{1000, 5000} {
-		for _, scenario := range []string{"rebuild", "fresh", "clean"} {
+	for _, scenario := range []string{"fresh", "rebuild", "clean"} {
+		for _, n := range []int{1000, 5000} {
 			b.Run(fmt.Sprintf("pages=%d/%s", n, scenario), func(b *testing.B) {
 				benchHTMLBuild(b, n, scenario)
 			})
@@ -130,6 +133,11 @@ func benchHTMLBuild(b *testing.B, n int, scenario string) {
 	}
 	src := site(b, n)
 	out := b.TempDir()
+	if scenario == "fresh" {
+		if out, err = freshRoot(n); err != nil {
+			b.Fatal(err)
+		}
+	}
 	kbOut, hugoOut := filepath.Join(out, "kb"), filepath.Join(out, "hugo")
 	hugo, hugoErr := exec.LookPath("hugo")
 	if hugoErr == nil {
@@ -158,16 +166,13 @@ func benchHTMLBuild(b *testing.B, n int, scenario string) {
 		// blocks now, rather than during the next timed build.
 		syscall.Sync()
 	}
-	switch scenario {
-	case "rebuild":
+	if scenario == "rebuild" {
 		for range 2 {
 			runKB()
 			if hugoErr == nil {
 				runHugo()
 			}
 		}
-	case "fresh":
-		quietDisk()
 	}
 	var kbTime, hugoTime time.Duration
 	var kbMem, hugoMem int64
@@ -209,17 +214,37 @@ func benchHTMLBuild(b *testing.B, n int, scenario string) {
 }
 
 // recentlyDeleted is how long ext4 without a journal, as on this machine,
-// remembers a freed inode once its table is written back: until then it
-// skips that inode when allocating a new one, checking each in turn, so
-// creating a file right after a large deletion walks past every inode the
-// deletion freed. (fs/ext4/ialloc.c, recently_deleted: 60 s.)
-const recentlyDeleted = 61 * time.Second
+// remembers a freed inode: it skips such an inode when allocating a new
+// one, reading each in turn, so files created after a large deletion walk
+// past every inode it freed in their block group. The memory lasts 60 s, or
+// 360 s while the inode's table block is dirty, which new files in the
+// same group make it (fs/ext4/ialloc.c, recently_deleted).
+const recentlyDeleted = 361 * time.Second
 
-// quietDisk writes back the disk cache and waits until no deletion is
-// recent, so that a build into an empty folder pays for its own files only.
-func quietDisk() {
+// quietDisk writes back the disk cache and waits, once per run, until no
+// deletion is recent, so that a build into an empty folder pays for its own
+// files only.
+var quietDisk = sync.OnceFunc(func() {
 	syscall.Sync()
 	time.Sleep(recentlyDeleted)
+})
+
+// freshDir holds the outputs of the fresh builds until the run ends.
+var freshDir string
+
+// freshRoot returns an empty folder for the fresh builds of n pages, on a
+// quiet disk.
+func freshRoot(n int) (string, error) {
+	if freshDir == "" {
+		dir, err := os.MkdirTemp("", "kb-bench-fresh-")
+		if err != nil {
+			return "", err
+		}
+		freshDir = dir
+	}
+	quietDisk()
+	dir := filepath.Join(freshDir, strconv.Itoa(n))
+	return dir, os.Mkdir(dir, 0o755)
 }
 
 // BenchmarkBuildInProcess builds a 1,000-page corpus in-process, for profiling with -cpuprofile.

@@ -209,10 +209,10 @@ func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint
 	if err != nil {
 		return nil, 0, t, err
 	}
-	var weights [][2]float64
+	var weights [][nText]float64
 	for _, w := range q.words {
 		if !w.exclude {
-			weights = append(weights, [2]float64{boostTitle, boostBody})
+			weights = append(weights, fieldBoosts)
 		}
 	}
 	for wi := range weights {

@@ -9,13 +9,6 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
-// Boosts of the fields a word is looked for in: a section whose title has
-// the word ranks above one that only mentions it.
-const (
-	boostTitle = 4
-	boostBody  = 1
-)
-
 // compiled is a query ready to run.
 type compiled struct {
 	// words are the words and phrases to look for or to exclude.

@@ -32,7 +32,7 @@ type wordPlan struct {
 	exclude   bool
 	// rarest is, per text field, the position whose terms are in the
 	// fewest documents of the whole index.
-	rarest [2]int
+	rarest [nText]int
 }
 
 // filterPlan lists the facet values a document must have, as positions
@@ -98,8 +98,18 @@ type fieldStat struct {
 	tf, norm float32
 }
 
-// wordStat holds a word's statistics in the title and in the body.
-type wordStat [2]fieldStat
+// wordStat holds a word's statistics in each text field.
+type wordStat [nText]fieldStat
+
+// found reports whether the word is in any of the fields.
+func (st wordStat) found() bool {
+	for _, fs := range st {
+		if fs.tf > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // shardAnswer is what one shard found.
 type shardAnswer struct {
@@ -109,7 +119,7 @@ type shardAnswer struct {
 	stats []wordStat
 	// df counts, per must word and field, the documents that hold the
 	// word's rarest term there, for the inverse document frequency.
-	df [][2]int
+	df [][nText]int
 }
 
 // run answers q over the shard.
@@ -136,17 +146,17 @@ type candidateSet struct {
 	docs bitset
 	// may holds, per must word and field, the documents that may hold
 	// the word there; df counts them.
-	may [][2]bitset
-	df  [][2]int
+	may [][nText]bitset
+	df  [][nText]int
 	// suspects holds, per excluded word and field, the candidates that
 	// may hold it there.
-	suspects [][2]bitset
+	suspects [][nText]bitset
 }
 
 // candidates runs the first pass: filters and the rarest term of each word.
 func (sh *shard) candidates(ctx context.Context, filter filterPlan, must, excluded []wordPlan) (candidateSet, error) {
-	c := candidateSet{docs: slices.Clone(sh.present), may: make([][2]bitset, len(must)),
-		df: make([][2]int, len(must)), suspects: make([][2]bitset, len(excluded))}
+	c := candidateSet{docs: slices.Clone(sh.present), may: make([][nText]bitset, len(must)),
+		df: make([][nText]int, len(must)), suspects: make([][nText]bitset, len(excluded))}
 	for _, f := range []struct {
 		values []int
 		sets   []bitset
@@ -200,7 +210,7 @@ func (sh *shard) confirm(ctx context.Context, c candidateSet, must, excluded []w
 			}
 		}
 		for di := range docs {
-			if st := stats[di*len(must)+wi]; st[0].tf == 0 && st[1].tf == 0 {
+			if !stats[di*len(must)+wi].found() {
 				keep[di] = false
 			}
 		}

@@ -34,7 +34,14 @@ const (
 // textFields are the fields analysed with the cjk analyzer and searched.
 // The path (breadcrumbs) is only shown: indexed, it would repeat the page
 // title in every section and make every section of a page match it.
-var textFields = []string{fieldTitle, fieldBody}
+var textFields = [...]string{fieldTitle, fieldBody}
+
+// nText is the number of text fields; per-field statistics are arrays of it.
+const nText = len(textFields)
+
+// fieldBoosts weighs a word found in each text field: a section whose title
+// has the word ranks above one that only mentions it.
+var fieldBoosts = [nText]float64{4, 1}
 
 // newMapping returns the explicit, static mapping of a section document.
 func newMapping() *mapping.IndexMappingImpl {
