@@ -51,11 +51,12 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		}
 		frag = doc.xhtml
 	}
-	// Filled-in placeholders make the page a little longer than its fragment.
+	// A bytes.Buffer is written to directly, saving a copy of the page.
 	b, direct := w.(*bytes.Buffer)
 	if !direct {
 		b = new(bytes.Buffer)
 	}
+	// Filled-in placeholders make the page a little longer than its fragment.
 	b.Grow(len(frag) + len(frag)/4)
 	for {
 		i := bytes.IndexByte(frag, 0)
