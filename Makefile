@@ -32,15 +32,14 @@ bench: build
 
 # pgo refreshes cmd/kb/default.pgo, the CPU profile `go build` optimizes kb with:
 # the HTML build, the search index build, queries and the EPUB on the generated corpus.
-PGO_TMP := $(shell mktemp -d -u /tmp/kb-pgo-XXXXXX)
-
 pgo:
-	mkdir -p $(PGO_TMP)
-	$(GO) test -pgo=off -run '^$$' -bench 'BuildInProcess' -benchtime 5x -outputdir $(PGO_TMP) -cpuprofile html.prof ./internal/bench/
-	KB_PAGEFIND=off $(GO) test -pgo=off -run '^$$' -bench '(IndexBuild|Query)/pages=1000' -benchtime 3x -outputdir $(PGO_TMP) -cpuprofile search.prof ./internal/search/
-	$(GO) test -pgo=off -run '^$$' -bench 'EPUB' -benchtime 3x -outputdir $(PGO_TMP) -cpuprofile epub.prof ./internal/ebook/
-	$(GO) tool pprof -proto $(PGO_TMP)/html.prof $(PGO_TMP)/search.prof $(PGO_TMP)/epub.prof > $(PGO)
-	rm -rf $(PGO_TMP)
+	set -e; tmp=$$(mktemp -d /tmp/kb-pgo-XXXXXX); \
+	$(GO) test -pgo=off -run '^$$' -bench 'BuildInProcess' -benchtime 5x -outputdir $$tmp -cpuprofile html.prof ./internal/bench/; \
+	KB_PAGEFIND=off $(GO) test -pgo=off -run '^$$' -bench '(IndexBuild|Query)/pages=1000' -benchtime 3x -outputdir $$tmp -cpuprofile search.prof ./internal/search/; \
+	$(GO) test -pgo=off -run '^$$' -bench 'EPUB' -benchtime 3x -outputdir $$tmp -cpuprofile epub.prof ./internal/ebook/; \
+	$(GO) tool pprof -proto $$tmp/html.prof $$tmp/search.prof $$tmp/epub.prof > $$tmp/merged.pgo; \
+	mv $$tmp/merged.pgo $(PGO); \
+	rm -rf $$tmp
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./internal/markdown/
