@@ -84,6 +84,11 @@ func pagefind() string {
 // the same generated pages in the same run: seconds for each, their ratio,
 // and the index size; and, where Pagefind is installed, against Pagefind
 // indexing the same HTML pages.
+//
+// It also builds the same index on one core. That time, divided by the
+// cores, is what the build would take if its work were split perfectly:
+// a lower bound for the parallel build (ideal/pagefind), nearly all of it
+// spent inside bleve's analyzer and segment builder.
 func BenchmarkIndexBuild(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
@@ -93,7 +98,8 @@ func BenchmarkIndexBuild(b *testing.B) {
 				b.Fatal(err)
 			}
 			pf := pagefind()
-			var htmlDur, indexDur, pagefindDur time.Duration
+			docs, meta := search.Documents(l.site), search.NewMeta(l.site)
+			var htmlDur, indexDur, oneCoreDur, pagefindDur time.Duration
 			var size int64
 			for b.Loop() {
 				out, err := build.NewOutput(filepath.Join(b.TempDir(), "html"), false)
@@ -121,9 +127,17 @@ func BenchmarkIndexBuild(b *testing.B) {
 				}
 				indexDur += time.Since(start)
 				size = dirSize(b, dir)
+
+				start = time.Now()
+				if err := search.BuildDocuments(docs, meta, filepath.Join(b.TempDir(), search.IndexDir), 1); err != nil {
+					b.Fatal(err)
+				}
+				oneCoreDur += time.Since(start)
 			}
 			runs := float64(b.N)
+			cores := float64(runtime.GOMAXPROCS(0))
 			b.ReportMetric(indexDur.Seconds()/runs, "index-s")
+			b.ReportMetric(oneCoreDur.Seconds()/runs, "index-1core-s")
 			b.ReportMetric(htmlDur.Seconds()/runs, "html-s")
 			b.ReportMetric(indexDur.Seconds()/htmlDur.Seconds(), "index/html")
 			b.ReportMetric(float64(size)/(1<<20), "index-MiB")
@@ -131,6 +145,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 			if pf != "" {
 				b.ReportMetric(pagefindDur.Seconds()/runs, "pagefind-s")
 				b.ReportMetric(indexDur.Seconds()/pagefindDur.Seconds(), "index/pagefind")
+				b.ReportMetric(oneCoreDur.Seconds()/cores/pagefindDur.Seconds(), "ideal/pagefind")
 			}
 		})
 	}
