@@ -256,3 +256,18 @@ func TestNoXHTMLIsAnErrorNotAnEmptyPage(t *testing.T) {
 		t.Error("rendering XHTML of a page parsed without it did not fail")
 	}
 }
+
+// A fragment kb's parser never writes must fail Render without leaving a
+// partial page in the caller's buffer.
+func TestRenderWritesNothingOnError(t *testing.T) {
+	for _, frag := range []string{"<p>a\x00", "<p>a\x00L\x00", "<p>a\x00L7\x00</p>"} {
+		b := bytes.NewBufferString("before|")
+		doc := &Doc{html: []byte(frag)}
+		if err := Render(b, doc, fakeResolver{}, RenderOptions{}); err == nil {
+			t.Errorf("%q: no error", frag)
+		}
+		if b.String() != "before|" {
+			t.Errorf("%q: buffer holds %q after the error", frag, b.String())
+		}
+	}
+}

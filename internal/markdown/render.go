@@ -42,7 +42,7 @@ const (
 
 // Render writes the body of doc to w, resolving links, numbers and glossary
 // links with res. It does not parse again: it fills in the placeholders of
-// the fragment rendered at parse time.
+// the fragment rendered at parse time. On error, nothing is written to w.
 func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 	frag := doc.html
 	if opts.XHTML {
@@ -56,6 +56,12 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 	if !direct {
 		b = new(bytes.Buffer)
 	}
+	// fail takes back what this call wrote into the caller's buffer.
+	start := b.Len()
+	fail := func(err error) error {
+		b.Truncate(start)
+		return err
+	}
 	// Filled-in placeholders make the page a little longer than its fragment.
 	b.Grow(len(frag) + len(frag)/4)
 	for {
@@ -67,7 +73,7 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		b.Write(frag[:i])
 		end := bytes.IndexByte(frag[i+1:], 0)
 		if end < 1 {
-			return fmt.Errorf("markdown: malformed placeholder in rendered fragment")
+			return fail(fmt.Errorf("markdown: malformed placeholder in rendered fragment"))
 		}
 		kind, arg := frag[i+1], string(frag[i+2:i+1+end])
 		frag = frag[i+2+end:]
@@ -75,7 +81,7 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		if kind != phFootPrefix {
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(doc.refs) {
-				return fmt.Errorf("markdown: bad placeholder reference %q", arg)
+				return fail(fmt.Errorf("markdown: bad placeholder reference %q", arg))
 			}
 			ref = doc.refs[n]
 		}
