@@ -45,6 +45,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime 30s ./internal/markdown/
 	$(GO) test -run '^$$' -fuzz FuzzParseQuery -fuzztime 30s ./internal/search/
 	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime 30s ./internal/search/
+	$(GO) test -run '^$$' -fuzz FuzzParseFrontMatter -fuzztime 30s ./internal/content/
+	$(GO) test -run '^$$' -fuzz FuzzSummary -fuzztime 30s ./internal/content/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/config/
 
 clean:
 	rm -rf bin public .public.kb-spare

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -98,7 +99,16 @@ func Load(root string, diags *diag.List) Config {
 		diags.Addf(FileName, 0, 0, "check the file's permissions", "cannot read configuration: %v", err)
 		return cfg
 	}
-	if err := yaml.UnmarshalWithOptions(src, &cfg, yaml.Strict()); err != nil {
+	return Parse(src, diags)
+}
+
+// Parse reads the text of a kb.yaml over the defaults, reporting problems
+// as diagnostics on kb.yaml. With a problem in the YAML itself, it returns
+// the defaults.
+func Parse(src []byte, diags *diag.List) Config {
+	src = diag.UnifyLineEnds(src)
+	cfg := Default()
+	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
 			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions",
@@ -108,7 +118,7 @@ func Load(root string, diags *diag.List) Config {
 	var ordered struct {
 		Roles yaml.MapSlice `yaml:"roles"`
 	}
-	if yaml.Unmarshal(src, &ordered) == nil {
+	if decode(src, &ordered) == nil {
 		for _, item := range ordered.Roles {
 			cfg.roleOrder = append(cfg.roleOrder, fmt.Sprint(item.Key))
 		}
@@ -131,6 +141,32 @@ func Load(root string, diags *diag.List) Config {
 		}
 	}
 	return cfg
+}
+
+// DecodeYAML decodes src into v, rejecting unknown keys. Lines may end in
+// CR LF: they are decoded as LF, because go-yaml counts the lines of a
+// quoted string ending in CR LF twice, and its error positions would be off.
+func DecodeYAML(src []byte, v any) error {
+	return decode(src, v, yaml.Strict())
+}
+
+// decode runs go-yaml on src. Its decoder panics on some odd input (a tag
+// on an empty list, for one); that comes back as an error, not a crash.
+func decode(src []byte, v any, opts ...yaml.DecodeOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("YAML that cannot be read (the decoder failed: %v); look for tags (!…) or anchors (&…) without a value", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(lineFeeds(src), v, opts...)
+}
+
+// lineFeeds returns src with each CR LF turned into LF.
+func lineFeeds(src []byte) []byte {
+	if bytes.IndexByte(src, '\r') < 0 {
+		return src
+	}
+	return bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 }
 
 // YAMLErrorPosition extracts the line, column and a one-line message from a

@@ -246,6 +246,7 @@ func loadPage(base, rel string, diags *diag.List) *Page {
 		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
 		return nil
 	}
+	src = diag.UnifyLineEnds(src)
 	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
 		line, col := diag.Position(src, off)
@@ -271,10 +272,12 @@ func firstInvalidUTF8(b []byte) int {
 var fence = []byte("---")
 
 // ParseFrontMatter splits a leading "---" YAML block off src into page.Front
-// and page.Body, reporting unknown keys and malformed YAML in diags.
+// and page.Body (starting on page.BodyLine), reporting unknown keys and
+// malformed YAML in diags.
 func ParseFrontMatter(page *Page, src []byte, diags *diag.List) {
-	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	src = diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff")))
 	first, rest, ok := bytes.Cut(src, []byte("\n"))
+	page.BodyLine = 1
 	if !ok || !bytes.Equal(bytes.TrimRight(first, " \r"), fence) {
 		page.Body = src
 		return
@@ -297,7 +300,7 @@ func ParseFrontMatter(page *Page, src []byte, diags *diag.List) {
 		return
 	}
 	block := src[len(first)+1 : yamlEnd]
-	if err := yaml.UnmarshalWithOptions(block, &page.Front, yaml.Strict()); err != nil {
+	if err := config.DecodeYAML(block, &page.Front); err != nil {
 		line, col, msg := config.YAMLErrorPosition(err)
 		hint := "known keys: title, weight, number, roles, level, summary, draft, revisions"
 		var yerr yaml.Error

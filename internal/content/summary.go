@@ -113,5 +113,5 @@ func readSummary(base string) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return bytes.TrimPrefix(src, []byte("\ufeff")), true
+	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), true
 }

@@ -3,6 +3,7 @@
 package diag
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -90,6 +91,28 @@ func (e *Error) Error() string {
 		lines[i] = d.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// UnifyLineEnds returns src with every carriage return that is not followed
+// by a line feed turned into a line feed, in a copy when there is one. YAML,
+// CommonMark and editors all end a line there; kb counts lines by line
+// feeds. The bytes keep their offsets, so positions stay valid.
+func UnifyLineEnds(src []byte) []byte {
+	copied := false
+	for i := bytes.IndexByte(src, '\r'); i >= 0; {
+		if i+1 == len(src) || src[i+1] != '\n' {
+			if !copied {
+				src, copied = bytes.Clone(src), true
+			}
+			src[i] = '\n'
+		}
+		next := bytes.IndexByte(src[i+1:], '\r')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return src
 }
 
 // Position converts a byte offset in src to a 1-based line and column.

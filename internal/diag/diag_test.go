@@ -51,3 +51,23 @@ func TestSortedAndString(t *testing.T) {
 		t.Error("position-less diagnostic not formatted as file: message")
 	}
 }
+
+func TestUnifyLineEnds(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"a\nb", "a\nb"},
+		{"a\r\nb\r\n", "a\r\nb\r\n"},
+		{"a\rb\r", "a\nb\n"},
+		{"a\r\r\nb", "a\n\r\nb"},
+		{"\r", "\n"},
+	}
+	for _, tt := range tests {
+		in := []byte(tt.in)
+		if got := string(UnifyLineEnds(in)); got != tt.want {
+			t.Errorf("UnifyLineEnds(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if string(in) != tt.in {
+			t.Errorf("UnifyLineEnds(%q) changed its argument to %q", tt.in, in)
+		}
+	}
+}
