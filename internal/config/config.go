@@ -9,12 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/kb-handbook/kb/internal/diag"
 )
@@ -129,18 +132,91 @@ func Parse(src []byte, diags *diag.List) Config {
 	if cfg.Roles == nil {
 		cfg.Roles = map[string]string{}
 	}
+	check(src, cfg, diags)
+	return cfg
+}
+
+// editionID is what an edition's id may be: it becomes part of a file name.
+var editionID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// check reports the values of a decoded kb.yaml that kb cannot use, each at
+// its place in src.
+func check(src []byte, cfg Config, diags *diag.List) {
+	at := locator(src)
+	report := func(path, hint, format string, args ...any) {
+		line, col := at(path)
+		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
+			Msg: fmt.Sprintf(format, args...), Source: diag.LineText(src, line)})
+	}
 	if _, err := time.Parse(time.RFC3339, cfg.Modified); err != nil {
-		diags.Addf(FileName, 0, 0, "write a date and time such as 2026-04-01T00:00:00Z",
+		report("$.modified", "write a date and time such as 2026-04-01T00:00:00Z",
 			"modified: %q is not an RFC 3339 date", cfg.Modified)
 	}
-	for _, e := range cfg.Editions {
-		for _, r := range e.Roles {
+	if !outputFile(cfg.EPUBFile) {
+		report("$.epub_file", "write a relative path ending in .epub, such as handbook.epub",
+			"epub_file: %q is not a file inside the output folder", cfg.EPUBFile)
+	}
+	seen := map[string]bool{}
+	for i, e := range cfg.Editions {
+		switch {
+		case !editionID.MatchString(e.ID):
+			report(fmt.Sprintf("$.editions[%d].id", i), "use letters, digits, - and _; the id becomes part of the EPUB's file name",
+				"edition id %q cannot name a file", e.ID)
+		case seen[e.ID]:
+			report(fmt.Sprintf("$.editions[%d].id", i), "give each edition its own id", "edition id %q is used twice", e.ID)
+		}
+		seen[e.ID] = true
+		for j, r := range e.Roles {
 			if _, ok := cfg.Roles[r]; !ok {
-				diags.Addf(FileName, 0, 0, "declare the role under roles:", "edition %q names unknown role %q", e.ID, r)
+				report(fmt.Sprintf("$.editions[%d].roles[%d]", i, j), "declare the role under roles:",
+					"edition %q names unknown role %q", e.ID, r)
 			}
 		}
 	}
-	return cfg
+}
+
+// outputFile reports whether name is a path inside the output folder, not
+// hidden, ending in .epub.
+func outputFile(name string) bool {
+	if !fs.ValidPath(name) || name == "." || !strings.HasSuffix(strings.ToLower(name), ".epub") {
+		return false
+	}
+	return !slices.ContainsFunc(strings.Split(name, "/"), func(part string) bool { return strings.HasPrefix(part, ".") })
+}
+
+// locator returns a function giving the line and column of the value at a
+// YAML path ("$.editions[0].roles[1]") in src: where the value is missing,
+// of the nearest enclosing one; 0, 0 where it cannot tell.
+func locator(src []byte) func(path string) (line, col int) {
+	var file *ast.File
+	func() {
+		defer func() { _ = recover() }() // as decode: go-yaml may panic on odd input
+		file, _ = parser.ParseBytes(lineFeeds(src), 0)
+	}()
+	find := func(path string) (line, col int) {
+		defer func() { _ = recover() }()
+		p, err := yaml.PathString(path)
+		if file == nil || err != nil {
+			return 0, 0
+		}
+		n, err := p.FilterFile(file)
+		if m, ok := n.(*ast.MappingNode); ok && err == nil && len(m.Values) > 0 {
+			n = m.Values[0].Key // a mapping's token is its first colon
+		}
+		if err != nil || n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+			return 0, 0
+		}
+		return n.GetToken().Position.Line, n.GetToken().Position.Column
+	}
+	return func(path string) (line, col int) {
+		for path != "$" {
+			if line, col = find(path); line > 0 {
+				return line, col
+			}
+			path = path[:strings.LastIndexAny(path, ".[")]
+		}
+		return 0, 0
+	}
 }
 
 // DecodeYAML decodes src into v, rejecting unknown keys. Lines may end in

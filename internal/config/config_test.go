@@ -53,8 +53,15 @@ func TestProblems(t *testing.T) {
 	tests := []struct{ yaml, want string }{
 		{"title: T\ncolour: red\n", `kb.yaml:2:1: invalid configuration: unknown field "colour"`},
 		{"title: [T\n", "kb.yaml:1:"},
-		{"modified: 2026-04-01\n", `kb.yaml: modified: "2026-04-01" is not an RFC 3339 date`},
-		{"roles:\n  admin: 管理者\neditions:\n  - id: x\n    roles: [admn]\n", `kb.yaml: edition "x" names unknown role "admn"`},
+		{"modified: 2026-04-01\n", `kb.yaml:1:11: modified: "2026-04-01" is not an RFC 3339 date`},
+		{"roles:\n  admin: 管理者\neditions:\n  - id: x\n    roles: [admn]\n", `kb.yaml:5:13: edition "x" names unknown role "admn"`},
+		{"epub_file: ../book.epub\n", `kb.yaml:1:12: epub_file: "../book.epub" is not a file inside the output folder`},
+		{"epub_file: /tmp/book.epub\n", `kb.yaml:1:12: epub_file: "/tmp/book.epub" is not a file`},
+		{"epub_file: books/.book.epub\n", `kb.yaml:1:12: epub_file: "books/.book.epub" is not a file`},
+		{"epub_file: book.pdf\n", `kb.yaml:1:12: epub_file: "book.pdf" is not a file`},
+		{"editions:\n  - id: a/b\n", `kb.yaml:2:9: edition id "a/b" cannot name a file`},
+		{"editions:\n  - title: no id\n", `kb.yaml:2:5: edition id "" cannot name a file`},
+		{"editions:\n  - id: a\n  - id: a\n", `kb.yaml:3:9: edition id "a" is used twice`},
 	}
 	for _, tt := range tests {
 		_, diags := load(t, tt.yaml)
