@@ -316,7 +316,13 @@ func plainText(n ast.Node, src []byte, ref func(string) int) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
-			if c.Type() == ast.TypeBlock && c != n && b.Len() > 0 {
+			switch {
+			case c.Type() != ast.TypeBlock || c == n || b.Len() == 0:
+			case isTableCell(c) && c.NextSibling() != nil:
+				b.WriteString("｜") // cells of a row, as in the table
+			case isTableRow(c) && c.NextSibling() != nil:
+				b.WriteString(" ／ ") // rows, so that a snippet reads row by row
+			default:
 				b.WriteByte(' ')
 			}
 			return ast.WalkContinue, nil
@@ -349,6 +355,19 @@ func plainText(n ast.Node, src []byte, ref func(string) int) string {
 		return ast.WalkContinue, nil
 	})
 	return strings.TrimSpace(strings.Join(strings.Fields(b.String()), " "))
+}
+
+func isTableCell(n ast.Node) bool {
+	_, ok := n.(*east.TableCell)
+	return ok
+}
+
+func isTableRow(n ast.Node) bool {
+	switch n.(type) {
+	case *east.TableRow, *east.TableHeader:
+		return true
+	}
+	return false
 }
 
 // Lead returns the text before the first heading, with empty links filled in by res.

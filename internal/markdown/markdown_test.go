@@ -271,3 +271,14 @@ func TestRenderWritesNothingOnError(t *testing.T) {
 		}
 	}
 }
+
+// A table reads row by row in plain text, so that a search snippet taken
+// from the middle of it still shows which cells belong together.
+func TestTablesReadRowByRowInPlainText(t *testing.T) {
+	src := "| 数字 | 意味 |\n|---|---|\n| 3 | データを**3つ**持つ |\n| 1 | 一つは社外 |\n\n後の段落。\n"
+	doc := New(Options{}).Parse([]byte(src), 1)
+	want := "数字｜意味 ／ 3｜データを3つ持つ ／ 1｜一つは社外\n後の段落。"
+	if got := doc.Lead(fakeResolver{}); got != want {
+		t.Errorf("lead = %q, want %q", got, want)
+	}
+}
