@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -187,14 +188,16 @@ func outputFile(name string) bool {
 // locator returns a function giving the line and column of the value at a
 // YAML path ("$.editions[0].roles[1]") in src: where the value is missing,
 // of the nearest enclosing one; 0, 0 where it cannot tell.
+// The syntax tree is only built once a problem is to be located.
 func locator(src []byte) func(path string) (line, col int) {
-	var file *ast.File
-	func() {
+	tree := sync.OnceValue(func() (file *ast.File) {
 		defer func() { _ = recover() }() // as decode: go-yaml may panic on odd input
 		file, _ = parser.ParseBytes(lineFeeds(src), 0)
-	}()
+		return file
+	})
 	find := func(path string) (line, col int) {
 		defer func() { _ = recover() }()
+		file := tree()
 		p, err := yaml.PathString(path)
 		if file == nil || err != nil {
 			return 0, 0

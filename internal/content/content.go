@@ -246,10 +246,9 @@ func loadPage(base, rel string, diags *diag.List) *Page {
 		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
 		return nil
 	}
-	src = diag.UnifyLineEnds(src)
 	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
-		line, col := diag.Position(src, off)
+		line, col := diag.Position(diag.UnifyLineEnds(src), off)
 		diags.Addf(file, line, col, "save the file as UTF-8", "invalid UTF-8 at byte %d", off)
 		return nil
 	}
