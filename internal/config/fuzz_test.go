@@ -19,8 +19,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		var diags diag.List
 		cfg := Parse([]byte(src), &diags)
-		// Lines as editors count them (a lone CR ends one too).
-		lines := strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(src, "\r\n", "\n"), "\r") + 1
+		// Lines as editors count them: LF, CR LF and a lone CR end one.
+		unified := strings.ReplaceAll(src, "\r\n", "\n")
+		lines := strings.Count(unified, "\n") + strings.Count(unified, "\r") + 1
 		for _, d := range diags.Sorted() {
 			if d.File != FileName || d.Msg == "" || d.Line < 0 || d.Line > lines || d.Col < 0 {
 				t.Errorf("diagnostic out of place: %+v", d)

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,7 +99,7 @@ func FuzzSummary(f *testing.F) {
 					t.Errorf("%s is in the book twice", p.Path)
 				}
 				seen[p.Path] = true
-				if _, ok := files[p.Path]; !ok || !bytes.HasSuffix([]byte(p.Path), []byte(".md")) {
+				if _, ok := files[p.Path]; !ok || !strings.HasSuffix(p.Path, ".md") {
 					t.Errorf("%q is not a Markdown page of the folder", p.Path)
 				}
 			})
