@@ -24,12 +24,18 @@ import (
 // Load reads and parses the site at root and resolves it into a book.
 // It returns the site even when diagnostics were found, for reporting.
 func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagnostic) {
-	return load(root, progress, markdown.Options{})
+	return load(root, progress, markdown.Options{}, nil)
+}
+
+// Check is Load followed by the checks of outs, for kb check.
+func Check(root string, outs []Format) (*site.Site, []diag.Diagnostic) {
+	return load(root, nil, markdown.Options{}, outs)
 }
 
 // load is Load; skip says what the parser may leave out (NoXHTML,
-// LeadOnly) because no emitter of this build needs it.
-func load(root string, progress func(done, total int), skip markdown.Options) (*site.Site, []diag.Diagnostic) {
+// LeadOnly) because no output of this build needs it, and the checks of
+// outs run once the site is resolved.
+func load(root string, progress func(done, total int), skip markdown.Options, outs []Format) (*site.Site, []diag.Diagnostic) {
 	var diags diag.List
 	cfg := config.Load(root, &diags)
 	tree := content.Load(root, cfg, &diags)
@@ -48,6 +54,9 @@ func load(root string, progress func(done, total int), skip markdown.Options) (*
 	parseAll(parser, pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	checkGenerated(s, &diags)
+	for _, o := range outs {
+		o.Check(s, &diags)
+	}
 	return s, diags.Sorted()
 }
 

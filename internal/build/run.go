@@ -7,7 +7,6 @@ import (
 
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
-	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
 )
@@ -17,11 +16,9 @@ type Options struct {
 	Source string // site root
 	Out    string // output folder
 	Force  bool   // replace an output folder kb did not create
-	// NoEPUB tells the parser that no emitter renders XHTML, which it can then skip.
-	NoEPUB bool
-	// NoSearch tells the parser that no emitter indexes the text of the
-	// sections, so it keeps only the page lead.
-	NoSearch bool
+	// Outputs are the formats to write, the HTML site alone when empty;
+	// the parser leaves out what none of them reads.
+	Outputs  []Format
 	Progress func(stage string, done, total int)
 }
 
@@ -32,13 +29,14 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Emitter writes one more output of the site (search index, EPUB) into dir.
-type Emitter func(s *site.Site, out web.Writer, dir string) error
-
-// Run builds the site into opts.Out. Content problems are returned as a
-// *diag.Error; the previous output is left untouched on any failure.
-func Run(opts Options, extra ...Emitter) (*Result, error) {
+// Run builds the site's chosen outputs into opts.Out. Content problems,
+// including those the outputs' checks find, are returned as a *diag.Error;
+// the previous output is left untouched on any failure.
+func Run(opts Options) (*Result, error) {
 	start := time.Now()
+	if len(opts.Outputs) == 0 {
+		opts.Outputs = []Format{HTML{}}
+	}
 	if err := CheckReplaceable(opts.Out, opts.Force); err != nil {
 		return nil, err
 	}
@@ -46,7 +44,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 	if opts.Progress != nil {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
-	s, diags := load(opts.Source, progress, markdown.Options{NoXHTML: opts.NoEPUB, LeadOnly: opts.NoSearch})
+	s, diags := load(opts.Source, progress, parserOptions(opts.Outputs), opts.Outputs)
 	if len(diags) > 0 {
 		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
 	}
@@ -62,7 +60,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 		out.Abort()
 		return nil, err
 	}
-	if err := emitAll(s, theme, out, extra); err != nil {
+	if err := emitAll(Job{Site: s, Theme: theme, Out: out}, opts.Outputs); err != nil {
 		out.Abort()
 		return nil, err
 	}
@@ -87,15 +85,20 @@ func copyFiles(root string, s *site.Site, w web.Writer) error {
 	return nil
 }
 
-// emitAll runs the HTML emitter and the extra ones concurrently.
-func emitAll(s *site.Site, theme *web.Theme, out *Output, extra []Emitter) error {
-	errs := make(chan error, len(extra)+1)
-	go func() { errs <- web.Emit(s, theme, out) }()
-	for _, e := range extra {
-		go func() { errs <- e(s, out, out.Dir()) }()
+// emitAll runs the outputs concurrently.
+func emitAll(job Job, outs []Format) error {
+	errs := make(chan error, len(outs))
+	for _, o := range outs {
+		go func() {
+			if err := o.Emit(job); err != nil {
+				errs <- fmt.Errorf("%s: %w", o.Name(), err)
+				return
+			}
+			errs <- nil
+		}()
 	}
 	var all []error
-	for range len(extra) + 1 {
+	for range outs {
 		if err := <-errs; err != nil {
 			all = append(all, err)
 		}

@@ -7,12 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/formats"
 )
 
 // Version is kb's version, set at link time with -ldflags "-X ...cli.Version=…".
@@ -97,19 +96,17 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	source := fs.String("source", ".", "site root holding content/ and optionally kb.yaml, layouts/, assets/")
 	out := fs.String("out", "public", "output folder")
 	force := fs.Bool("force", false, "replace the output folder even if kb did not create it")
-	outputList := fs.String("outputs", allOutputs, "publications to write, comma-separated")
+	outputList := fs.String("outputs", formats.Names(), "outputs to write, comma-separated (html is always written)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	extra, err := emitters(*outputList)
+	chosen, err := formats.Select(*outputList)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb build: %v\n", err)
 		return ExitUsage
 	}
-	named := strings.Split(*outputList, ",")
-	opts := build.Options{Source: *source, Out: *out, Force: *force, Progress: progressPrinter(stderr),
-		NoEPUB: !slices.Contains(named, "epub"), NoSearch: !slices.Contains(named, "search")}
-	res, err := build.Run(opts, extra...)
+	opts := build.Options{Source: *source, Out: *out, Force: *force, Outputs: chosen, Progress: progressPrinter(stderr)}
+	res, err := build.Run(opts)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {
 		return code
@@ -125,7 +122,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	start := time.Now()
-	s, diags := build.Load(*source, nil)
+	s, diags := build.Check(*source, formats.All())
 	if len(diags) > 0 {
 		return report(&diag.Error{Diagnostics: diags}, stderr)
 	}

@@ -45,6 +45,8 @@ type Config struct {
 	Editions    []Edition         `yaml:"editions"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
+	// src is the text of kb.yaml, for placing problems found after loading.
+	src []byte
 }
 
 // Edition is an extra EPUB holding only the pages for some roles.
@@ -133,8 +135,18 @@ func Parse(src []byte, diags *diag.List) Config {
 	if cfg.Roles == nil {
 		cfg.Roles = map[string]string{}
 	}
+	cfg.src = src
 	check(src, cfg, diags)
 	return cfg
+}
+
+// Problem returns a diagnostic on the value at a YAML path of kb.yaml
+// ("$.editions[0].roles"), placed at its line and column, for problems that
+// the later stages find in the configuration.
+func (c Config) Problem(path, hint, format string, args ...any) diag.Diagnostic {
+	line, col := locator(c.src)(path)
+	return diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
+		Msg: fmt.Sprintf(format, args...), Source: diag.LineText(c.src, line)}
 }
 
 // editionID is what an edition's id may be: it becomes part of a file name.
@@ -143,11 +155,8 @@ var editionID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 // check reports the values of a decoded kb.yaml that kb cannot use, each at
 // its place in src.
 func check(src []byte, cfg Config, diags *diag.List) {
-	at := locator(src)
 	report := func(path, hint, format string, args ...any) {
-		line, col := at(path)
-		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
-			Msg: fmt.Sprintf(format, args...), Source: diag.LineText(src, line)})
+		diags.Add(cfg.Problem(path, hint, format, args...))
 	}
 	if _, err := time.Parse(time.RFC3339, cfg.Modified); err != nil {
 		report("$.modified", "write a date and time such as 2026-04-01T00:00:00Z",

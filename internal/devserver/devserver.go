@@ -38,11 +38,11 @@ type Options struct {
 	// IndexDelay is how long the builds must pause before the index is
 	// built again; 1 s by default.
 	IndexDelay time.Duration
-	// OnDemand are the emitters of the files that the site generates
+	// OnDemand are the formats of the files that the site generates
 	// besides its pages (the EPUBs, see config.GeneratedFiles): they run
 	// only when a browser asks for one of those files, with the preview
 	// folder, where they find linked files, as their folder.
-	OnDemand []build.Emitter
+	OnDemand []build.Format
 	// AnyHost accepts requests for any Host. Without it only localhost,
 	// 127.0.0.1 and [::1] are served, which stops DNS-rebinding pages from
 	// reading the preview.
@@ -84,7 +84,7 @@ func New(opts Options) *Server {
 		s.search = newIndexer(opts.Out, opts.IndexDir, opts.IndexDelay, opts.Log)
 	}
 	if len(opts.OnDemand) > 0 {
-		s.onDemand = &onDemand{emitters: opts.OnDemand, dir: opts.Out}
+		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}
 	}
 	return s
 }

@@ -356,7 +356,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 }
 
 func TestEPUBOnDemand(t *testing.T) {
-	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Emitter{ebook.Emit} })
+	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Format{ebook.Format{}} })
 	get := func() []byte {
 		t.Helper()
 		status, body := h.get("/handbook.epub")

@@ -52,7 +52,7 @@ func epubcheck(t *testing.T, file string) {
 func TestEPUBCheckFixture(t *testing.T) {
 	s := loadSite(t, fixtureRoot)
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(build.Options{Source: fixtureRoot, Out: out}, Emit); err != nil {
+	if _, err := build.Run(build.Options{Source: fixtureRoot, Out: out, Outputs: []build.Format{build.HTML{}, Format{}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range s.Config.GeneratedFiles() {
