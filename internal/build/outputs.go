@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -41,6 +42,16 @@ type Job struct {
 	Site  *site.Site
 	Theme *web.Theme
 	Out   Writer
+	// Part, when not nil, asks a format that can be written in parts (the
+	// HTML site) for a part only; other formats write everything.
+	Part *Part
+}
+
+// Part is a part of the HTML site: kb serve writes the edited pages first,
+// tells the browsers, and writes the rest after.
+type Part struct {
+	Pages    []*site.Page // the pages to render
+	SiteWide bool         // also the files that are not pages of the book
 }
 
 // Writer is the output folder as a format sees it.
@@ -78,7 +89,18 @@ func (HTML) Needs() Needs { return Needs{} }
 func (HTML) Check(*site.Site, *diag.List) {}
 
 // Emit implements Format.
-func (HTML) Emit(job Job) error { return web.Emit(job.Site, job.Theme, job.Out) }
+func (HTML) Emit(job Job) error {
+	if job.Part == nil {
+		return web.Emit(job.Site, job.Theme, job.Out)
+	}
+	if err := web.EmitPages(job.Site, job.Theme, job.Out, job.Part.Pages); err != nil {
+		return err
+	}
+	if job.Part.SiteWide {
+		return web.EmitSiteWide(job.Site, job.Theme, job.Out)
+	}
+	return nil
+}
 
 // ReadFile implements Writer.
 func (o *Output) ReadFile(name string) ([]byte, error) {
@@ -100,6 +122,25 @@ func (o *Output) Folder(name string) (string, error) {
 	}
 	return p, nil
 }
+
+// Remove implements Sink.
+func (o *Output) Remove(name string) error {
+	p, err := o.local(name)
+	if err != nil {
+		return err
+	}
+	o.mu.Lock()
+	delete(o.written, path.Clean(name))
+	o.mu.Unlock()
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Prune implements Sink. It removes nothing: Commit removes what the build
+// did not write.
+func (o *Output) Prune(map[string]bool) ([]string, error) { return nil, nil }
 
 // local returns the path of name (slash-separated, relative) inside the build.
 func (o *Output) local(name string) (string, error) {

@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/content"
-	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
-	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Options configure a build.
@@ -44,45 +41,27 @@ func Run(opts Options) (*Result, error) {
 	if opts.Progress != nil {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
-	s, diags := load(opts.Source, progress, parserOptions(opts.Outputs), opts.Outputs)
-	if len(diags) > 0 {
-		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
+	var out *Output
+	b := NewBuilder(BuilderOptions{Root: opts.Source, Formats: opts.Outputs, Progress: progress,
+		Open: func() (Sink, error) {
+			var err error
+			out, err = NewOutput(opts.Out, opts.Force)
+			return out, err
+		}})
+	ch, err := b.Build(nil)
+	if err == nil {
+		err = out.Commit()
 	}
-	theme, err := Theme(opts.Source)
 	if err != nil {
-		return nil, fmt.Errorf("theme: %w", err)
-	}
-	out, err := NewOutput(opts.Out, opts.Force)
-	if err != nil {
-		return nil, err
-	}
-	if err := copyFiles(opts.Source, s, out); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	if err := emitAll(Job{Site: s, Theme: theme, Out: out}, opts.Outputs); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	if err := out.Commit(); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start)}, nil
-}
-
-// copyFiles copies the images and other files that pages link to.
-func copyFiles(root string, s *site.Site, w web.Writer) error {
-	for _, f := range s.Files {
-		data, err := content.ReadFile(root, f)
-		if err != nil {
-			return err
+		if out != nil {
+			out.Abort()
 		}
-		if err := w.WriteFile(f, data); err != nil {
-			return err
+		if ch != nil {
+			return &Result{Site: ch.Site}, err
 		}
+		return nil, err
 	}
-	return nil
+	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start)}, nil
 }
 
 // emitAll runs the outputs concurrently.

@@ -52,7 +52,7 @@ type Options struct {
 // Server builds, watches and serves one site.
 type Server struct {
 	opts     Options
-	rb       *build.Rebuilder
+	rb       *build.Builder
 	search   *indexer  // nil without IndexDir
 	onDemand *onDemand // nil without OnDemand
 	hub      hub
@@ -78,7 +78,8 @@ func New(opts Options) *Server {
 		opts.IndexDelay = time.Second
 	}
 	opts.Log = &lockedWriter{w: opts.Log}
-	s := &Server{opts: opts, rb: build.NewRebuilder(opts.Source, opts.Out), hub: hub{clients: map[*client]bool{}},
+	s := &Server{opts: opts, rb: build.NewBuilder(build.BuilderOptions{Root: opts.Source, Formats: []build.Format{build.HTML{}},
+		Needs: build.Needs{XHTML: true, SectionText: true}, Open: build.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
 	if opts.IndexDir != "" {
 		s.search = newIndexer(opts.Out, opts.IndexDir, opts.IndexDelay, opts.Log)
@@ -114,10 +115,10 @@ func (s *Server) Run(ctx context.Context) error {
 	s.rebuild(nil)
 	close(s.ready)
 	stop := func() bool { return in.waiting() || ctx.Err() != nil }
-	finish := true // the site-wide pages may be left to write
+	finish := true // the last build may have left pages to write
 	for {
-		if finish && s.rb.SiteWidePending() && !stop() {
-			finish = s.finishSiteWide(stop)
+		if finish && s.rb.Pending() && !stop() {
+			finish = s.finish(stop)
 			continue
 		}
 		select {
@@ -156,17 +157,17 @@ func (s *Server) rebuild(paths []string) {
 	}
 }
 
-// finishSiteWide writes the site-wide pages left by the last build, unless
+// finish writes what the last build left (see build.Builder.Finish), unless
 // a newer change arrives first. It reports whether to try again, which is
 // only when it was stopped: a failure waits for the next change.
-func (s *Server) finishSiteWide(stop func() bool) (again bool) {
+func (s *Server) finish(stop func() bool) (again bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.fail(fmt.Errorf("internal error (please report it): %v\n%s", v, debug.Stack()))
 			again = false
 		}
 	}()
-	ch, err := s.rb.FinishSiteWide(stop)
+	ch, err := s.rb.Finish(stop)
 	if errors.Is(err, build.ErrStopped) {
 		return true
 	}
@@ -174,7 +175,8 @@ func (s *Server) finishSiteWide(stop func() bool) (again bool) {
 		s.fail(err)
 		return false
 	}
-	fmt.Fprintf(s.opts.Log, "kb: site-wide pages in %s: %d files written\n", ch.Duration.Round(time.Millisecond), len(ch.Written))
+	fmt.Fprintf(s.opts.Log, "kb: finished in %s: %d pages rendered, %d files written, %d removed\n",
+		ch.Duration.Round(time.Millisecond), ch.Rendered, len(ch.Written), len(ch.Removed))
 	s.succeed(ch, false)
 	return false
 }
