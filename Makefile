@@ -47,6 +47,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime 30s ./internal/search/
 	$(GO) test -run '^$$' -fuzz FuzzParseFrontMatter -fuzztime 30s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzSummary -fuzztime 30s ./internal/content/
+	$(GO) test -run '^$$' -fuzz FuzzLoadTree -fuzztime 30s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/config/
 
 clean:

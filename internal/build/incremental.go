@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
@@ -285,8 +284,8 @@ func (r *Rebuilder) reread(paths []string) bool {
 		if old == nil || old.Synthesized {
 			return false
 		}
-		src, err := os.ReadFile(file)
-		if err != nil || !utf8.Valid(src) {
+		src, ok := content.ReadPage(r.root, r.cfg, rel)
+		if !ok {
 			return false // content.Load reports it
 		}
 		p := &content.Page{Path: old.Path, File: old.File, Body: src, BodyLine: 1}
@@ -395,6 +394,11 @@ func ownLayouts(root string) bool {
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
 			return nil
+		}
+		if !d.Type().IsRegular() {
+			// A link or a special file is never read; the theme loader reports it.
+			own = true
+			return filepath.SkipAll
 		}
 		rel, _ := filepath.Rel(dir, p)
 		mine, err1 := os.ReadFile(p)

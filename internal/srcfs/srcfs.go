@@ -156,14 +156,14 @@ func (r *Root) openRegular(n string) (*os.File, error) {
 	return f, nil
 }
 
-// explain turns os.Root's refusal of a path that escapes into ErrOutside.
-// os.Root does not export that error, so a failure on a path whose link
-// the plain file system can follow is taken for an escape.
+// explain turns os.Root's refusal of a path that escapes the root, through
+// ".." or a link (an absolute link always counts as escaping), into
+// ErrOutside. os.Root does not export that error; its text is fixed.
 func (r *Root) explain(n string, err error) error {
 	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return err
 	}
-	if _, serr := os.Stat(r.dir + string(os.PathSeparator) + n); serr == nil || !errors.Is(serr, fs.ErrNotExist) {
+	if strings.Contains(err.Error(), "path escapes from parent") {
 		return &fs.PathError{Op: "open", Path: n, Err: ErrOutside}
 	}
 	return err
