@@ -30,6 +30,9 @@ type Result struct {
 	Site     *site.Site
 	Pages    int
 	Duration time.Duration
+	// MovedAside is where the folder kb did not create, replaced with
+	// --force, was moved; "" when there was none.
+	MovedAside string
 }
 
 // Emitter writes one more output of the site (search index, EPUB) into dir.
@@ -39,6 +42,9 @@ type Emitter func(s *site.Site, out web.Writer, dir string) error
 // *diag.Error; the previous output is left untouched on any failure.
 func Run(opts Options, extra ...Emitter) (*Result, error) {
 	start := time.Now()
+	if err := CheckOutputPlace(opts.Source, opts.Out); err != nil {
+		return nil, err
+	}
 	if err := CheckReplaceable(opts.Out, opts.Force); err != nil {
 		return nil, err
 	}
@@ -70,7 +76,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 		out.Abort()
 		return nil, err
 	}
-	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start)}, nil
+	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start), MovedAside: out.MovedAside}, nil
 }
 
 // copyFiles copies the images and other files that pages link to.
