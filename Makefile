@@ -51,4 +51,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/config/
 
 clean:
-	rm -rf bin public .public.kb-spare .public.kb-tmp-* public.replaced*
+	rm -rf bin public .public.kb-spare .public.kb-tmp-*
