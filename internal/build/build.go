@@ -4,15 +4,14 @@ package build
 
 import (
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/kb-handbook/kb/assets"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/srcfs"
 	"github.com/kb-handbook/kb/internal/web"
 	"github.com/kb-handbook/kb/layouts"
 )
@@ -74,10 +73,16 @@ func Theme(root string) (*web.Theme, error) {
 	return web.LoadTheme(overlayDir(root, "layouts", layouts.FS), overlayDir(root, "assets", assets.FS))
 }
 
+// overlayDir lays the site's folder name over fallback. The site's files
+// are read through its root: regular files inside the site only.
 func overlayDir(root, name string, fallback fs.FS) fs.FS {
-	dir := filepath.Join(root, name)
-	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		return web.Overlay(os.DirFS(dir), fallback)
+	src, err := srcfs.Open(root)
+	if err != nil {
+		return web.Overlay(nil, fallback)
 	}
+	if info, err := src.Stat(name); err == nil && info.IsDir() {
+		return web.Overlay(src.FS(name), fallback)
+	}
+	_ = src.Close()
 	return web.Overlay(nil, fallback)
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
@@ -389,8 +388,8 @@ func (b *Builder) reread(paths []string) bool {
 		if old == nil || old.Synthesized {
 			return false
 		}
-		src, err := os.ReadFile(file)
-		if err != nil || !utf8.Valid(src) {
+		src, ok := content.ReadPage(b.opts.Root, b.cfg, rel)
+		if !ok {
 			return false // content.Load reports it
 		}
 		p := &content.Page{Path: old.Path, File: old.File, Body: src, BodyLine: 1}

@@ -24,6 +24,9 @@ type Result struct {
 	Site     *site.Site
 	Pages    int
 	Duration time.Duration
+	// MovedAside is where the folder kb did not create, replaced with
+	// --force, was moved; "" when there was none.
+	MovedAside string
 }
 
 // Run builds the site's chosen outputs into opts.Out. Content problems,
@@ -33,6 +36,9 @@ func Run(opts Options) (*Result, error) {
 	start := time.Now()
 	if len(opts.Outputs) == 0 {
 		opts.Outputs = []Format{HTML{}}
+	}
+	if err := CheckOutputPlace(opts.Source, opts.Out); err != nil {
+		return nil, err
 	}
 	if err := CheckReplaceable(opts.Out, opts.Force); err != nil {
 		return nil, err
@@ -61,7 +67,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
-	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start)}, nil
+	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start), MovedAside: out.MovedAside}, nil
 }
 
 // emitAll runs the outputs concurrently.

@@ -111,6 +111,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if code := report(err, stderr); code != ExitOK {
 		return code
 	}
+	if res.MovedAside != "" {
+		fmt.Fprintf(stderr, "kb build: %s was not created by kb; it was moved to %s, not deleted\n", *out, res.MovedAside)
+	}
 	fmt.Fprintf(stdout, "kb: built %d pages in %s → %s\n", res.Pages, res.Duration.Round(time.Millisecond), *out)
 	return ExitOK
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // FileName is the configuration file at the site root.
@@ -43,10 +42,36 @@ type Config struct {
 	Annexes     []string          `yaml:"annexes"`   // top-level folders numbered A, B, C …
 	EPUBFile    string            `yaml:"epub_file"` // the EPUB's path in the output
 	Editions    []Edition         `yaml:"editions"`
+	// MaxPageSize is the largest page file kb reads, in bytes; 0 means DefaultMaxPageSize.
+	MaxPageSize int64 `yaml:"max_page_size"`
+	// MaxNesting is how deep lists and block quotes may nest; 0 means DefaultMaxNesting.
+	MaxNesting int `yaml:"max_nesting"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
 	// src is the text of kb.yaml, for placing problems found after loading.
 	src []byte
+}
+
+// Limits that keep a build's time and memory in proportion to its sources.
+const (
+	DefaultMaxPageSize = 5 << 20
+	DefaultMaxNesting  = 100
+)
+
+// PageSizeLimit is the largest page file kb reads, in bytes.
+func (c Config) PageSizeLimit() int64 {
+	if c.MaxPageSize > 0 {
+		return c.MaxPageSize
+	}
+	return DefaultMaxPageSize
+}
+
+// NestingLimit is how deep lists and block quotes may nest on a page.
+func (c Config) NestingLimit() int {
+	if c.MaxNesting > 0 {
+		return c.MaxNesting
+	}
+	return DefaultMaxNesting
 }
 
 // Edition is an extra EPUB holding only the pages for some roles.
@@ -97,7 +122,7 @@ func Default() Config {
 // any other problem is reported as a diagnostic naming the file and position.
 func Load(root string, diags *diag.List) Config {
 	cfg := Default()
-	src, err := os.ReadFile(filepath.Join(root, FileName))
+	src, err := readFile(root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
 	}
@@ -106,6 +131,17 @@ func Load(root string, diags *diag.List) Config {
 		return cfg
 	}
 	return Parse(src, diags)
+}
+
+// readFile reads kb.yaml if it is a regular file inside root: a link that
+// leads elsewhere would print another file's lines in diagnostics.
+func readFile(root string) ([]byte, error) {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.ReadFile(FileName, 1<<20)
 }
 
 // Parse reads the text of a kb.yaml over the defaults, reporting problems
@@ -117,7 +153,7 @@ func Parse(src []byte, diags *diag.List) Config {
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, max_page_size, max_nesting",
 			Source: diag.LineText(src, line)})
 		return Default()
 	}

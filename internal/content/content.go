@@ -7,7 +7,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"slices"
@@ -19,6 +19,7 @@ import (
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // Dir is the folder under the site root that holds the Markdown sources.
@@ -105,27 +106,31 @@ type Tree struct {
 // Load reads root/content into a tree. Problems are added to diags; the
 // returned tree holds every page that could be read.
 func Load(root string, cfg config.Config, diags *diag.List) *Tree {
-	base := filepath.Join(root, Dir)
 	tree := &Tree{}
-	info, err := os.Stat(base)
+	base, err := openSources(root, cfg)
+	var info fs.FileInfo
+	if err == nil {
+		defer base.root.Close()
+		info, err = base.root.Stat(Dir)
+	}
 	if err != nil || !info.IsDir() {
-		diags.Addf(Dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", base)
+		diags.Addf(Dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", filepath.Join(root, Dir))
 		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
 		return tree
 	}
-	if summary, ok := readSummary(base); ok {
+	if summary, ok := readSummary(base, diags); ok {
 		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
-		if _, err := os.Stat(filepath.Join(base, IndexName)); err != nil {
+		if _, err := base.root.Lstat(base.path(IndexName)); err != nil {
 			// A book without a top page still builds; the site gets a synthesized one.
 		} else if idx := loadPage(base, IndexName, diags); idx != nil {
 			tree.Root.Front, tree.Root.Body, tree.Root.BodyLine, tree.Root.Synthesized = idx.Front, idx.Body, idx.BodyLine, false
 		}
 		loadSummary(base, summary, tree.Root, diags)
-		tree.Files = otherFiles(base)
+		tree.Files = otherFiles(base, ".", []fs.FileInfo{info}, diags)
 		return tree
 	}
 	var reads []*pageRead
-	plan := planSection(base, ".", diags, tree, &reads)
+	plan := planSection(base, ".", []fs.FileInfo{info}, diags, tree, &reads)
 	readPages(base, reads, diags)
 	tree.Root = plan.build()
 	return tree
@@ -151,10 +156,12 @@ type pageRead struct {
 }
 
 // planSection lists the folder rel and its subfolders, noting the pages to
-// read in reads and the other files in tree.Files.
-func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
+// read in reads and the other files in tree.Files. Links are followed
+// while they stay inside the site; ancestors are the folders above rel and
+// rel itself, so that a link back to one of them is not followed forever.
+func planSection(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
 	plan := &sectionPlan{rel: rel}
-	entries, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
+	entries, err := base.root.ReadDir(base.path(rel))
 	if err != nil {
 		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return plan
@@ -165,9 +172,15 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 			continue
 		}
 		p := path.Join(rel, name)
+		info, ok := base.entryKind(p, e, diags)
 		switch {
-		case e.IsDir():
-			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, diags, tree, reads)})
+		case !ok:
+		case info.IsDir():
+			if loops(ancestors, info) {
+				diags.Addf(path.Join(Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				continue
+			}
+			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags, tree, reads)})
 		case name == IndexName:
 			plan.index = &pageRead{rel: p}
 			*reads = append(*reads, plan.index)
@@ -178,7 +191,7 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 			r := &pageRead{rel: p}
 			*reads = append(*reads, r)
 			plan.entries = append(plan.entries, planEntry{page: r})
-		case e.Type().IsRegular():
+		default:
 			tree.Files = append(tree.Files, strings.TrimPrefix(p, "./"))
 		}
 	}
@@ -186,7 +199,7 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 }
 
 // readPages reads and splits the pages on all cores. Problems go to diags.
-func readPages(base string, reads []*pageRead, diags *diag.List) {
+func readPages(base *sources, reads []*pageRead, diags *diag.List) {
 	_ = parallel.Do(len(reads), func(i int) error {
 		reads[i].page = loadPage(base, reads[i].rel, diags)
 		return nil
@@ -223,27 +236,46 @@ func (plan *sectionPlan) build() *Page {
 	return section
 }
 
-// otherFiles lists the non-Markdown files under base, for a book whose pages come from SUMMARY.md.
-func otherFiles(base string) []string {
+// otherFiles lists the non-Markdown files under the content folder rel,
+// for a book whose pages come from SUMMARY.md. It follows links and skips
+// hidden names as planSection does.
+func otherFiles(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.List) []string {
 	var files []string
-	_ = filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.EqualFold(filepath.Ext(p), ".md") {
-			return nil
-		}
-		rel, _ := filepath.Rel(base, p)
-		files = append(files, filepath.ToSlash(rel))
+	entries, err := base.root.ReadDir(base.path(rel))
+	if err != nil {
+		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return nil
-	})
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := path.Join(rel, e.Name())
+		if !e.IsDir() && strings.EqualFold(path.Ext(p), ".md") && e.Type()&fs.ModeSymlink == 0 {
+			continue
+		}
+		info, ok := base.entryKind(p, e, diags)
+		switch {
+		case !ok:
+		case info.IsDir():
+			if loops(ancestors, info) {
+				diags.Addf(path.Join(Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				continue
+			}
+			files = append(files, otherFiles(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags)...)
+		case !strings.EqualFold(path.Ext(p), ".md"):
+			files = append(files, p)
+		}
+	}
 	return files
 }
 
 // loadPage reads one Markdown file and splits off its front matter.
-func loadPage(base, rel string, diags *diag.List) *Page {
+func loadPage(base *sources, rel string, diags *diag.List) *Page {
 	rel = strings.TrimPrefix(rel, "./")
 	file := path.Join(Dir, rel)
-	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(rel)))
-	if err != nil {
-		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
+	src, ok := base.readPage(rel, diags)
+	if !ok {
 		return nil
 	}
 	if !utf8.Valid(src) {
@@ -324,7 +356,28 @@ func Walk(p *Page, fn func(*Page)) {
 	}
 }
 
-// ReadFile reads a content-relative file of the site at root, such as a linked image.
+// ReadFile reads a content-relative file of the site at root, such as a
+// linked image: a regular file inside the site, never one a link leads
+// out to.
 func ReadFile(root, rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(rel)))
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.ReadFile(path.Join(Dir, rel), 0)
+}
+
+// ReadPage reads the page at the content-relative path rel of the site at
+// root as Load does, within cfg's limits; ok is false when Load would
+// report a problem with the file.
+func ReadPage(root string, cfg config.Config, rel string) (src []byte, ok bool) {
+	base, err := openSources(root, cfg)
+	if err != nil {
+		return nil, false
+	}
+	defer base.root.Close()
+	var diags diag.List
+	src, ok = base.readPage(rel, &diags)
+	return src, ok && utf8.Valid(src)
 }

@@ -2,9 +2,9 @@ package content
 
 import (
 	"bytes"
-	"os"
+	"errors"
+	"io/fs"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -32,7 +32,7 @@ var (
 //	[Suffix](faq.md)             unnumbered chapters after the list
 //
 // Pages that SUMMARY.md does not list are not built, as in mdBook.
-func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
+func loadSummary(base *sources, src []byte, root *Page, diags *diag.List) {
 	file := path.Join(Dir, SummaryName)
 	type level struct {
 		indent int
@@ -75,7 +75,12 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 			continue
 		}
 		seen[rel] = n
-		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(rel))); err != nil {
+		if hidden(rel) {
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md lists " + target + ", which is in a hidden folder",
+				Hint: "kb never reads names that start with a dot; move the page", Source: line})
+			continue
+		}
+		if _, err := base.root.Lstat(base.path(rel)); errors.Is(err, fs.ErrNotExist) {
 			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md lists missing page " + target,
 				Hint: "create the file or fix the path", Source: line})
 			continue
@@ -108,9 +113,13 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 }
 
 // readSummary returns SUMMARY.md at the content root, if there is one.
-func readSummary(base string) ([]byte, bool) {
-	src, err := os.ReadFile(filepath.Join(base, SummaryName))
+func readSummary(base *sources, diags *diag.List) ([]byte, bool) {
+	src, err := base.root.ReadFile(base.path(SummaryName), base.maxPage)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
 	if err != nil {
+		diags.Addf(base.path(SummaryName), 0, 0, "make it a regular file inside the site", "cannot read SUMMARY.md: %v", err)
 		return nil, false
 	}
 	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), true

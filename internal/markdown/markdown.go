@@ -282,18 +282,25 @@ func blockOf(n ast.Node) ast.Node {
 // known once the site is resolved. With leadOnly, it stops at the first heading.
 func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly bool) []Section {
 	sections := []Section{{}}
-	cur := &sections[0]
+	// The text of the current section is gathered in one builder, so that
+	// a long section costs time in proportion to its length.
+	var text strings.Builder
+	flush := func() {
+		sections[len(sections)-1].Text = text.String()
+		text.Reset()
+	}
 	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
 		if h, ok := c.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
 			if leadOnly {
 				break
 			}
+			flush()
 			id, _ := h.AttributeString("id")
 			idStr, _ := id.([]byte)
 			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src, nil)})
-			cur = &sections[len(sections)-1]
 			continue
 		}
+		cur := &sections[len(sections)-1]
 		if co, ok := c.(*Callout); ok && !slices.Contains(cur.Callouts, co.CalloutKind) {
 			cur.Callouts = append(cur.Callouts, co.CalloutKind)
 		}
@@ -301,11 +308,12 @@ func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly boo
 		if t == "" {
 			continue
 		}
-		if cur.Text != "" {
-			cur.Text += "\n"
+		if text.Len() > 0 {
+			text.WriteByte('\n')
 		}
-		cur.Text += t
+		text.WriteString(t)
 	}
+	flush()
 	return sections
 }
 
