@@ -107,14 +107,10 @@ func Default() Config {
 		BaseURL:   "/",
 		Modified:  "2000-01-01T00:00:00Z",
 		Roles:     map[string]string{},
-		Levels: map[int]string{
-			1: "LV.1 クイックアプローチ",
-			2: "LV.2 ベースラインアプローチ",
-			3: "LV.3 網羅的アプローチ",
-		},
+		Levels:    map[int]string{1: "LV.1", 2: "LV.2", 3: "LV.3"},
 		Glossary: "annex/glossary.md",
 		Annexes:  []string{"annex", "appendix"},
-		EPUBFile: "handbook.epub",
+		EPUBFile: "book.epub",
 	}
 }
 
@@ -199,7 +195,7 @@ func check(src []byte, cfg Config, diags *diag.List) {
 			"modified: %q is not an RFC 3339 date", cfg.Modified)
 	}
 	if !outputFile(cfg.EPUBFile) {
-		report("$.epub_file", "write a relative path ending in .epub, such as handbook.epub",
+		report("$.epub_file", "write a relative path ending in .epub, such as book.epub",
 			"epub_file: %q is not a file inside the output folder", cfg.EPUBFile)
 	}
 	seen := map[string]bool{}
