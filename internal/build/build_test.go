@@ -141,9 +141,22 @@ func TestDiagnostics(t *testing.T) {
 		want  []string
 	}{
 		{
-			name:  "unknown front-matter key",
-			files: map[string]string{"content/a.md": "---\ntitle: A\ncolour: red\n---\n本文\n"},
-			want:  []string{`content/a.md:3:1: front matter: unknown field "colour" (known keys: title, weight, number, roles, level, summary, draft, revisions)`},
+			name:  "front-matter keys of other tools are kept without a message",
+			files: map[string]string{"content/a.md": "---\ntitle: A\ncolour: red\nsidebar: auto\ndescription: 概要\naliases: [/old]\n---\n本文\n"},
+		},
+		{
+			name:  "misspelled front-matter keys, all of a page at once",
+			files: map[string]string{"content/a.md": "---\ntilte: A\nsidebar: auto\n  \nrols: [x]\nweigth: 2\n---\n本文\n"},
+			want: []string{
+				`content/a.md:2:1: warning: unknown front-matter key "tilte" (did you mean "title"?)`,
+				`content/a.md:5:1: warning: unknown front-matter key "rols" (did you mean "roles"?)`,
+				`content/a.md:6:1: warning: unknown front-matter key "weigth" (did you mean "weight"?)`,
+			},
+		},
+		{
+			name:  "front-matter value of the wrong type",
+			files: map[string]string{"content/a.md": "---\ntitle: A\nweight: heavy\n---\n本文\n"},
+			want:  []string{`content/a.md:3:9: front matter: `},
 		},
 		{
 			name:  "malformed YAML",
@@ -221,11 +234,22 @@ func TestDiagnostics(t *testing.T) {
 			name: "unknown role and duplicate heading id",
 			files: map[string]string{
 				"kb.yaml":      "roles:\n  admin: 管理者\n",
-				"content/a.md": "---\nroles: [admn]\n---\n\n## 一 {#x}\n\n## 二 {#x}\n",
+				"content/a.md": "---\nroles: [admin, admn]\n---\n\n## 一 {#x}\n\n## 二 {#x}\n",
 			},
 			want: []string{
-				`content/a.md: unknown role "admn" (did you mean "admin"?)`,
+				`content/a.md:2:16: unknown role "admn" (did you mean "admin"?)`,
 				`content/a.md:7:1: duplicate heading ID "x" (first used on line 5) (give each heading its own {#id})`,
+			},
+		},
+		{
+			name: "unknown single role and level at their places",
+			files: map[string]string{
+				"kb.yaml":      "roles:\n  admin: 管理者\n",
+				"content/a.md": "---\ntitle: A\nroles: staff\nlevel: 4\n---\n本文\n",
+			},
+			want: []string{
+				`content/a.md:3:8: unknown role "staff" (roles in kb.yaml: admin)`,
+				`content/a.md:4:8: unknown level 4 (levels in kb.yaml: 1, 2, 3)`,
 			},
 		},
 		{

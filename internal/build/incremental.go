@@ -88,6 +88,8 @@ type Change struct {
 	Rendered         int  // pages rendered
 	Full             bool // every output was generated again
 	Duration         time.Duration
+	// Warnings lists the diagnostics of a build that went on despite them.
+	Warnings []diag.Diagnostic
 }
 
 // ErrStopped is returned by FinishSiteWide when its stop function asked it to stop.
@@ -120,7 +122,7 @@ func (r *Rebuilder) SiteWidePending() bool { return r.good && r.listing != r.lis
 // Build brings the output folder up to date after the given files changed.
 // Paths are relative to the site root with forward slashes ("content/a.md",
 // "assets/style.css", "kb.yaml"); nil means that anything may have changed.
-// Content problems are returned as a *diag.Error, together with a Change
+// Content errors are returned as a *diag.Error, together with a Change
 // naming the site that failed. When pages changed in a way that the site-wide
 // pages show (a title, a summary, a page added), those are left for
 // FinishSiteWide, so that the edited pages are in place sooner. A panic is
@@ -157,9 +159,11 @@ func (r *Rebuilder) Build(changed []string) (ch *Change, err error) {
 	s := site.Resolve(r.cfg, r.tree, docs, r.terms, &resolveDiags)
 	checkGenerated(s, &resolveDiags)
 	ch = &Change{Site: s, Parsed: parsed}
-	if diags := sortedDiags(r.cfgDiags, r.treeDiags, resolveDiags.Sorted()); len(diags) > 0 {
+	diags := sortedDiags(r.cfgDiags, r.treeDiags, resolveDiags.Sorted())
+	if diag.Fatal(diags, false) {
 		return ch, &diag.Error{Diagnostics: diags}
 	}
+	ch.Warnings = diags
 	if r.theme == nil {
 		theme, err := Theme(r.root)
 		if err != nil {

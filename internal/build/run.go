@@ -17,6 +17,8 @@ type Options struct {
 	Source string // site root
 	Out    string // output folder
 	Force  bool   // replace an output folder kb did not create
+	// Strict fails the build on warnings as well as on errors.
+	Strict bool
 	// NoEPUB tells the parser that no emitter renders XHTML, which it can then skip.
 	NoEPUB bool
 	// NoSearch tells the parser that no emitter indexes the text of the
@@ -30,13 +32,16 @@ type Result struct {
 	Site     *site.Site
 	Pages    int
 	Duration time.Duration
+	// Warnings lists what kb reported without stopping the build.
+	Warnings []diag.Diagnostic
 }
 
 // Emitter writes one more output of the site (search index, EPUB) into dir.
 type Emitter func(s *site.Site, out web.Writer, dir string) error
 
-// Run builds the site into opts.Out. Content problems are returned as a
-// *diag.Error; the previous output is left untouched on any failure.
+// Run builds the site into opts.Out. Content errors (and warnings, with
+// opts.Strict) are returned as a *diag.Error; the previous output is left
+// untouched on any failure.
 func Run(opts Options, extra ...Emitter) (*Result, error) {
 	start := time.Now()
 	if err := CheckReplaceable(opts.Out, opts.Force); err != nil {
@@ -47,7 +52,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
 	s, diags := load(opts.Source, progress, markdown.Options{NoXHTML: opts.NoEPUB, LeadOnly: opts.NoSearch})
-	if len(diags) > 0 {
+	if diag.Fatal(diags, opts.Strict) {
 		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
 	}
 	theme, err := Theme(opts.Source)
@@ -70,7 +75,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 		out.Abort()
 		return nil, err
 	}
-	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start)}, nil
+	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start), Warnings: diags}, nil
 }
 
 // copyFiles copies the images and other files that pages link to.

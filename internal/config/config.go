@@ -229,6 +229,14 @@ func DecodeYAML(src []byte, v any) error {
 	return decode(src, v, yaml.Strict())
 }
 
+// Decode decodes src into v like DecodeYAML, ignoring keys v has no field for.
+func Decode(src []byte, v any) error {
+	return decode(src, v)
+}
+
+// LineFeeds returns src with each CR LF turned into LF, as the decoders read it.
+func LineFeeds(src []byte) []byte { return lineFeeds(src) }
+
 // decode runs go-yaml on src. Its decoder panics on some odd input (a tag
 // on an empty list, for one); that comes back as an error, not a crash.
 func decode(src []byte, v any, opts ...yaml.DecodeOption) (err error) {

@@ -5,7 +5,6 @@ package content
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -13,8 +12,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/goccy/go-yaml"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
@@ -32,11 +29,29 @@ type FrontMatter struct {
 	Title     string     `yaml:"title"`
 	Weight    int        `yaml:"weight"`
 	Number    Number     `yaml:"number"`
-	Roles     []string   `yaml:"roles"`
+	Roles     Roles      `yaml:"roles"`
 	Level     int        `yaml:"level"`
 	Summary   string     `yaml:"summary"`
 	Draft     bool       `yaml:"draft"`
 	Revisions []Revision `yaml:"revisions"`
+}
+
+// Roles is the front-matter "roles" key: a list, or a single role as a string.
+type Roles []string
+
+// UnmarshalYAML accepts a list of strings or one string.
+func (r *Roles) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*r = Roles{one}
+		return nil
+	}
+	var list []string
+	if err := unmarshal(&list); err != nil {
+		return err
+	}
+	*r = list
+	return nil
 }
 
 // Revision is one entry of a page's revision history (改版履歴).
@@ -83,6 +98,10 @@ type Page struct {
 	// BodyLine is the 1-based line of the file where Body starts.
 	BodyLine int
 	Front    FrontMatter
+	// Params holds the front-matter keys kb does not use, for templates.
+	Params map[string]any
+	// FrontPos locates front-matter values by key ("level", "roles[1]"), for diagnostics.
+	FrontPos map[string]Pos
 	// IsSection is true for a folder's landing page (_index.md or synthesized).
 	IsSection bool
 	// Synthesized is true for a section whose folder has no _index.md.
@@ -298,20 +317,7 @@ func ParseFrontMatter(page *Page, src []byte, diags *diag.List) {
 		page.Body = nil
 		return
 	}
-	block := src[len(first)+1 : yamlEnd]
-	if err := config.DecodeYAML(block, &page.Front); err != nil {
-		line, col, msg := config.YAMLErrorPosition(err)
-		hint := "known keys: title, weight, number, roles, level, summary, draft, revisions"
-		var yerr yaml.Error
-		if !errors.As(err, &yerr) || line == 0 {
-			line, col = 0, 0
-		}
-		if line > 0 {
-			line++ // the opening fence
-		}
-		diags.Add(diag.Diagnostic{File: page.File, Line: line, Col: col, Msg: "front matter: " + msg, Hint: hint,
-			Source: diag.LineText(src, line)})
-	}
+	decodeFront(page, src[len(first)+1:yamlEnd], 2, src, diags)
 	page.Body = src[bodyStart:]
 	page.BodyLine = 1 + bytes.Count(src[:bodyStart], []byte("\n"))
 }
