@@ -21,8 +21,17 @@ import (
 // Dir is the folder under the site root that holds the Markdown sources.
 const Dir = "content"
 
-// IndexName is the file that makes a folder a section and holds its landing page.
+// IndexName is the file that makes a folder a section and holds its landing
+// page. README.md and index.md, as other tools name it, do the same.
 const IndexName = "_index.md"
+
+// IndexNames lists the names of a folder's landing page, in order of preference.
+var IndexNames = []string{IndexName, "index.md", "README.md"}
+
+// IsIndexName reports whether a file of that name is its folder's landing page.
+func IsIndexName(name string) bool {
+	return slices.Contains(IndexNames, name)
+}
 
 // FrontMatter is the YAML block at the top of a page. Every key is optional.
 type FrontMatter struct {
@@ -134,10 +143,11 @@ func Load(root string, cfg config.Config, diags *diag.List) *Tree {
 	}
 	if summary, ok := readSummary(base); ok {
 		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
-		if _, err := os.Stat(filepath.Join(base, IndexName)); err != nil {
-			// A book without a top page still builds; the site gets a synthesized one.
-		} else if idx := loadPage(base, IndexName, diags); idx != nil {
-			tree.Root.Front, tree.Root.Body, tree.Root.BodyLine, tree.Root.Synthesized = idx.Front, idx.Body, idx.BodyLine, false
+		// A book without a top page still builds; the site gets a synthesized one.
+		if name := rootIndex(base, diags); name != "" {
+			if idx := loadPage(base, name, diags); idx != nil {
+				tree.Root.setIndex(idx)
+			}
 		}
 		loadSummary(base, summary, tree.Root, diags)
 		tree.Files = otherFiles(base)
@@ -180,14 +190,19 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName {
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName || e.IsDir() && ignoredDir(name) {
 			continue
 		}
 		p := path.Join(rel, name)
 		switch {
 		case e.IsDir():
 			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, diags, tree, reads)})
-		case name == IndexName:
+		case IsIndexName(name) && !e.IsDir():
+			if plan.index != nil {
+				diags.Addf(path.Join(Dir, p), 1, 1, "keep one landing page per folder: rename or merge one of them",
+					"folder has two landing pages, %s and %s", path.Base(plan.index.rel), name)
+				continue
+			}
 			plan.index = &pageRead{rel: p}
 			*reads = append(*reads, plan.index)
 		case strings.EqualFold(path.Ext(name), ".md"):
@@ -233,13 +248,42 @@ func (plan *sectionPlan) build() *Page {
 		}
 	}
 	if plan.index != nil && plan.index.page != nil {
-		pg := plan.index.page
-		section.Front, section.Body, section.BodyLine, section.Synthesized = pg.Front, pg.Body, pg.BodyLine, false
+		section.setIndex(plan.index.page)
 	}
 	slices.SortStableFunc(section.Children, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Path, b.Path))
 	})
 	return section
+}
+
+// setIndex makes pg, a folder's landing page, the content of the section.
+func (section *Page) setIndex(pg *Page) {
+	section.Path, section.File = pg.Path, pg.File
+	section.Front, section.Params, section.FrontPos = pg.Front, pg.Params, pg.FrontPos
+	section.Body, section.BodyLine, section.Synthesized = pg.Body, pg.BodyLine, false
+}
+
+// rootIndex returns the name of the top page at the content root, or "" when
+// there is none; two are a diagnostic.
+func rootIndex(base string, diags *diag.List) string {
+	found := ""
+	for _, name := range IndexNames {
+		if info, err := os.Stat(filepath.Join(base, name)); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if found != "" {
+			diags.Addf(path.Join(Dir, name), 1, 1, "keep one landing page per folder: rename or merge one of them",
+				"folder has two landing pages, %s and %s", found, name)
+			continue
+		}
+		found = name
+	}
+	return found
+}
+
+// ignoredDir reports whether a folder holds tools' files rather than pages.
+func ignoredDir(name string) bool {
+	return name == "node_modules"
 }
 
 // otherFiles lists the non-Markdown files under base, for a book whose pages come from SUMMARY.md.

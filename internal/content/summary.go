@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -40,7 +41,7 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 	}
 	var stack []level
 	seen := map[string]int{}
-	for i, line := range strings.Split(string(src), "\n") {
+	for i, line := range strings.Split(string(BlankComments(src)), "\n") {
 		n := i + 1
 		line = strings.TrimRight(line, "\r")
 		trimmed := strings.TrimSpace(line)
@@ -64,7 +65,7 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 			continue // a draft chapter
 		}
 		col := 1 + len([]rune(line[:strings.Index(line, "](")+2]))
-		rel := path.Clean(target)
+		rel := summaryPath(base, target)
 		if strings.HasPrefix(rel, "../") || path.IsAbs(rel) || !strings.EqualFold(path.Ext(rel), ".md") {
 			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md entry " + target + " is not a Markdown file under content/",
 				Hint: "list pages by their path relative to content/", Source: line})
@@ -78,6 +79,15 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(rel))); err != nil {
 			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md lists missing page " + target,
 				Hint: "create the file or fix the path", Source: line})
+			continue
+		}
+		if path.Dir(rel) == "." && IsIndexName(rel) {
+			// The top page, which mdBook lists as the first chapter.
+			if root.Synthesized {
+				if page := loadPage(base, rel, diags); page != nil {
+					root.setIndex(page)
+				}
+			}
 			continue
 		}
 		page := loadPage(base, rel, diags)
@@ -114,4 +124,57 @@ func readSummary(base string) ([]byte, bool) {
 		return nil, false
 	}
 	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), true
+}
+
+// summaryPath returns the content-relative Markdown file a SUMMARY.md entry
+// names: x.html and x (as Honkit and GitBook write them) are x.md when it exists.
+func summaryPath(base, target string) string {
+	rel := path.Clean(strings.TrimPrefix(target, "./"))
+	if u, err := url.PathUnescape(rel); err == nil {
+		rel = u
+	}
+	ext := strings.ToLower(path.Ext(rel))
+	if ext == ".md" {
+		return rel
+	}
+	stem := rel
+	if ext == ".html" || ext == ".htm" {
+		stem = strings.TrimSuffix(rel, path.Ext(rel))
+	} else if ext != "" {
+		return rel
+	}
+	for _, cand := range []string{stem + ".md", path.Join(stem, "README.md"), path.Join(stem, "index.md")} {
+		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(cand))); err == nil {
+			return cand
+		}
+	}
+	return rel
+}
+
+// BlankComments returns src with every HTML comment (<!-- … -->) replaced by
+// spaces, keeping its line feeds, so that positions after it stay valid.
+func BlankComments(src []byte) []byte {
+	i := bytes.Index(src, []byte("<!--"))
+	if i < 0 {
+		return src
+	}
+	out := bytes.Clone(src)
+	for i >= 0 {
+		end := bytes.Index(out[i+4:], []byte("-->"))
+		stop := len(out)
+		if end >= 0 {
+			stop = i + 4 + end + 3
+		}
+		for j := i; j < stop; j++ {
+			if out[j] != '\n' {
+				out[j] = ' '
+			}
+		}
+		next := bytes.Index(out[stop:], []byte("<!--"))
+		if next < 0 {
+			break
+		}
+		i = stop + next
+	}
+	return out
 }

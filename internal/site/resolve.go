@@ -87,7 +87,7 @@ func (s *Site) build(src *content.Page, parent *Page, docs map[string]*markdown.
 // outputDir maps a content path to its output folder: a/b.md → a/b/, a/_index.md → a/.
 func outputDir(contentPath string) string {
 	dir, file := path.Split(contentPath)
-	if file == content.IndexName {
+	if content.IsIndexName(file) {
 		return dir
 	}
 	return dir + strings.TrimSuffix(file, path.Ext(file)) + "/"
@@ -96,7 +96,7 @@ func outputDir(contentPath string) string {
 // titleFromName derives a title from a file name such as "03-backup.md".
 func titleFromName(p string) string {
 	base := path.Base(p)
-	if base == content.IndexName {
+	if content.IsIndexName(base) {
 		base = path.Base(path.Dir(p))
 	}
 	base = strings.TrimSuffix(base, path.Ext(base))
