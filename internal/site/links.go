@@ -168,7 +168,7 @@ func (s *Site) pageTarget(tp *Page, anchor, dest string) (Target, string, string
 // hasID reports whether a link can point at id on the page. It runs for
 // every anchored link of the book, so it allocates nothing.
 func (p *Page) hasID(id string) bool {
-	if _, ok := p.numbers[id]; ok {
+	if _, ok := p.numbers[id]; ok || id == p.Doc.TitleID && id != "" {
 		return true
 	}
 	for _, h := range p.Doc.Headings {
@@ -182,6 +182,9 @@ func (p *Page) hasID(id string) bool {
 // pageIDs lists the IDs a link can point at on a page: headings and glossary entries.
 func pageIDs(p *Page) []string {
 	var ids []string
+	if p.Doc.TitleID != "" {
+		ids = append(ids, p.Doc.TitleID)
+	}
 	for _, h := range p.Doc.Headings {
 		ids = append(ids, h.ID)
 	}

@@ -256,6 +256,10 @@ func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
 				Msg:  fmt.Sprintf("unknown level %d", front.Level), Source: sourceLine(p, line)})
 		}
 	}
+	for _, d := range p.Doc.Problems {
+		d.File, d.Source = p.Source.File, sourceLine(p, d.Line)
+		diags.Add(d)
+	}
 	ids := map[string]int{}
 	for _, h := range p.Doc.Headings {
 		if line, dup := ids[h.ID]; dup && h.ID != "" {
