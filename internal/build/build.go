@@ -14,6 +14,7 @@ import (
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/expand"
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
@@ -40,12 +41,12 @@ func load(root string, progress func(done, total int), skip markdown.Options) (*
 	docs := make(map[string]*markdown.Doc, len(pages))
 	var terms []markdown.Term
 	if g := glossaryPage(pages, cfg.Glossary); g != nil {
-		doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}).Parse(g.Body, g.BodyLine)
+		doc := parsePage(markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}), bookOf(root, cfg), g)
 		docs[g.Path] = doc
 		terms = markdown.ExtractTerms(doc)
 	}
 	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly})
-	parseAll(parser, pages, docs, progress, &diags)
+	parseAll(parser, bookOf(root, cfg), pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	checkGenerated(s, &diags)
 	return s, diags.Sorted()
@@ -83,7 +84,7 @@ func checkGenerated(s *site.Site, diags *diag.List) {
 }
 
 // parseAll parses every page not yet in docs, on all cores.
-func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int), diags *diag.List) {
+func parseAll(parser *markdown.Parser, book expand.Book, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int), diags *diag.List) {
 	var todo []*content.Page
 	for _, p := range pages {
 		if _, ok := docs[p.Path]; !ok {
@@ -95,7 +96,7 @@ func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*m
 	done := len(pages) - len(todo)
 	// Parsing cannot fail; a panic would be a bug, which parallel turns into an error.
 	if err := parallel.Do(len(todo), func(i int) error {
-		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
+		out[i] = parsePage(parser, book, todo[i])
 		if progress != nil {
 			mu.Lock()
 			done++

@@ -242,6 +242,18 @@ func TestDiagnostics(t *testing.T) {
 			},
 		},
 		{
+			name: "positions after an include stay those of the page",
+			files: map[string]string{
+				"listings/a.sh": "echo 1\necho 2\necho 3\n",
+				"content/a.md":  "# A\n\n```sh\n{{#include ../listings/a.sh}}\n```\n\n[x](nope.md) {{#include ../listings/none.sh}}\n\n> [!WARNIG]\n> x\n",
+			},
+			want: []string{
+				`content/a.md:7:1: link to missing page nope.md`,
+				`content/a.md:7:14: cannot include ../listings/none.sh: no such file`,
+				`content/a.md:9:3: warning: unknown callout [!WARNIG], shown as a quote (did you mean [!WARNING]?)`,
+			},
+		},
+		{
 			name: "two landing pages in one folder",
 			files: map[string]string{
 				"content/a/README.md": "# A\n",

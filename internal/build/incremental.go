@@ -337,7 +337,7 @@ func (r *Rebuilder) parse() (map[string]*markdown.Doc, int, error) {
 		key := "glossary " + strconv.FormatBool(unsafe)
 		e, ok := r.docs[g.Path]
 		if !ok || !e.same(g, key) {
-			e = r.entry(g, markdown.New(markdown.Options{UnsafeHTML: unsafe}).Parse(g.Body, g.BodyLine), key)
+			e = r.entry(g, parsePage(markdown.New(markdown.Options{UnsafeHTML: unsafe}), bookOf(r.root, r.cfg), g), key)
 			parsed++
 		}
 		docs[g.Path] = e.doc
@@ -360,9 +360,10 @@ func (r *Rebuilder) parse() (map[string]*markdown.Doc, int, error) {
 		todo = append(todo, p)
 	}
 	parser := markdown.New(markdown.Options{Glossary: r.terms, UnsafeHTML: unsafe})
+	book := bookOf(r.root, r.cfg)
 	out := make([]*markdown.Doc, len(todo))
 	err := parallel.Do(len(todo), func(i int) error {
-		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
+		out[i] = parsePage(parser, book, todo[i])
 		return nil
 	})
 	if err != nil {

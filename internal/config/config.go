@@ -43,6 +43,8 @@ type Config struct {
 	Annexes     []string          `yaml:"annexes"`   // top-level folders numbered A, B, C …
 	EPUBFile    string            `yaml:"epub_file"` // the EPUB's path in the output
 	Editions    []Edition         `yaml:"editions"`
+	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
+	Variables map[string]any `yaml:"variables"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
 }
@@ -115,7 +117,7 @@ func Parse(src []byte, diags *diag.List) Config {
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, variables",
 			Source: diag.LineText(src, line)})
 		return Default()
 	}

@@ -76,7 +76,7 @@ func scanDelimiter(line []byte, before rune) *parser.Delimiter {
 func isCJK(r rune) bool {
 	switch {
 	case r >= 0x3000 && r <= 0x303F, // CJK symbols and punctuation
-		r >= 0xFF00 && r <= 0xFFEF, // full-width and half-width forms
+		r >= 0xFF00 && r <= 0xFFEF,                             // full-width and half-width forms
 		r >= 0x3200 && r <= 0x32FF, r >= 0x3300 && r <= 0x33FF: // enclosed letters, compatibility
 		return true
 	}
