@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/layout"
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
@@ -131,7 +133,7 @@ func (r *Rebuilder) Build(changed []string) (ch *Change, err error) {
 	defer r.recoverPanic(&err)
 	start := time.Now()
 	r.good = false
-	sc := classify(changed)
+	sc := classify(changed, cmp.Or(r.cfg.ContentDir, content.Dir))
 	// What must be done again is remembered until a build succeeds.
 	if sc.theme {
 		r.theme = nil
@@ -242,24 +244,28 @@ type scope struct {
 	content                   []string // content-relative paths
 }
 
-func classify(changed []string) scope {
+func classify(changed []string, contentDir string) scope {
 	var sc scope
 	if changed == nil {
 		sc.config, sc.theme, sc.allContent = true, true, true
 		return sc
 	}
 	for _, p := range changed {
-		top, rest, _ := strings.Cut(p, "/")
+		top, _, _ := strings.Cut(p, "/")
+		rest, inContent := strings.CutPrefix(p, contentDir+"/")
+		if contentDir == "." {
+			rest, inContent = p, true
+		}
 		switch {
-		case p == config.FileName:
+		case p == config.FileName || layout.IsConfig(p):
 			// The tree is loaded again too: it is cheap, and the
-			// configuration may one day change how content is found.
+			// configuration may change how content is found.
 			sc.config, sc.allContent = true, true
 		case top == "layouts" || top == "assets":
 			sc.theme = true
-		case top == content.Dir && rest == "":
+		case p == contentDir:
 			sc.allContent = true
-		case top == content.Dir:
+		case inContent:
 			sc.content = append(sc.content, rest)
 		}
 	}
@@ -278,7 +284,7 @@ func (r *Rebuilder) reread(paths []string) bool {
 	repl := map[string]*content.Page{}
 	var diags diag.List
 	for _, rel := range paths {
-		file := filepath.Join(r.root, content.Dir, filepath.FromSlash(rel))
+		file := filepath.Join(r.root, filepath.FromSlash(r.tree.Dir), filepath.FromSlash(rel))
 		if slices.Contains(r.tree.Files, rel) {
 			if info, err := os.Stat(file); err != nil || !info.Mode().IsRegular() {
 				return false
@@ -301,10 +307,10 @@ func (r *Rebuilder) reread(paths []string) bool {
 		repl[rel] = p
 	}
 	r.treeDiags = slices.DeleteFunc(r.treeDiags, func(d diag.Diagnostic) bool {
-		return repl[strings.TrimPrefix(d.File, content.Dir+"/")] != nil
+		return repl[strings.TrimPrefix(d.File, r.tree.Dir+"/")] != nil
 	})
 	r.treeDiags = append(r.treeDiags, diags.Sorted()...)
-	r.tree = &content.Tree{Root: cloneTree(r.tree.Root, repl), Files: r.tree.Files}
+	r.tree = &content.Tree{Dir: r.tree.Dir, Root: cloneTree(r.tree.Root, repl), Files: r.tree.Files}
 	return true
 }
 
@@ -423,7 +429,7 @@ func (r *Rebuilder) copyFiles(s *site.Site, w *diffWriter) error {
 			w.produced[f] = true
 			continue
 		}
-		data, err := content.ReadFile(r.root, f)
+		data, err := content.ReadFileIn(r.root, r.cfg.ContentDir, f)
 		if err != nil {
 			return err
 		}

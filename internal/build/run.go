@@ -81,7 +81,7 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 // copyFiles copies the images and other files that pages link to.
 func copyFiles(root string, s *site.Site, w web.Writer) error {
 	for _, f := range s.Files {
-		data, err := content.ReadFile(root, f)
+		data, err := content.ReadFileIn(root, s.Config.ContentDir, f)
 		if err != nil {
 			return err
 		}

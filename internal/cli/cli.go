@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 )
 
@@ -129,6 +131,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	s, diags := build.Load(*source, nil)
+	fmt.Fprintln(stdout, layoutLine(s.Config))
 	if diag.Fatal(diags, *strict) {
 		return report(&diag.Error{Diagnostics: diags}, stderr)
 	}
@@ -139,6 +142,18 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "kb: checked %d pages in %s, no problems found\n", len(s.Pages), time.Since(start).Round(time.Millisecond))
 	return ExitOK
+}
+
+// layoutLine says how kb read the book: as its own, or by another tool's configuration.
+func layoutLine(c config.Config) string {
+	dir := c.ContentDir
+	if dir == "" {
+		dir = content.Dir
+	}
+	if c.Layout == "" {
+		return fmt.Sprintf("kb: layout kb (pages in %s/)", dir)
+	}
+	return fmt.Sprintf("kb: layout %s (from %s; pages in %s/)", c.Layout, c.LayoutFile, dir)
 }
 
 // printWarnings prints the warnings of a build or check that went on.

@@ -4,6 +4,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/layout"
 )
 
 // FileName is the configuration file at the site root.
@@ -45,6 +47,19 @@ type Config struct {
 	Editions    []Edition         `yaml:"editions"`
 	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
 	Variables map[string]any `yaml:"variables"`
+	// ContentDir is the site-relative folder of the pages ("content").
+	ContentDir string `yaml:"content_dir"`
+	// Summary is the content-relative file that fixes the book's order (SUMMARY.md).
+	Summary string `yaml:"summary"`
+	// Layout names the kind of book found at the root ("mdBook", "MkDocs" …), or "".
+	Layout string `yaml:"-"`
+	// LayoutFile is the configuration file of that tool, relative to the root.
+	LayoutFile string `yaml:"-"`
+	// SummaryText is a table of contents in SUMMARY.md's grammar made from
+	// the layout's configuration (MkDocs' nav), and SummaryFrom the file
+	// that holds it, for diagnostics.
+	SummaryText []byte `yaml:"-"`
+	SummaryFrom string `yaml:"-"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
 }
@@ -95,8 +110,15 @@ func Default() Config {
 
 // Load reads root/kb.yaml over the defaults. A missing file is not an error;
 // any other problem is reported as a diagnostic naming the file and position.
+//
+// A book written for another tool (book.toml, book.json, mkdocs.yml,
+// .vitepress/) is recognised at root: what its configuration says comes
+// first, and kb.yaml, when there is one, wins over it.
 func Load(root string, diags *diag.List) Config {
 	cfg := Default()
+	if info := layout.Detect(root, diags); info.Name != "" {
+		cfg = withLayout(cfg, info)
+	}
 	src, err := os.ReadFile(filepath.Join(root, FileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
@@ -105,21 +127,42 @@ func Load(root string, diags *diag.List) Config {
 		diags.Addf(FileName, 0, 0, "check the file's permissions", "cannot read configuration: %v", err)
 		return cfg
 	}
-	return Parse(src, diags)
+	return parseOver(cfg, src, diags)
+}
+
+// withLayout sets in cfg what a book's own configuration says.
+func withLayout(cfg Config, info layout.Info) Config {
+	cfg.Layout, cfg.LayoutFile = info.Name, info.File
+	cfg.ContentDir = info.ContentDir
+	cfg.Title = cmp.Or(info.Title, cfg.Title)
+	cfg.Language = cmp.Or(info.Language, cfg.Language)
+	cfg.Author = cmp.Or(info.Author, cfg.Author)
+	cfg.Description = cmp.Or(info.Description, cfg.Description)
+	cfg.Variables = info.Vars
+	cfg.Summary = info.Summary
+	if info.SummaryText != nil {
+		cfg.SummaryText, cfg.SummaryFrom = info.SummaryText, info.File
+	}
+	return cfg
 }
 
 // Parse reads the text of a kb.yaml over the defaults, reporting problems
 // as diagnostics on kb.yaml. With a problem in the YAML itself, it returns
 // the defaults.
 func Parse(src []byte, diags *diag.List) Config {
+	return parseOver(Default(), src, diags)
+}
+
+// parseOver reads the text of a kb.yaml over base.
+func parseOver(base Config, src []byte, diags *diag.List) Config {
 	src = diag.UnifyLineEnds(src)
-	cfg := Default()
+	cfg := base
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, variables",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, variables, content_dir, summary",
 			Source: diag.LineText(src, line)})
-		return Default()
+		return base
 	}
 	var ordered struct {
 		Roles yaml.MapSlice `yaml:"roles"`

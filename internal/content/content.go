@@ -18,7 +18,8 @@ import (
 	"github.com/kb-handbook/kb/internal/parallel"
 )
 
-// Dir is the folder under the site root that holds the Markdown sources.
+// Dir is the folder under the site root that holds the Markdown sources,
+// unless kb.yaml's content_dir or the book's own layout names another.
 const Dir = "content"
 
 // IndexName is the file that makes a folder a section and holds its landing
@@ -125,6 +126,8 @@ func (p *Page) Dir() string {
 
 // Tree is the loaded content: the root section and the other files found.
 type Tree struct {
+	// Dir is the site-relative folder the pages were read from.
+	Dir  string
 	Root *Page
 	// Files lists non-Markdown files by content-relative path (images, PDFs …).
 	Files []string
@@ -133,30 +136,31 @@ type Tree struct {
 // Load reads root/content into a tree. Problems are added to diags; the
 // returned tree holds every page that could be read.
 func Load(root string, cfg config.Config, diags *diag.List) *Tree {
-	base := filepath.Join(root, Dir)
-	tree := &Tree{}
+	dir := cmp.Or(cfg.ContentDir, Dir)
+	base := filepath.Join(root, filepath.FromSlash(dir))
+	tree := &Tree{Dir: dir}
 	info, err := os.Stat(base)
 	if err != nil || !info.IsDir() {
-		diags.Addf(Dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", base)
-		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
+		diags.Addf(dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", base)
+		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
 		return tree
 	}
-	if summary, ok := readSummary(base); ok {
-		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
+	if summary, summaryFile, ok := readSummary(base, dir, cfg); ok {
+		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
 		// A book without a top page still builds; the site gets a synthesized one.
-		if name := rootIndex(base, diags); name != "" {
-			if idx := loadPage(base, name, diags); idx != nil {
+		if name := rootIndex(base, dir, diags); name != "" {
+			if idx := loadPage(base, dir, name, diags); idx != nil {
 				tree.Root.setIndex(idx)
 			}
 		}
-		loadSummary(base, summary, tree.Root, diags)
+		loadSummary(base, dir, summaryFile, summary, tree.Root, diags)
 		tree.Files = otherFiles(base)
 		return tree
 	}
 	var reads []*pageRead
 	plan := planSection(base, ".", diags, tree, &reads)
-	readPages(base, reads, diags)
-	tree.Root = plan.build()
+	readPages(base, dir, reads, diags)
+	tree.Root = plan.build(dir)
 	return tree
 }
 
@@ -185,7 +189,7 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 	plan := &sectionPlan{rel: rel}
 	entries, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
 	if err != nil {
-		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
+		diags.Addf(path.Join(tree.Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return plan
 	}
 	for _, e := range entries {
@@ -199,14 +203,14 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, diags, tree, reads)})
 		case IsIndexName(name) && !e.IsDir():
 			if plan.index != nil {
-				diags.Addf(path.Join(Dir, p), 1, 1, "keep one landing page per folder: rename or merge one of them",
+				diags.Addf(path.Join(tree.Dir, p), 1, 1, "keep one landing page per folder: rename or merge one of them",
 					"folder has two landing pages, %s and %s", path.Base(plan.index.rel), name)
 				continue
 			}
 			plan.index = &pageRead{rel: p}
 			*reads = append(*reads, plan.index)
 		case strings.EqualFold(path.Ext(name), ".md"):
-			if rel == "." && name == "SUMMARY.md" {
+			if rel == "." && name == SummaryName {
 				continue
 			}
 			r := &pageRead{rel: p}
@@ -220,22 +224,22 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 }
 
 // readPages reads and splits the pages on all cores. Problems go to diags.
-func readPages(base string, reads []*pageRead, diags *diag.List) {
+func readPages(base, dir string, reads []*pageRead, diags *diag.List) {
 	_ = parallel.Do(len(reads), func(i int) error {
-		reads[i].page = loadPage(base, reads[i].rel, diags)
+		reads[i].page = loadPage(base, dir, reads[i].rel, diags)
 		return nil
 	})
 }
 
 // build turns the plan of a folder, its pages read, into its section page:
 // drafts and unreadable pages left out, and folders with nothing in them.
-func (plan *sectionPlan) build() *Page {
+func (plan *sectionPlan) build(dir string) *Page {
 	rel := plan.rel
-	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(Dir, rel, IndexName), IsSection: true, Synthesized: true}
+	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(dir, rel, IndexName), IsSection: true, Synthesized: true}
 	for _, e := range plan.entries {
 		switch {
 		case e.sub != nil:
-			sub := e.sub.build()
+			sub := e.sub.build(dir)
 			if sub.Synthesized && len(sub.Children) == 0 {
 				continue
 			}
@@ -265,14 +269,14 @@ func (section *Page) setIndex(pg *Page) {
 
 // rootIndex returns the name of the top page at the content root, or "" when
 // there is none; two are a diagnostic.
-func rootIndex(base string, diags *diag.List) string {
+func rootIndex(base, dir string, diags *diag.List) string {
 	found := ""
 	for _, name := range IndexNames {
 		if info, err := os.Stat(filepath.Join(base, name)); err != nil || !info.Mode().IsRegular() {
 			continue
 		}
 		if found != "" {
-			diags.Addf(path.Join(Dir, name), 1, 1, "keep one landing page per folder: rename or merge one of them",
+			diags.Addf(path.Join(dir, name), 1, 1, "keep one landing page per folder: rename or merge one of them",
 				"folder has two landing pages, %s and %s", found, name)
 			continue
 		}
@@ -301,9 +305,9 @@ func otherFiles(base string) []string {
 }
 
 // loadPage reads one Markdown file and splits off its front matter.
-func loadPage(base, rel string, diags *diag.List) *Page {
+func loadPage(base, dir, rel string, diags *diag.List) *Page {
 	rel = strings.TrimPrefix(rel, "./")
-	file := path.Join(Dir, rel)
+	file := path.Join(dir, rel)
 	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(rel)))
 	if err != nil {
 		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
@@ -374,7 +378,14 @@ func Walk(p *Page, fn func(*Page)) {
 	}
 }
 
-// ReadFile reads a content-relative file of the site at root, such as a linked image.
+// ReadFile reads a content-relative file of the site at root, such as a
+// linked image, from the default content folder.
 func ReadFile(root, rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(rel)))
+	return ReadFileIn(root, Dir, rel)
+}
+
+// ReadFileIn reads a file of the content folder dir (site-relative) of the
+// site at root; an empty dir is the default content folder.
+func ReadFileIn(root, dir, rel string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(root, filepath.FromSlash(cmp.Or(dir, Dir)), filepath.FromSlash(rel)))
 }

@@ -82,7 +82,7 @@ func FuzzSummary(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		var diags diag.List
 		root := &Page{IsSection: true}
-		loadSummary(base, diag.UnifyLineEnds([]byte(src)), root, &diags)
+		loadSummary(base, Dir, Dir+"/"+SummaryName, diag.UnifyLineEnds([]byte(src)), root, &diags)
 		lines := strings.Split(strings.ReplaceAll(string(diag.UnifyLineEnds([]byte(src))), "\r\n", "\n"), "\n")
 		for _, d := range diags.Sorted() {
 			if d.File != "content/"+SummaryName {

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"net/url"
 	"os"
 	"path"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 )
 
@@ -33,8 +35,7 @@ var (
 //	[Suffix](faq.md)             unnumbered chapters after the list
 //
 // Pages that SUMMARY.md does not list are not built, as in mdBook.
-func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
-	file := path.Join(Dir, SummaryName)
+func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.List) {
 	type level struct {
 		indent int
 		page   *Page
@@ -84,13 +85,13 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 		if path.Dir(rel) == "." && IsIndexName(rel) {
 			// The top page, which mdBook lists as the first chapter.
 			if root.Synthesized {
-				if page := loadPage(base, rel, diags); page != nil {
+				if page := loadPage(base, dir, rel, diags); page != nil {
 					root.setIndex(page)
 				}
 			}
 			continue
 		}
-		page := loadPage(base, rel, diags)
+		page := loadPage(base, dir, rel, diags)
 		if page == nil || page.Front.Draft {
 			continue
 		}
@@ -117,13 +118,19 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 	}
 }
 
-// readSummary returns SUMMARY.md at the content root, if there is one.
-func readSummary(base string) ([]byte, bool) {
-	src, err := os.ReadFile(filepath.Join(base, SummaryName))
-	if err != nil {
-		return nil, false
+// readSummary returns the book's table of contents and its site-relative
+// file: one the layout made (from MkDocs' nav), the file the configuration
+// names, or SUMMARY.md at the content root, if there is one.
+func readSummary(base, dir string, cfg config.Config) ([]byte, string, bool) {
+	if cfg.SummaryText != nil {
+		return cfg.SummaryText, cfg.SummaryFrom, true
 	}
-	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), true
+	name := cmp.Or(cfg.Summary, SummaryName)
+	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(name)))
+	if err != nil {
+		return nil, "", false
+	}
+	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), path.Join(dir, name), true
 }
 
 // summaryPath returns the content-relative Markdown file a SUMMARY.md entry
