@@ -68,7 +68,7 @@ func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.Lis
 		col := 1 + len([]rune(line[:strings.Index(line, "](")+2]))
 		rel := summaryPath(base, target)
 		if strings.HasPrefix(rel, "../") || path.IsAbs(rel) || !strings.EqualFold(path.Ext(rel), ".md") {
-			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md entry " + target + " is not a Markdown file under content/",
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " entry " + target + " is not a Markdown file under " + dir + "/",
 				Hint: "list pages by their path relative to content/", Source: line})
 			continue
 		}
@@ -78,7 +78,7 @@ func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.Lis
 		}
 		seen[rel] = n
 		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(rel))); err != nil {
-			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md lists missing page " + target,
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " lists missing page " + target,
 				Hint: "create the file or fix the path", Source: line})
 			continue
 		}

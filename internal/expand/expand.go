@@ -1,7 +1,8 @@
 // Package expand puts in, before a page is parsed, what the tools a book was
 // written for fill in themselves: mdBook's {{#include}}, {{#rustdoc_include}}
 // and {{#title}}, Honkit's {{ book.x }} variables, {% include %},
-// {% raw %}, GitBook's {% hint %} and [import](file) code listings. What
+// {% raw %}, GitBook's {% hint %}, [import](file) code listings and MkDocs'
+// admonitions (!!! note, ??? note) as ::: containers. What
 // it does not understand outside code is reported as a warning, so that
 // nothing is shown as source without a word.
 package expand
@@ -49,22 +50,35 @@ var (
 	templateTag     = regexp.MustCompile(`^\s*\{%-?\s*(\w+)\s*(.*?)\s*-?%\}\s*$`)
 	importListing   = regexp.MustCompile(`^\s*\[import(?::\s*["']?([^"',\]]*)["']?)?(?:\s*,\s*title:\s*["']([^"']*)["'])?\]\(([^)\s]+)\)\s*$`)
 	hintStyle       = regexp.MustCompile(`style\s*=\s*["'](\w+)["']`)
+	admonition      = regexp.MustCompile(`^(!!!|\?\?\?\+?)\s+([\w-]+)(?:\s+"([^"]*)")?\s*$`)
 	codeSpan        = regexp.MustCompile("`+[^`]*`+")
 )
 
 // hintKinds maps GitBook's hint styles to kb's ::: containers.
 var hintKinds = map[string]string{"info": "info", "success": "tip", "tip": "tip", "warning": "warning", "danger": "danger"}
 
+// admonitionKinds maps MkDocs admonition types to kb's ::: containers.
+var admonitionKinds = map[string]string{
+	"abstract": "info", "summary": "info", "tldr": "info", "todo": "info", "hint": "tip", "success": "tip",
+	"check": "tip", "done": "tip", "question": "note", "help": "note", "faq": "note", "example": "note",
+	"quote": "note", "cite": "note", "attention": "warning", "failure": "danger", "fail": "danger",
+	"missing": "danger", "error": "danger", "bug": "danger",
+}
+
 // Expand returns body, the Markdown of the page file (site-relative, for
 // diagnostics) in the folder dir whose first line is line firstLine, with
 // the directives put in.
 func (b Book) Expand(file, dir string, body []byte, firstLine int) Result {
-	if !bytes.Contains(body, []byte("{{")) && !bytes.Contains(body, []byte("{%")) && !bytes.Contains(body, []byte("[import")) {
+	if !bytes.Contains(body, []byte("{{")) && !bytes.Contains(body, []byte("{%")) && !bytes.Contains(body, []byte("[import")) &&
+		!bytes.Contains(body, []byte("!!! ")) && !bytes.Contains(body, []byte("??? ")) && !bytes.Contains(body, []byte("???+ ")) {
 		return Result{Body: body}
 	}
 	x := &expander{book: b, file: file}
 	lines := strings.SplitAfter(string(body), "\n")
 	x.lines(lines, dir, firstLine, 0, true)
+	if x.admonition && len(x.origin) > 0 {
+		x.emit("\n:::\n", x.origin[len(x.origin)-1])
+	}
 	if !x.changed {
 		return Result{Body: body, Problems: x.problems}
 	}
@@ -82,6 +96,8 @@ type expander struct {
 	changed  bool
 	fence    string // the open code fence, or ""
 	raw      bool   // inside {% raw %}
+	// admonition is true inside an MkDocs admonition, whose lines are indented.
+	admonition bool
 	// reported holds the columns of the current line already reported on.
 	reported map[int]bool
 }
@@ -135,6 +151,29 @@ func (x *expander) line(line, dir string, n, report, depth int) {
 		}
 		x.emit(line, n)
 		return
+	}
+	if x.admonition && x.fence == "" {
+		if trimmed != "" && !strings.HasPrefix(line, "    ") && !strings.HasPrefix(line, "\t") {
+			x.emit(":::\n", n) // the admonition ended on the line before
+			x.admonition = false
+		} else {
+			line = strings.TrimPrefix(strings.TrimPrefix(line, "    "), "\t")
+			trimmed = strings.TrimSpace(line)
+		}
+	}
+	if x.fence == "" && !x.admonition {
+		if m := admonition.FindStringSubmatch(line); m != nil {
+			kind := strings.ToLower(m[2])
+			if k, ok := admonitionKinds[kind]; ok {
+				kind = k
+			}
+			if m[1] != "!!!" {
+				kind = "details"
+			}
+			x.emit("::: "+kind+" "+m[3]+"\n", n)
+			x.admonition, x.changed = true, true
+			return
+		}
 	}
 	if m := templateTag.FindStringSubmatch(trimmed); m != nil {
 		if x.tag(m[1], m[2], dir, n, report, depth) {

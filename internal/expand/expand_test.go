@@ -39,6 +39,11 @@ func TestExpand(t *testing.T) {
 			want: "守りの手引きへ https://example.jp\n共通の注意書き。\n{{ 生 }}\n::: tip\nよい\n:::\n",
 		},
 		{
+			name: "MkDocs admonitions",
+			in:   "!!! warning \"気をつける\"\n    本文\n\n    続き\n\n後\n??? note\n    畳む\n",
+			want: "::: warning 気をつける\n本文\n\n続き\n\n:::\n後\n::: details \n畳む\n\n:::\n", origin: []int{1, 2, 3, 4, 5, 6, 6, 7, 8, 8, 8},
+		},
+		{
 			name: "import listing with a marker and a title",
 			in:   "[import:\"setup\", title:\"準備\"](code.js)\n",
 			want: "**準備**\n\n```js\nconst b = 2;\n```\n",
