@@ -82,17 +82,17 @@ func snapshot(t *testing.T, dir string) map[string]string {
 func TestBrokenSiteExitsOneWithEveryProblem(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		"content/a.md": "---\ntitle: A\nauthor: x\n---\n\n[](b.md#nope)\n",
+		"content/a.md": "---\ntitle: A\ntitel: x\n---\n\n[](b.md#nope)\n",
 		"content/b.md": "# B\n\n## 見出し\n\n[外](../../etc/passwd)\n",
 	})
 	code, stdout, stderr := runKB(t, "build", "--source", root, "--out", filepath.Join(root, "public"))
 	if code != 1 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	want := `content/a.md:3:1: front matter: unknown field "author" (known keys: title, weight, number, roles, level, summary, draft, revisions)
+	want := `content/a.md:3:1: warning: unknown front-matter key "titel" (did you mean "title"?)
 content/a.md:6:1: link to missing anchor b.md#nope in content/b.md (anchors on that page: 見出し)
 content/b.md:5:1: link to ../../etc/passwd leaves the content folder (link only to files under content/)
-kb: 3 problem(s) found; nothing was written
+kb: 2 error(s), 1 warning(s) found; nothing was written
 `
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
@@ -107,6 +107,38 @@ kb: 3 problem(s) found; nothing was written
 	code, _, checkErr := runKB(t, "check", "--source", root)
 	if code != 1 || checkErr != want {
 		t.Errorf("check: exit %d, stderr:\n%s", code, checkErr)
+	}
+}
+
+func TestWarningsBuildUnlessStrict(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	writeFiles(t, root, map[string]string{"content/a.md": "---\ntitel: A\nsidebar: auto\n---\n\n本文\n"})
+	warning := `content/a.md:2:1: warning: unknown front-matter key "titel" (did you mean "title"?)` + "\n"
+	code, stdout, stderr := runKB(t, "build", "--source", root, "--out", out)
+	if code != 0 || stderr != warning+"kb: 1 warning(s); run with --strict to treat them as errors\n" {
+		t.Fatalf("build: exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "built 2 pages") {
+		t.Errorf("stdout: %q", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, "a", "index.html")); err != nil {
+		t.Errorf("page not written: %v", err)
+	}
+	code, stdout, stderr = runKB(t, "check", "--source", root)
+	if code != 0 || !strings.HasPrefix(stderr, warning) || !strings.Contains(stdout, "1 warning(s), no errors") {
+		t.Errorf("check: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	strictOut := filepath.Join(root, "strict")
+	code, _, stderr = runKB(t, "build", "--strict", "--source", root, "--out", strictOut)
+	if code != 1 || stderr != warning+"kb: 0 error(s), 1 warning(s) found; nothing was written\n" {
+		t.Errorf("build --strict: exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(strictOut); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("a strict build that failed created the output folder")
+	}
+	if code, _, _ = runKB(t, "check", "--strict", "--source", root); code != 1 {
+		t.Errorf("check --strict: exit %d, want 1", code)
 	}
 }
 

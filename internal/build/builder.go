@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -19,6 +20,7 @@ import (
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/layout"
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
@@ -80,6 +82,8 @@ type BuilderOptions struct {
 	Needs Needs
 	// Open returns where to write; it is called once, at the first write.
 	Open func() (Sink, error)
+	// Strict makes warnings stop a build, as errors do.
+	Strict bool
 	// Progress, if set, is told how many pages are parsed.
 	Progress func(done, total int)
 }
@@ -104,6 +108,8 @@ type Change struct {
 	Rendered         int  // pages rendered
 	Full             bool // every output was generated again
 	Duration         time.Duration
+	// Warnings lists the diagnostics of a build that went on despite them.
+	Warnings []diag.Diagnostic
 }
 
 // ErrStopped is returned by Finish when its stop function asked it to stop.
@@ -160,7 +166,7 @@ func (b *Builder) Load(changed []string) (s *site.Site, diags []diag.Diagnostic,
 
 // load is Load; it also reports how many pages it parsed.
 func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, error) {
-	sc := classify(changed)
+	sc := classify(changed, cmp.Or(b.cfg.ContentDir, content.Dir))
 	// What must be done again is remembered until a build succeeds.
 	if sc.theme {
 		b.theme = nil
@@ -197,7 +203,8 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 // Build loads the site after the given files changed (see Load) and writes
 // it: everything when the configuration or the theme changed or nothing was
 // written yet, otherwise the edited pages, leaving the rest to Finish.
-// Content problems are returned as a *diag.Error, together with a Change
+// Content errors (and warnings, with Strict) are returned as a *diag.Error,
+// together with a Change
 // naming the site that failed. A panic is recovered and returned as an
 // error, and the next build starts afresh.
 func (b *Builder) Build(changed []string) (ch *Change, err error) {
@@ -208,9 +215,10 @@ func (b *Builder) Build(changed []string) (ch *Change, err error) {
 		return nil, err
 	}
 	ch = &Change{Site: s, Parsed: parsed}
-	if len(diags) > 0 {
+	if diag.Fatal(diags, b.opts.Strict) {
 		return ch, &diag.Error{Diagnostics: diags}
 	}
+	ch.Warnings = diags
 	if b.theme == nil {
 		theme, err := Theme(b.opts.Root)
 		if err != nil {
@@ -341,24 +349,28 @@ type scope struct {
 	content                   []string // content-relative paths
 }
 
-func classify(changed []string) scope {
+func classify(changed []string, contentDir string) scope {
 	var sc scope
 	if changed == nil {
 		sc.config, sc.theme, sc.allContent = true, true, true
 		return sc
 	}
 	for _, p := range changed {
-		top, rest, _ := strings.Cut(p, "/")
+		top, _, _ := strings.Cut(p, "/")
+		rest, inContent := strings.CutPrefix(p, contentDir+"/")
+		if contentDir == "." {
+			rest, inContent = p, true
+		}
 		switch {
-		case p == config.FileName:
+		case p == config.FileName || layout.IsConfig(p):
 			// The tree is loaded again too: it is cheap, and the
-			// configuration may one day change how content is found.
+			// configuration may change how content is found.
 			sc.config, sc.allContent = true, true
 		case top == "layouts" || top == "assets":
 			sc.theme = true
-		case top == content.Dir && rest == "":
+		case p == contentDir:
 			sc.allContent = true
-		case top == content.Dir:
+		case inContent:
 			sc.content = append(sc.content, rest)
 		}
 	}
@@ -377,7 +389,7 @@ func (b *Builder) reread(paths []string) bool {
 	repl := map[string]*content.Page{}
 	var diags diag.List
 	for _, rel := range paths {
-		file := filepath.Join(b.opts.Root, content.Dir, filepath.FromSlash(rel))
+		file := filepath.Join(b.opts.Root, filepath.FromSlash(b.tree.Dir), filepath.FromSlash(rel))
 		if slices.Contains(b.tree.Files, rel) {
 			if info, err := os.Stat(file); err != nil || !info.Mode().IsRegular() {
 				return false
@@ -400,10 +412,10 @@ func (b *Builder) reread(paths []string) bool {
 		repl[rel] = p
 	}
 	b.treeDiags = slices.DeleteFunc(b.treeDiags, func(d diag.Diagnostic) bool {
-		return repl[strings.TrimPrefix(d.File, content.Dir+"/")] != nil
+		return repl[strings.TrimPrefix(d.File, b.tree.Dir+"/")] != nil
 	})
 	b.treeDiags = append(b.treeDiags, diags.Sorted()...)
-	b.tree = &content.Tree{Root: cloneTree(b.tree.Root, repl), Files: b.tree.Files}
+	b.tree = &content.Tree{Dir: b.tree.Dir, Root: cloneTree(b.tree.Root, repl), Files: b.tree.Files}
 	return true
 }
 
@@ -439,7 +451,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 		key := "glossary " + strconv.FormatBool(unsafe) + skip
 		e, ok := b.docs[g.Path]
 		if !ok || !e.same(g, key) {
-			e = b.entry(g, markdown.New(opts).Parse(g.Body, g.BodyLine), key)
+			e = b.entry(g, parsePage(markdown.New(opts), bookOf(b.opts.Root, b.cfg), g), key)
 			parsed++
 		}
 		docs[g.Path] = e.doc
@@ -463,11 +475,12 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	}
 	opts.Glossary = b.terms
 	parser := markdown.New(opts)
+	book := bookOf(b.opts.Root, b.cfg)
 	out := make([]*markdown.Doc, len(todo))
 	var mu sync.Mutex
 	done := len(pages) - len(todo)
 	err := parallel.Do(len(todo), func(i int) error {
-		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
+		out[i] = parsePage(parser, book, todo[i])
 		if b.opts.Progress != nil {
 			mu.Lock()
 			done++
@@ -510,7 +523,7 @@ func (b *Builder) copyFiles(s *site.Site, w *diffWriter) error {
 			w.produced[f] = true
 			continue
 		}
-		data, err := content.ReadFile(b.opts.Root, f)
+		data, err := content.ReadFile(b.opts.Root, b.cfg.ContentDir, f)
 		if err != nil {
 			return err
 		}

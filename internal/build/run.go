@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -13,6 +14,8 @@ type Options struct {
 	Source string // site root
 	Out    string // output folder
 	Force  bool   // replace an output folder kb did not create
+	// Strict fails the build on warnings as well as on errors.
+	Strict bool
 	// Outputs are the formats to write, the HTML site alone when empty;
 	// the parser leaves out what none of them reads.
 	Outputs  []Format
@@ -27,11 +30,14 @@ type Result struct {
 	// MovedAside is where the folder kb did not create, replaced with
 	// --force, was moved; "" when there was none.
 	MovedAside string
+	// Warnings lists what kb reported without stopping the build.
+	Warnings []diag.Diagnostic
 }
 
-// Run builds the site's chosen outputs into opts.Out. Content problems,
-// including those the outputs' checks find, are returned as a *diag.Error;
-// the previous output is left untouched on any failure.
+// Run builds the site's chosen outputs into opts.Out. Content errors,
+// including those the outputs' checks find (and warnings, with
+// opts.Strict), are returned as a *diag.Error; the previous output is left
+// untouched on any failure.
 func Run(opts Options) (*Result, error) {
 	start := time.Now()
 	if len(opts.Outputs) == 0 {
@@ -48,7 +54,7 @@ func Run(opts Options) (*Result, error) {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
 	var out *Output
-	b := NewBuilder(BuilderOptions{Root: opts.Source, Formats: opts.Outputs, Progress: progress,
+	b := NewBuilder(BuilderOptions{Root: opts.Source, Formats: opts.Outputs, Strict: opts.Strict, Progress: progress,
 		Open: func() (Sink, error) {
 			var err error
 			out, err = NewOutput(opts.Out, opts.Force)
@@ -67,7 +73,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
-	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start), MovedAside: out.MovedAside}, nil
+	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start), MovedAside: out.MovedAside, Warnings: ch.Warnings}, nil
 }
 
 // emitAll runs the outputs concurrently.

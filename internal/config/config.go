@@ -4,6 +4,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,6 +20,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/layout"
 	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
@@ -46,6 +48,21 @@ type Config struct {
 	MaxPageSize int64 `yaml:"max_page_size"`
 	// MaxNesting is how deep lists and block quotes may nest; 0 means DefaultMaxNesting.
 	MaxNesting int `yaml:"max_nesting"`
+	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
+	Variables map[string]any `yaml:"variables"`
+	// ContentDir is the site-relative folder of the pages ("content").
+	ContentDir string `yaml:"content_dir"`
+	// Summary is the content-relative file that fixes the book's order (SUMMARY.md).
+	Summary string `yaml:"summary"`
+	// Layout names the kind of book found at the root ("mdBook", "MkDocs" …), or "".
+	Layout string `yaml:"-"`
+	// LayoutFile is the configuration file of that tool, relative to the root.
+	LayoutFile string `yaml:"-"`
+	// SummaryText is a table of contents in SUMMARY.md's grammar made from
+	// the layout's configuration (MkDocs' nav), and SummaryFrom the file
+	// that holds it, for diagnostics.
+	SummaryText []byte `yaml:"-"`
+	SummaryFrom string `yaml:"-"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
 	// src is the text of kb.yaml, for placing problems found after loading.
@@ -108,16 +125,23 @@ func Default() Config {
 		Modified:  "2000-01-01T00:00:00Z",
 		Roles:     map[string]string{},
 		Levels:    map[int]string{1: "LV.1", 2: "LV.2", 3: "LV.3"},
-		Glossary: "annex/glossary.md",
-		Annexes:  []string{"annex", "appendix"},
-		EPUBFile: "book.epub",
+		Glossary:  "annex/glossary.md",
+		Annexes:   []string{"annex", "appendix"},
+		EPUBFile:  "book.epub",
 	}
 }
 
 // Load reads root/kb.yaml over the defaults. A missing file is not an error;
 // any other problem is reported as a diagnostic naming the file and position.
+//
+// A book written for another tool (book.toml, book.json, mkdocs.yml,
+// .vitepress/) is recognised at root: what its configuration says comes
+// first, and kb.yaml, when there is one, wins over it.
 func Load(root string, diags *diag.List) Config {
 	cfg := Default()
+	if info := layout.Detect(root, diags); info.Name != "" {
+		cfg = withLayout(cfg, info)
+	}
 	src, err := readFile(root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
@@ -126,7 +150,23 @@ func Load(root string, diags *diag.List) Config {
 		diags.Addf(FileName, 0, 0, "check the file's permissions", "cannot read configuration: %v", err)
 		return cfg
 	}
-	return Parse(src, diags)
+	return parseOver(cfg, src, diags)
+}
+
+// withLayout sets in cfg what a book's own configuration says.
+func withLayout(cfg Config, info layout.Info) Config {
+	cfg.Layout, cfg.LayoutFile = info.Name, info.File
+	cfg.ContentDir = info.ContentDir
+	cfg.Title = cmp.Or(info.Title, cfg.Title)
+	cfg.Language = cmp.Or(info.Language, cfg.Language)
+	cfg.Author = cmp.Or(info.Author, cfg.Author)
+	cfg.Description = cmp.Or(info.Description, cfg.Description)
+	cfg.Variables = info.Vars
+	cfg.Summary = info.Summary
+	if info.SummaryText != nil {
+		cfg.SummaryText, cfg.SummaryFrom = info.SummaryText, info.File
+	}
+	return cfg
 }
 
 // readFile reads kb.yaml if it is a regular file inside root: a link that
@@ -144,14 +184,19 @@ func readFile(root string) ([]byte, error) {
 // as diagnostics on kb.yaml. With a problem in the YAML itself, it returns
 // the defaults.
 func Parse(src []byte, diags *diag.List) Config {
+	return parseOver(Default(), src, diags)
+}
+
+// parseOver reads the text of a kb.yaml over base.
+func parseOver(base Config, src []byte, diags *diag.List) Config {
 	src = diag.UnifyLineEnds(src)
-	cfg := Default()
+	cfg := base
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, max_page_size, max_nesting",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, max_page_size, max_nesting, variables, content_dir, summary",
 			Source: diag.LineText(src, line)})
-		return Default()
+		return base
 	}
 	var ordered struct {
 		Roles yaml.MapSlice `yaml:"roles"`
@@ -269,6 +314,14 @@ func locator(src []byte) func(path string) (line, col int) {
 func DecodeYAML(src []byte, v any) error {
 	return decode(src, v, yaml.Strict())
 }
+
+// Decode decodes src into v like DecodeYAML, ignoring keys v has no field for.
+func Decode(src []byte, v any) error {
+	return decode(src, v)
+}
+
+// LineFeeds returns src with each CR LF turned into LF, as the decoders read it.
+func LineFeeds(src []byte) []byte { return lineFeeds(src) }
 
 // decode runs go-yaml on src. Its decoder panics on some odd input (a tag
 // on an empty list, for one); that comes back as an error, not a crash.

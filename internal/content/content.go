@@ -5,7 +5,6 @@ package content
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -14,30 +13,56 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
-// Dir is the folder under the site root that holds the Markdown sources.
+// Dir is the folder under the site root that holds the Markdown sources,
+// unless kb.yaml's content_dir or the book's own layout names another.
 const Dir = "content"
 
-// IndexName is the file that makes a folder a section and holds its landing page.
+// IndexName is the file that makes a folder a section and holds its landing
+// page. README.md and index.md, as other tools name it, do the same.
 const IndexName = "_index.md"
+
+// IndexNames lists the names of a folder's landing page, in order of preference.
+var IndexNames = []string{IndexName, "index.md", "README.md"}
+
+// IsIndexName reports whether a file of that name is its folder's landing page.
+func IsIndexName(name string) bool {
+	return slices.Contains(IndexNames, name)
+}
 
 // FrontMatter is the YAML block at the top of a page. Every key is optional.
 type FrontMatter struct {
 	Title     string     `yaml:"title"`
 	Weight    int        `yaml:"weight"`
 	Number    Number     `yaml:"number"`
-	Roles     []string   `yaml:"roles"`
+	Roles     Roles      `yaml:"roles"`
 	Level     int        `yaml:"level"`
 	Summary   string     `yaml:"summary"`
 	Draft     bool       `yaml:"draft"`
 	Revisions []Revision `yaml:"revisions"`
+}
+
+// Roles is the front-matter "roles" key: a list, or a single role as a string.
+type Roles []string
+
+// UnmarshalYAML accepts a list of strings or one string.
+func (r *Roles) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*r = Roles{one}
+		return nil
+	}
+	var list []string
+	if err := unmarshal(&list); err != nil {
+		return err
+	}
+	*r = list
+	return nil
 }
 
 // Revision is one entry of a page's revision history (改版履歴).
@@ -84,6 +109,10 @@ type Page struct {
 	// BodyLine is the 1-based line of the file where Body starts.
 	BodyLine int
 	Front    FrontMatter
+	// Params holds the front-matter keys kb does not use, for templates.
+	Params map[string]any
+	// FrontPos locates front-matter values by key ("level", "roles[1]"), for diagnostics.
+	FrontPos map[string]Pos
 	// IsSection is true for a folder's landing page (_index.md or synthesized).
 	IsSection bool
 	// Synthesized is true for a section whose folder has no _index.md.
@@ -98,6 +127,8 @@ func (p *Page) Dir() string {
 
 // Tree is the loaded content: the root section and the other files found.
 type Tree struct {
+	// Dir is the site-relative folder the pages were read from.
+	Dir  string
 	Root *Page
 	// Files lists non-Markdown files by content-relative path (images, PDFs …).
 	Files []string
@@ -106,33 +137,35 @@ type Tree struct {
 // Load reads root/content into a tree. Problems are added to diags; the
 // returned tree holds every page that could be read.
 func Load(root string, cfg config.Config, diags *diag.List) *Tree {
-	tree := &Tree{}
+	dir := cmp.Or(cfg.ContentDir, Dir)
+	tree := &Tree{Dir: dir}
 	base, err := openSources(root, cfg)
 	var info fs.FileInfo
 	if err == nil {
 		defer base.root.Close()
-		info, err = base.root.Stat(Dir)
+		info, err = base.root.Stat(dir)
 	}
 	if err != nil || !info.IsDir() {
-		diags.Addf(Dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", filepath.Join(root, Dir))
-		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
+		diags.Addf(dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", filepath.Join(root, filepath.FromSlash(dir)))
+		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
 		return tree
 	}
-	if summary, ok := readSummary(base, diags); ok {
-		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
-		if _, err := base.root.Lstat(base.path(IndexName)); err != nil {
-			// A book without a top page still builds; the site gets a synthesized one.
-		} else if idx := loadPage(base, IndexName, diags); idx != nil {
-			tree.Root.Front, tree.Root.Body, tree.Root.BodyLine, tree.Root.Synthesized = idx.Front, idx.Body, idx.BodyLine, false
+	if summary, summaryFile, ok := readSummary(base, cfg, diags); ok {
+		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
+		// A book without a top page still builds; the site gets a synthesized one.
+		if name := rootIndex(base, diags); name != "" {
+			if idx := loadPage(base, name, diags); idx != nil {
+				tree.Root.setIndex(idx)
+			}
 		}
-		loadSummary(base, summary, tree.Root, diags)
+		loadSummary(base, summaryFile, summary, tree.Root, diags)
 		tree.Files = otherFiles(base, ".", []fs.FileInfo{info}, diags)
 		return tree
 	}
 	var reads []*pageRead
 	plan := planSection(base, ".", []fs.FileInfo{info}, diags, tree, &reads)
 	readPages(base, reads, diags)
-	tree.Root = plan.build()
+	tree.Root = plan.build(dir)
 	return tree
 }
 
@@ -163,12 +196,12 @@ func planSection(base *sources, rel string, ancestors []fs.FileInfo, diags *diag
 	plan := &sectionPlan{rel: rel}
 	entries, err := base.root.ReadDir(base.path(rel))
 	if err != nil {
-		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
+		diags.Addf(path.Join(tree.Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return plan
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName {
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName || e.IsDir() && ignoredDir(name) {
 			continue
 		}
 		p := path.Join(rel, name)
@@ -177,15 +210,20 @@ func planSection(base *sources, rel string, ancestors []fs.FileInfo, diags *diag
 		case !ok:
 		case info.IsDir():
 			if loops(ancestors, info) {
-				diags.Addf(path.Join(Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				diags.Addf(path.Join(tree.Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
 				continue
 			}
 			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags, tree, reads)})
-		case name == IndexName:
+		case IsIndexName(name):
+			if plan.index != nil {
+				diags.Addf(path.Join(tree.Dir, p), 1, 1, "keep one landing page per folder: rename or merge one of them",
+					"folder has two landing pages, %s and %s", path.Base(plan.index.rel), name)
+				continue
+			}
 			plan.index = &pageRead{rel: p}
 			*reads = append(*reads, plan.index)
 		case strings.EqualFold(path.Ext(name), ".md"):
-			if rel == "." && name == "SUMMARY.md" {
+			if rel == "." && name == SummaryName {
 				continue
 			}
 			r := &pageRead{rel: p}
@@ -208,13 +246,13 @@ func readPages(base *sources, reads []*pageRead, diags *diag.List) {
 
 // build turns the plan of a folder, its pages read, into its section page:
 // drafts and unreadable pages left out, and folders with nothing in them.
-func (plan *sectionPlan) build() *Page {
+func (plan *sectionPlan) build(dir string) *Page {
 	rel := plan.rel
-	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(Dir, rel, IndexName), IsSection: true, Synthesized: true}
+	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(dir, rel, IndexName), IsSection: true, Synthesized: true}
 	for _, e := range plan.entries {
 		switch {
 		case e.sub != nil:
-			sub := e.sub.build()
+			sub := e.sub.build(dir)
 			if sub.Synthesized && len(sub.Children) == 0 {
 				continue
 			}
@@ -227,13 +265,42 @@ func (plan *sectionPlan) build() *Page {
 		}
 	}
 	if plan.index != nil && plan.index.page != nil {
-		pg := plan.index.page
-		section.Front, section.Body, section.BodyLine, section.Synthesized = pg.Front, pg.Body, pg.BodyLine, false
+		section.setIndex(plan.index.page)
 	}
 	slices.SortStableFunc(section.Children, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Path, b.Path))
 	})
 	return section
+}
+
+// setIndex makes pg, a folder's landing page, the content of the section.
+func (section *Page) setIndex(pg *Page) {
+	section.Path, section.File = pg.Path, pg.File
+	section.Front, section.Params, section.FrontPos = pg.Front, pg.Params, pg.FrontPos
+	section.Body, section.BodyLine, section.Synthesized = pg.Body, pg.BodyLine, false
+}
+
+// rootIndex returns the name of the top page at the content root, or "" when
+// there is none; two are a diagnostic.
+func rootIndex(base *sources, diags *diag.List) string {
+	found := ""
+	for _, name := range IndexNames {
+		if info, err := base.root.Stat(base.path(name)); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if found != "" {
+			diags.Addf(base.path(name), 1, 1, "keep one landing page per folder: rename or merge one of them",
+				"folder has two landing pages, %s and %s", found, name)
+			continue
+		}
+		found = name
+	}
+	return found
+}
+
+// ignoredDir reports whether a folder holds tools' files rather than pages.
+func ignoredDir(name string) bool {
+	return name == "node_modules"
 }
 
 // otherFiles lists the non-Markdown files under the content folder rel,
@@ -243,7 +310,7 @@ func otherFiles(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.
 	var files []string
 	entries, err := base.root.ReadDir(base.path(rel))
 	if err != nil {
-		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
+		diags.Addf(base.path(rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return nil
 	}
 	for _, e := range entries {
@@ -259,7 +326,7 @@ func otherFiles(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.
 		case !ok:
 		case info.IsDir():
 			if loops(ancestors, info) {
-				diags.Addf(path.Join(Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				diags.Addf(base.path(p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
 				continue
 			}
 			files = append(files, otherFiles(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags)...)
@@ -273,7 +340,7 @@ func otherFiles(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.
 // loadPage reads one Markdown file and splits off its front matter.
 func loadPage(base *sources, rel string, diags *diag.List) *Page {
 	rel = strings.TrimPrefix(rel, "./")
-	file := path.Join(Dir, rel)
+	file := base.path(rel)
 	src, ok := base.readPage(rel, diags)
 	if !ok {
 		return nil
@@ -330,20 +397,7 @@ func ParseFrontMatter(page *Page, src []byte, diags *diag.List) {
 		page.Body = nil
 		return
 	}
-	block := src[len(first)+1 : yamlEnd]
-	if err := config.DecodeYAML(block, &page.Front); err != nil {
-		line, col, msg := config.YAMLErrorPosition(err)
-		hint := "known keys: title, weight, number, roles, level, summary, draft, revisions"
-		var yerr yaml.Error
-		if !errors.As(err, &yerr) || line == 0 {
-			line, col = 0, 0
-		}
-		if line > 0 {
-			line++ // the opening fence
-		}
-		diags.Add(diag.Diagnostic{File: page.File, Line: line, Col: col, Msg: "front matter: " + msg, Hint: hint,
-			Source: diag.LineText(src, line)})
-	}
+	decodeFront(page, src[len(first)+1:yamlEnd], 2, src, diags)
 	page.Body = src[bodyStart:]
 	page.BodyLine = 1 + bytes.Count(src[:bodyStart], []byte("\n"))
 }
@@ -358,14 +412,14 @@ func Walk(p *Page, fn func(*Page)) {
 
 // ReadFile reads a content-relative file of the site at root, such as a
 // linked image: a regular file inside the site, never one a link leads
-// out to.
-func ReadFile(root, rel string) ([]byte, error) {
+// out to. dir is the site-relative content folder; "" is the default.
+func ReadFile(root, dir, rel string) ([]byte, error) {
 	r, err := srcfs.Open(root)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return r.ReadFile(path.Join(Dir, rel), 0)
+	return r.ReadFile(path.Join(cmp.Or(dir, Dir), rel), 0)
 }
 
 // ReadPage reads the page at the content-relative path rel of the site at

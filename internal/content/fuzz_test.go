@@ -91,7 +91,7 @@ func FuzzSummary(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		var diags diag.List
 		root := &Page{IsSection: true}
-		loadSummary(sources, diag.UnifyLineEnds([]byte(src)), root, &diags)
+		loadSummary(sources, Dir+"/"+SummaryName, diag.UnifyLineEnds([]byte(src)), root, &diags)
 		lines := strings.Split(strings.ReplaceAll(string(diag.UnifyLineEnds([]byte(src))), "\r\n", "\n"), "\n")
 		for _, d := range diags.Sorted() {
 			if d.File != "content/"+SummaryName {
@@ -175,7 +175,7 @@ func FuzzLoadTree(f *testing.F) {
 			}
 		})
 		for _, file := range tree.Files {
-			if data, _ := ReadFile(root, file); strings.Contains(string(data), "SENTINEL") {
+			if data, _ := ReadFile(root, "", file); strings.Contains(string(data), "SENTINEL") {
 				t.Errorf("file %s holds the sentinel", file)
 			}
 		}

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"errors"
 	"io/fs"
 	"os"
@@ -16,7 +17,8 @@ import (
 // link or ".." reaches a file outside the site and no special file is read.
 type sources struct {
 	root       *srcfs.Root
-	maxPage    int64 // bytes
+	dir        string // the content folder, site-relative
+	maxPage    int64  // bytes
 	maxNesting int
 }
 
@@ -26,12 +28,12 @@ func openSources(root string, cfg config.Config) (*sources, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sources{root: r, maxPage: cfg.PageSizeLimit(), maxNesting: cfg.NestingLimit()}, nil
+	return &sources{root: r, dir: cmp.Or(cfg.ContentDir, Dir), maxPage: cfg.PageSizeLimit(), maxNesting: cfg.NestingLimit()}, nil
 }
 
 // path is a content-relative path as a path from the site root.
 func (s *sources) path(rel string) string {
-	return path.Join(Dir, rel)
+	return path.Join(s.dir, rel)
 }
 
 // entryKind says what a folder entry at rel is, following a link that
