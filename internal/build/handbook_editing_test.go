@@ -102,3 +102,87 @@ func TestEmployeeGuideStaysInEdition(t *testing.T) {
 		t.Errorf("the employee guide has %d internal links, want at least 10", links)
 	}
 }
+
+// glossaryNames reads, for each term of the glossary, the English expansion
+// and the Japanese name its definition opens with, as in
+// "Recovery Point Objective（アールピーオー、目標復旧時点）の略で…".
+func glossaryNames(t *testing.T, files []handbookFile) (english, japanese map[string]string) {
+	t.Helper()
+	english, japanese = map[string]string{}, map[string]string{}
+	asciiName := regexp.MustCompile(`^[A-Za-z][A-Za-z ,.'&/-]+$`)
+	kanji := regexp.MustCompile(`\p{Han}`)
+	for _, f := range files {
+		if f.path != "annex/glossary.md" {
+			continue
+		}
+		for i := 1; i < len(f.lines); i++ {
+			def, ok := strings.CutPrefix(f.lines[i].text, ": ")
+			if !ok {
+				continue
+			}
+			term := f.lines[i-1].text
+			open := strings.Index(def, "（")
+			close := strings.Index(def, "）")
+			if open <= 0 || close < open {
+				continue
+			}
+			if name := def[:open]; asciiName.MatchString(name) {
+				english[term] = name
+			}
+			parts := strings.Split(def[open+len("（"):close], "、")
+			if name := parts[len(parts)-1]; kanji.MatchString(name) {
+				japanese[term] = name
+			}
+		}
+	}
+	if len(english) < 50 || len(japanese) < 15 {
+		t.Fatalf("read %d English and %d Japanese names from the glossary, want at least 50 and 15", len(english), len(japanese))
+	}
+	return english, japanese
+}
+
+// spelledOut matches an acronym in brackets after the words it stands for,
+// as in 目標復旧時点（RPO） or Cybersecurity Framework（CSF）.
+var spelledOut = regexp.MustCompile(`([\p{Han}\p{Hiragana}\p{Katakana}ー・A-Za-z ,.-]+)（([A-Z][A-Za-z0-9/-]*[A-Z0-9])）`)
+
+// TestHandbookExpansionsFollowGlossary fails when a page spells out an
+// acronym differently from the glossary, so each acronym has one expansion.
+func TestHandbookExpansionsFollowGlossary(t *testing.T) {
+	files := readHandbook(t)
+	english, japanese := glossaryNames(t, files)
+	checked := 0
+	for _, f := range files {
+		if f.path == "annex/glossary.md" {
+			continue
+		}
+		for _, l := range f.lines {
+			text := linkDest.ReplaceAllString(l.text, "]")
+			for _, m := range spelledOut.FindAllStringSubmatch(text, -1) {
+				before, term := strings.TrimSpace(m[1]), m[2]
+				want := japanese[term]
+				if isASCII(before) {
+					want = english[term]
+				}
+				if want == "" {
+					continue
+				}
+				checked++
+				if !strings.HasSuffix(before, want) {
+					t.Errorf("content/%s:%d: %s is spelled out as %q; the glossary writes %s", f.path, l.no, term, before, want)
+				}
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("checked %d spelled-out acronyms, want at least 10", checked)
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
