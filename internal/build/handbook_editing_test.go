@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // acronym matches a word of two or more capital letters, digits, and
@@ -185,4 +186,31 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// maxPageChars is how much text a busy reader finishes in one sitting.
+const maxPageChars = 8000
+
+// TestHandbookPagesFitOneSitting fails when a page other than the glossary,
+// which is looked up rather than read through, grows past maxPageChars
+// characters of text; split it into pages under a section instead.
+func TestHandbookPagesFitOneSitting(t *testing.T) {
+	s, diags := Load("../..", nil)
+	if len(diags) > 0 {
+		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
+	}
+	longest, longestPage := 0, ""
+	for _, p := range s.Pages {
+		if p == s.Glossary {
+			continue
+		}
+		n := utf8.RuneCountInString(pageText(p))
+		if n > longest {
+			longest, longestPage = n, p.Source.File
+		}
+		if n > maxPageChars {
+			t.Errorf("%s has %d characters of text, more than %d; split it into shorter pages", p.Source.File, n, maxPageChars)
+		}
+	}
+	t.Logf("longest page: %s, %d characters", longestPage, longest)
 }
