@@ -29,14 +29,21 @@ var controlID = regexp.MustCompile(`\b(?:ORG|HR|PHY|TEC)-\d{2}\b`)
 // topicControls names the control a topic belongs to, so a frequency stated
 // for the topic without its control ID is still checked against the standard.
 var topicControls = map[string]string{
-	"復元テスト":       "TEC-09",
-	"復元できる":       "TEC-09",
-	"自己点検":        "ORG-16",
-	"内部監査":        "ORG-18",
-	"机上訓練":        "ORG-13",
-	"アクセス権の見直し":   "ORG-06",
-	"実際の権限と突き合わせ": "ORG-06",
-	"実際の設定を突き合わせ": "ORG-06",
+	"復元テスト":        "TEC-09",
+	"復元できる":        "TEC-09",
+	"自己点検":         "ORG-16",
+	"内部監査":         "ORG-18",
+	"机上訓練":         "ORG-13",
+	"アクセス権の見直し":    "ORG-06",
+	"実際の権限と突き合わせ":  "ORG-06",
+	"実際の設定を突き合わせ":  "ORG-06",
+	"IT-BCP の訓練":   "ORG-13",
+	"IT-BCPの訓練":    "ORG-13",
+	"委託先の状況確認":     "ORG-10",
+	"委託先から対策状況の報告": "ORG-10",
+	"手順書の見直し":      "ORG-17",
+	"年次教育":         "HR-04",
+	"セキュリティ教育":     "HR-04",
 }
 
 // frequencies maps the ways the handbook writes a period to one name each.
