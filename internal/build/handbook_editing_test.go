@@ -9,6 +9,11 @@ import (
 	"unicode/utf8"
 )
 
+// The tests in this file hold the bundled handbook to its editing rules:
+// every acronym of the prose is in the glossary and spelled out one way, the
+// employee guide stays inside the employee edition, and every page can be
+// read in one sitting.
+
 // acronym matches a word of two or more capital letters, digits, and
 // hyphens or slashes between them, such as SD-WAN or JPCERT/CC.
 var acronym = regexp.MustCompile(`\b[A-Z][A-Z0-9]*[A-Z](?:[-/][A-Z0-9]+)*\b`)
