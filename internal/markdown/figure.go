@@ -22,7 +22,9 @@ type Figure struct {
 	// Caption is the image title, the figure's caption without its number.
 	Caption string
 	// Alt is the image's text alternative.
-	Alt       string
+	Alt string
+	// Src is the image destination as written, a key of the page's links.
+	Src       string
 	Line, Col int
 }
 
@@ -141,6 +143,7 @@ func figureInfo(n *FigureNode, src []byte) Figure {
 			f.Caption = plainText(c, src, nil)
 		case *ast.Image:
 			f.Alt = plainText(c, src, nil)
+			f.Src = string(c.Destination)
 		}
 	}
 	return f

@@ -18,7 +18,7 @@ func TestFigures(t *testing.T) {
 			src:  "![バックアップの流れ](figures/backup.svg \"3-2-1-1-0 の構成\"){#fig-backup}\n",
 			want: "<figure id=\"fig-backup\">\n<img src=\"resolved:figures/backup.svg\" alt=\"バックアップの流れ\">\n" +
 				"<figcaption><span class=\"figno\">図 9.1</span> 3-2-1-1-0 の構成</figcaption>\n</figure>\n",
-			figures: []Figure{{ID: "fig-backup", Caption: "3-2-1-1-0 の構成", Alt: "バックアップの流れ", Line: 1, Col: 1}},
+			figures: []Figure{{ID: "fig-backup", Caption: "3-2-1-1-0 の構成", Alt: "バックアップの流れ", Src: "figures/backup.svg", Line: 1, Col: 1}},
 		},
 		{
 			name: "XHTML",
@@ -26,28 +26,28 @@ func TestFigures(t *testing.T) {
 			opts: RenderOptions{XHTML: true},
 			want: "<figure id=\"fig-x\">\n<img src=\"resolved:x.svg\" alt=\"代替\" />\n" +
 				"<figcaption><span class=\"figno\">図 9.1</span> 題</figcaption>\n</figure>\n",
-			figures: []Figure{{ID: "fig-x", Caption: "題", Alt: "代替", Line: 1, Col: 1}},
+			figures: []Figure{{ID: "fig-x", Caption: "題", Alt: "代替", Src: "x.svg", Line: 1, Col: 1}},
 		},
 		{
 			name: "title only: numbered, no anchor",
 			src:  "本文。\n\n![代替](x.png \"題 & <注>\")\n",
 			want: "<p>本文。</p>\n<figure>\n<img src=\"resolved:x.png\" alt=\"代替\">\n" +
 				"<figcaption><span class=\"figno\">図 9.1</span> 題 &amp; &lt;注&gt;</figcaption>\n</figure>\n",
-			figures: []Figure{{Caption: "題 & <注>", Alt: "代替", Line: 3, Col: 1}},
+			figures: []Figure{{Caption: "題 & <注>", Alt: "代替", Src: "x.png", Line: 3, Col: 1}},
 		},
 		{
 			name: "ID on the next line, ID only",
 			src:  "![代替](x.png)\n{#fig-y}\n",
 			want: "<figure id=\"fig-y\">\n<img src=\"resolved:x.png\" alt=\"代替\">\n" +
 				"<figcaption><span class=\"figno\">図 9.1</span></figcaption>\n</figure>\n",
-			figures: []Figure{{ID: "fig-y", Alt: "代替", Line: 1, Col: 1}},
+			figures: []Figure{{ID: "fig-y", Alt: "代替", Src: "x.png", Line: 1, Col: 1}},
 		},
 		{
 			name: "numbered by position",
 			src:  "![a](a.svg \"一\")\n\n> ![b](b.svg \"二\"){#fig-b}\n",
 			want: "<figure>\n<img src=\"resolved:a.svg\" alt=\"a\">\n<figcaption><span class=\"figno\">図 9.1</span> 一</figcaption>\n</figure>\n" +
 				"<blockquote>\n<figure id=\"fig-b\">\n<img src=\"resolved:b.svg\" alt=\"b\">\n<figcaption><span class=\"figno\">図 9.2</span> 二</figcaption>\n</figure>\n</blockquote>\n",
-			figures: []Figure{{Caption: "一", Alt: "a", Line: 1, Col: 1}, {ID: "fig-b", Caption: "二", Alt: "b", Line: 3, Col: 3}},
+			figures: []Figure{{Caption: "一", Alt: "a", Src: "a.svg", Line: 1, Col: 1}, {ID: "fig-b", Caption: "二", Alt: "b", Src: "b.svg", Line: 3, Col: 3}},
 		},
 		{
 			name: "image without title stays inline",

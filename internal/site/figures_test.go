@@ -87,7 +87,7 @@ func TestFigureDiagnostics(t *testing.T) {
 	root := writeSite(t, map[string]string{
 		"content/a.md": "# A\n\n## 手順 {#steps}\n\n![x](f.svg \"一\"){#fig-one}\n\n![y](f.svg \"二\"){#steps}\n\n" +
 			"![z](f.svg \"三\"){#fig-one}\n\n見る：[](#fig-oen)\n",
-		"content/b.md": "# B\n\n[](a.md#fig-tow)\n",
+		"content/b.md":  "# B\n\n[](a.md#fig-tow)\n",
 		"content/f.svg": svg,
 	})
 	_, diags := build.Load(root, nil)
