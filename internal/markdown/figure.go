@@ -38,7 +38,9 @@ var KindFigure = ast.NewNodeKind("Figure")
 type FigureNode struct {
 	ast.BaseBlock
 	ID string
-	// Index is the figure's position among the page's figures, from 0.
+	// Index is the figure's position among the page's figures, from 0, in
+	// the order of the finished tree (footnotes move to the end of the page);
+	// set when the page's figures are collected.
 	Index int
 }
 
@@ -81,14 +83,12 @@ func (figureTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 		}
 		return ast.WalkContinue, nil
 	})
-	index := 0
 	for _, para := range paras {
 		img, id, ok := figureParts(para, src)
 		if !ok {
 			continue
 		}
-		fig := &FigureNode{ID: id, Index: index}
-		index++
+		fig := &FigureNode{ID: id}
 		fig.SetLines(para.Lines())
 		caption := &FigureCaption{}
 		caption.AppendChild(caption, ast.NewString(img.Title))

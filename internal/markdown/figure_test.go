@@ -50,6 +50,16 @@ func TestFigures(t *testing.T) {
 			figures: []Figure{{Caption: "一", Alt: "a", Src: "a.svg", Line: 1, Col: 1}, {ID: "fig-b", Caption: "二", Alt: "b", Src: "b.svg", Line: 3, Col: 3}},
 		},
 		{
+			name: "numbered in the order of the page, footnotes last",
+			src:  "本文[^1]\n\n[^1]: 注\n\n    ![b](b.svg \"二\")\n\n![c](c.svg \"三\")\n",
+			want: "<p>本文<sup id=\"fnref:1\"><a href=\"#fn:1\" class=\"footnote-ref\" role=\"doc-noteref\">1</a></sup></p>\n" +
+				"<figure>\n<img src=\"resolved:c.svg\" alt=\"c\">\n<figcaption><span class=\"figno\">図 9.1</span> 三</figcaption>\n</figure>\n" +
+				"<div class=\"footnotes\" role=\"doc-endnotes\">\n<hr>\n<ol>\n<li id=\"fn:1\">\n<p>注</p>\n" +
+				"<figure>\n<img src=\"resolved:b.svg\" alt=\"b\">\n<figcaption><span class=\"figno\">図 9.2</span> 二</figcaption>\n</figure>\n" +
+				"&#160;<a href=\"#fnref:1\" class=\"footnote-backref\" role=\"doc-backlink\">&#x21a9;&#xfe0e;</a></li>\n</ol>\n</div>\n",
+			figures: []Figure{{Caption: "三", Alt: "c", Src: "c.svg", Line: 7, Col: 1}, {Caption: "二", Alt: "b", Src: "b.svg", Line: 5, Col: 5}},
+		},
+		{
 			name: "image without title stays inline",
 			src:  "![代替](x.png)\n",
 			want: "<p><img src=\"resolved:x.png\" alt=\"代替\"></p>\n",

@@ -182,6 +182,7 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, leadOnly bool)
 				doc.termIDs = append(doc.termIDs, string(id.([]byte)))
 			}
 		case *FigureNode:
+			n.Index = len(doc.Figures)
 			f := figureInfo(n, src)
 			f.Line, f.Col = pos(n.Lines().At(0).Start)
 			doc.Figures = append(doc.Figures, f)
