@@ -609,8 +609,8 @@ func (r *Rebuilder) pagePrint(f *hasher, p *site.Page, shared string, navs map[*
 		f.add(h.ID, h.Text, h.Number, strconv.Itoa(h.Level))
 	}
 	// A link's href and text depend only on its target and this page's URL:
-	// the target page's URL, and the number and text of the heading it
-	// points to, or else the page's number and title.
+	// the target page's URL, and the number and text of the figure or
+	// heading it points to, or else the page's number and title.
 	f.add("links")
 	for _, l := range p.Doc.Links {
 		f.add(l.Dest)
@@ -622,7 +622,9 @@ func (r *Rebuilder) pagePrint(f *hasher, p *site.Page, shared string, navs map[*
 		if t.Page == nil {
 			continue
 		}
-		if h, ok := t.Page.Heading(t.Anchor); ok && t.Anchor != "" {
+		if fig, ok := t.Page.Figure(t.Anchor); ok && t.Anchor != "" {
+			f.add(t.Page.URL, "figure", fig.Number, fig.Caption)
+		} else if h, ok := t.Page.Heading(t.Anchor); ok && t.Anchor != "" {
 			f.add(t.Page.URL, h.Number, h.Text)
 		} else {
 			f.link(t.Page)
