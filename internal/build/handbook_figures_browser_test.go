@@ -29,20 +29,27 @@ const figureProblems = `(() => {
   return problems;
 })()`
 
-// textLuminance is the median luminance (0–1) of the fills of the <text>
-// elements of an SVG document as rendered: most of a figure's text stands
-// on the page's background, a few labels on coloured shapes.
-const textLuminance = `(() => {
-  const l = [...document.querySelectorAll("text")].map(el => {
-    const [r, g, b] = getComputedStyle(el).fill.match(/[0-9.]+/g).map(Number);
-    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-  }).sort((a, b) => a - b);
-  return l[Math.floor(l.length / 2)];
+// figureColours returns the relative luminance (WCAG, 0–1) of an SVG
+// document's own background (its rect.bg) and the median luminance of its
+// <text> fills, as rendered: most of a figure's text stands on that
+// background, a few labels on coloured shapes.
+const figureColours = `(() => {
+  const lum = el => {
+    const c = getComputedStyle(el).fill.match(/[0-9.]+/g).slice(0, 3).map(Number).map(v => {
+      v /= 255;
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const bg = document.querySelector("rect.bg");
+  const texts = [...document.querySelectorAll("text")].map(lum).sort((a, b) => a - b);
+  return [bg ? lum(bg) : -1, texts[Math.floor(texts.length / 2)]];
 })()`
 
 // TestHandbookFiguresInBrowser opens the built handbook in headless Chromium
-// at a phone's width: every figure loads, fits the column and is numbered,
-// and each SVG's text is dark on the light scheme and light on the dark one.
+// at a phone's width: every figure loads, fits the column and is numbered;
+// each SVG has its own background, which follows the colour scheme, and
+// text that contrasts with it in both schemes.
 func TestHandbookFiguresInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs headless Chromium")
@@ -94,9 +101,16 @@ func TestHandbookFiguresInBrowser(t *testing.T) {
 				if err := chromedp.Do(ctx, setScheme, chromedp.Navigate("file://"+svg)); err != nil {
 					t.Fatal(err)
 				}
-				l := browsertest.Eval[float64](t, ctx, textLuminance)
-				if scheme == "light" && l > 0.3 || scheme == "dark" && l < 0.6 {
-					t.Errorf("%s scheme: text luminance %.2f does not contrast with the page", scheme, l)
+				c := browsertest.Eval[[]float64](t, ctx, figureColours)
+				bg, text := c[0], c[1]
+				if bg < 0 {
+					t.Fatal("no rect.bg: the figure needs its own background, as a book page may stay white in dark mode")
+				}
+				if scheme == "light" && bg < 0.8 || scheme == "dark" && bg > 0.05 {
+					t.Errorf("%s scheme: background luminance %.2f does not follow the scheme", scheme, bg)
+				}
+				if ratio := (max(bg, text) + 0.05) / (min(bg, text) + 0.05); ratio < 7 {
+					t.Errorf("%s scheme: text contrast %.1f:1 on the figure's background, want at least 7:1", scheme, ratio)
 				}
 			}
 		})

@@ -25,7 +25,7 @@ type svgFigure struct {
 // TestHandbookFigures checks the figures of the bundled handbook: each is
 // numbered, captioned, described and linkable, and each SVG under
 // content/figures is used, scales (viewBox), has an accessible title and
-// description, real text, and colours for dark mode.
+// description, real text, its own background and colours for dark mode.
 func TestHandbookFigures(t *testing.T) {
 	s, diags := Load("../..", nil)
 	if len(diags) > 0 {
@@ -69,6 +69,9 @@ func TestHandbookFigures(t *testing.T) {
 			}
 			if strings.TrimSpace(svg.Title) == "" || strings.TrimSpace(svg.Desc) == "" {
 				t.Error("a <title> and a <desc> are needed for screen readers")
+			}
+			if !bytes.Contains(data, []byte(`<rect class="bg"`)) {
+				t.Error(`no <rect class="bg">: the figure needs its own background, as a book page may stay white in dark mode`)
 			}
 			if !strings.Contains(svg.Style, "prefers-color-scheme: dark") {
 				t.Error("no @media (prefers-color-scheme: dark) block: the figure would stay light in dark mode")
