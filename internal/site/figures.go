@@ -2,6 +2,7 @@ package site
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/markdown"
@@ -76,10 +77,25 @@ func checkFigureIDs(p *Page, diags *diag.List) {
 		if other, ok := used[f.ID]; ok {
 			diags.Add(diag.Diagnostic{File: p.Source.File, Line: f.Line, Col: f.Col,
 				Msg:    "figure ID #" + f.ID + " is already used by " + other,
-				Hint:   "give the figure its own ID, e.g. {#fig-" + strconv.Itoa(f.Line) + "}",
+				Hint:   "give the figure an ID of its own, such as {#" + freshFigureID(f.ID, used) + "}",
 				Source: diag.LineText(p.Source.Body, f.Line-p.Source.BodyLine+1)})
 			continue
 		}
 		used[f.ID] = "the figure at line " + strconv.Itoa(f.Line)
+	}
+}
+
+// freshFigureID proposes an unused ID for a figure whose ID is taken:
+// fig-id, or id-2, id-3 … when id already starts with fig-.
+func freshFigureID(id string, used map[string]string) string {
+	if !strings.HasPrefix(id, "fig-") {
+		if _, taken := used["fig-"+id]; !taken {
+			return "fig-" + id
+		}
+	}
+	for n := 2; ; n++ {
+		if _, taken := used[id+"-"+strconv.Itoa(n)]; !taken {
+			return id + "-" + strconv.Itoa(n)
+		}
 	}
 }

@@ -96,8 +96,8 @@ func TestFigureDiagnostics(t *testing.T) {
 		got = append(got, d.String())
 	}
 	want := []string{
-		"content/a.md:7:1: figure ID #steps is already used by a heading at line 3 (give the figure its own ID, e.g. {#fig-7})",
-		"content/a.md:9:1: figure ID #fig-one is already used by the figure at line 5",
+		"content/a.md:7:1: figure ID #steps is already used by a heading at line 3 (give the figure an ID of its own, such as {#fig-steps})",
+		"content/a.md:9:1: figure ID #fig-one is already used by the figure at line 5 (give the figure an ID of its own, such as {#fig-one-2})",
 		"content/a.md:11:4: link to missing anchor #fig-oen in content/a.md (did you mean #fig-one?)",
 		"content/b.md:3:1: link to missing anchor a.md#fig-tow in content/a.md (did you mean #fig-one?)",
 	}
