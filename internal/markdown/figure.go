@@ -101,7 +101,8 @@ func (figureTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 }
 
 // figureParts reports whether para is a figure: an image followed by
-// nothing but an optional {#id}, with a title or an ID.
+// nothing but an optional {#id}, with a title or an ID. For a figure, it
+// removes the {#id} text from para, leaving the image alone.
 func figureParts(para *ast.Paragraph, src []byte) (img *ast.Image, id string, ok bool) {
 	img, ok = para.FirstChild().(*ast.Image)
 	if !ok {
