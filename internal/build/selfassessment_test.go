@@ -17,7 +17,7 @@ import (
 
 const (
 	selfAssessmentFile = "../../content/annex/self-assessment.md"
-	assessStandardsDir       = "../../content/06-standards"
+	assessStandardsDir = "../../content/06-standards"
 )
 
 // mdTable is one Markdown pipe table: its header cells and its rows, and the

@@ -45,10 +45,11 @@ type Parser struct {
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
 // footnotes, definition lists, CJK line joining and CJK-friendly emphasis,
-// {#id} attributes, callouts and "::: tip" containers.
+// {#id} attributes, callouts and "::: tip" containers, and numbered figures.
 func New(opts Options) *Parser {
 	transformers := []util.PrioritizedValue{
 		util.Prioritized(calloutTransformer{}, 100),
+		util.Prioritized(figureTransformer{}, 105),
 		util.Prioritized(termIDTransformer{}, 110),
 	}
 	if len(opts.Glossary) > 0 {
@@ -83,6 +84,8 @@ type Doc struct {
 	TitleID  string
 	Headings []Heading
 	Links    []Link
+	// Figures lists the page's figures in page order, the order of their numbers.
+	Figures []Figure
 	// sections holds the plain text of the page split at ##–#### headings,
 	// with placeholders for the text of empty links; see PlainSections.
 	sections []Section
@@ -212,6 +215,11 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 			if id, ok := n.AttributeString("id"); ok {
 				doc.termIDs = append(doc.termIDs, string(id.([]byte)))
 			}
+		case *FigureNode:
+			n.Index = len(doc.Figures)
+			f := figureInfo(n, src)
+			f.Line, f.Col = pos(n.Lines().At(0).Start)
+			doc.Figures = append(doc.Figures, f)
 		case *ast.Link:
 			doc.Links = append(doc.Links, locateLink(n, src, string(n.Destination), false, pos))
 		case *ast.Image:

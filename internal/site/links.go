@@ -176,10 +176,13 @@ func (p *Page) hasID(id string) bool {
 			return true
 		}
 	}
+	if _, ok := p.Figure(id); ok {
+		return true
+	}
 	return slices.Contains(p.Doc.TermIDs(), id)
 }
 
-// pageIDs lists the IDs a link can point at on a page: headings and glossary entries.
+// pageIDs lists the IDs a link can point at on a page: headings, figures and glossary entries.
 func pageIDs(p *Page) []string {
 	var ids []string
 	if p.Doc.TitleID != "" {
@@ -187,6 +190,11 @@ func pageIDs(p *Page) []string {
 	}
 	for _, h := range p.Doc.Headings {
 		ids = append(ids, h.ID)
+	}
+	for _, f := range p.Figures {
+		if f.ID != "" {
+			ids = append(ids, f.ID)
+		}
 	}
 	ids = append(ids, p.Doc.TermIDs()...)
 	return ids

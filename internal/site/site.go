@@ -37,6 +37,8 @@ type Page struct {
 	Prev     *Page
 	Next     *Page
 	Headings []Heading
+	// Figures lists the page's figures in page order, with their numbers.
+	Figures []Figure
 	// Index is the page's position in Site.Pages.
 	Index   int
 	targets map[string]Target
@@ -166,7 +168,8 @@ func (r plainResolver) Link(dest string) (string, string) {
 
 func (r plainResolver) HeadingNumber(string) string { return "" }
 
-func (r plainResolver) TermHref(string) string { return "" }
+func (r plainResolver) TermHref(string) string  { return "" }
+func (r plainResolver) FigureNumber(int) string { return "" }
 
 // Revisions returns the revision history of the page.
 func (p *Page) Revisions() []content.Revision { return p.Source.Front.Revisions }
@@ -177,7 +180,7 @@ func (s *Site) PageByPath(p string) *Page {
 }
 
 // FillText is the text of an empty link to t: the number and title of the
-// target heading or page.
+// target heading or page, or the label, number and caption of a figure.
 func (t Target) FillText() string {
 	switch {
 	case t.Page == nil && t.File != "":
@@ -185,6 +188,9 @@ func (t Target) FillText() string {
 	case t.Page == nil:
 		return t.External
 	case t.Anchor != "":
+		if f, ok := t.Page.Figure(t.Anchor); ok {
+			return f.FillText()
+		}
 		if h, ok := t.Page.Heading(t.Anchor); ok {
 			if h.Number != "" {
 				return h.Number + " " + h.Text
