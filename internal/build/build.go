@@ -42,11 +42,13 @@ func load(root string, progress func(done, total int), skip markdown.Options) (*
 		doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}).Parse(g.Body, g.BodyLine)
 		docs[g.Path] = doc
 		terms = markdown.ExtractTerms(doc)
+		checkGlossary(g, terms, &diags)
 	}
 	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly})
 	parseAll(parser, pages, docs, progress, &diags)
 	s := site.Resolve(cfg, tree, docs, terms, &diags)
 	checkGenerated(s, &diags)
+	checkReservedIDs(s, &diags)
 	return s, diags.Sorted()
 }
 

@@ -90,6 +90,9 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 			return s.pageTarget(idx, anchor, dest)
 		}
 	}
+	if s.unreadable[joined] {
+		return Target{}, "link to " + dest + ", which could not be read", "see the problem reported for " + path.Join(content.Dir, joined)
+	}
 	if strings.EqualFold(path.Ext(joined), ".md") {
 		if tp := s.byPath[joined]; tp != nil {
 			return s.pageTarget(tp, anchor, dest)
