@@ -23,6 +23,7 @@ import (
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/srcfs"
 	"github.com/kb-handbook/kb/internal/web"
 	"github.com/kb-handbook/kb/layouts"
 )
@@ -389,23 +390,26 @@ func (r *Rebuilder) entry(p *content.Page, doc *markdown.Doc, parser string) doc
 // differs from the built-in one. kb cannot know what such a template reads
 // from the site, so then every page is rendered on every build.
 func ownLayouts(root string) bool {
-	dir := filepath.Join(root, "layouts")
+	src, err := srcfs.Open(root)
+	if err != nil {
+		return false
+	}
+	defer src.Close()
+	if info, err := src.Stat("layouts"); err != nil || !info.IsDir() {
+		return false
+	}
 	own := false
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
+	// Read through the site's root, as the theme loader reads: a link out
+	// of the site or a special file is never opened.
+	_ = fs.WalkDir(src.FS("layouts"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".html" {
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			// A link or a special file is never read; the theme loader reports it.
-			own = true
-			return filepath.SkipAll
-		}
-		rel, _ := filepath.Rel(dir, p)
-		mine, err1 := os.ReadFile(p)
-		builtin, err2 := fs.ReadFile(layouts.FS, filepath.ToSlash(rel))
+		mine, err1 := src.ReadFile(path.Join("layouts", p), 0)
+		builtin, err2 := fs.ReadFile(layouts.FS, p)
 		if err1 != nil || err2 != nil || !bytes.Equal(mine, builtin) {
 			own = true
-			return filepath.SkipAll
+			return fs.SkipAll
 		}
 		return nil
 	})
