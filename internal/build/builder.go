@@ -192,8 +192,14 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 		return nil, 0, nil, err
 	}
 	var more diag.List
+	var pages []*content.Page
+	content.Walk(b.tree.Root, func(p *content.Page) { pages = append(pages, p) })
+	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
+		checkGlossary(g, b.terms, &more)
+	}
 	s := site.Resolve(b.cfg, b.tree, docs, b.terms, &more)
 	checkGenerated(s, &more)
+	checkReservedIDs(s, &more)
 	for _, f := range b.opts.Formats {
 		f.Check(s, &more)
 	}

@@ -202,6 +202,7 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
+			keepOnlyIDAndClass(n)
 			id, _ := n.AttributeString("id")
 			idStr, _ := id.([]byte)
 			h := Heading{Level: n.Level, ID: string(idStr), Text: plainText(n, src, nil)}
@@ -228,6 +229,22 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 		return ast.WalkContinue, nil
 	})
 	doc.sections = splitSections(root, src, doc.ref, leadOnly)
+}
+
+// keepOnlyIDAndClass drops the attributes of a heading's {…} other than
+// its ID and classes: a style attribute could draw the heading over the
+// rest of the page.
+func keepOnlyIDAndClass(n ast.Node) {
+	attrs := n.Attributes()
+	if len(attrs) == 0 {
+		return
+	}
+	n.RemoveAttributes()
+	for _, a := range attrs {
+		if name := string(a.Name); name == "id" || name == "class" {
+			n.SetAttribute(a.Name, a.Value)
+		}
+	}
 }
 
 // ref returns the placeholder index of a reference, adding it when new.

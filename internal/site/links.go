@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"net/url"
 	"path"
 	"slices"
@@ -92,6 +93,9 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 	joined := path.Clean(path.Join(from, target))
 	if joined == ".." || strings.HasPrefix(joined, "../") {
 		return Target{}, "link to " + dest + " leaves the content folder", "link only to files under content/"
+	}
+	if s.unreadable[joined] {
+		return Target{}, "link to " + dest + ", which could not be read", "see the problem reported for " + path.Join(cmp.Or(s.Config.ContentDir, content.Dir), joined)
 	}
 	ext := strings.ToLower(path.Ext(joined))
 	switch {

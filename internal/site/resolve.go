@@ -31,6 +31,7 @@ func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Do
 	s.Glossary = s.byPath[cfg.Glossary]
 	s.number()
 	s.checkOutputs(diags)
+	s.unreadable = tree.Unreadable
 	files := map[string]bool{}
 	for _, f := range tree.Files {
 		files[f] = true

@@ -23,6 +23,8 @@ type Site struct {
 	Glossary *Page
 	Terms    []markdown.Term
 	byPath   map[string]*Page
+	// unreadable are the content files the loader could not read.
+	unreadable map[string]bool
 }
 
 // Page is a page of the resolved book.
