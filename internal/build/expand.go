@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"path/filepath"
 
 	"github.com/kb-handbook/kb/internal/config"
@@ -11,13 +12,13 @@ import (
 
 // bookOf returns what expanding the pages of the site at root needs.
 func bookOf(root string, cfg config.Config) expand.Book {
-	return expand.Book{Root: root, Vars: cfg.Variables}
+	return expand.Book{Root: root, Vars: cfg.Variables, ContentDir: cmp.Or(cfg.ContentDir, content.Dir)}
 }
 
 // parsePage parses a page after putting in its includes and variables; what
 // expansion reports travels with the Doc, so that a cached Doc reports it too.
 func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) *markdown.Doc {
-	dir := filepath.Join(book.Root, content.Dir, filepath.FromSlash(p.Dir()))
+	dir := filepath.Join(book.Root, filepath.FromSlash(book.ContentDir), filepath.FromSlash(p.Dir()))
 	x := book.Expand(p.File, dir, p.Body, p.BodyLine)
 	var doc *markdown.Doc
 	if x.Origin == nil {
