@@ -2,10 +2,14 @@ package build
 
 import (
 	"cmp"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/expand"
 	"github.com/kb-handbook/kb/internal/markdown"
 )
@@ -33,4 +37,25 @@ func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) *mark
 		doc.Title = x.Title
 	}
 	return doc
+}
+
+// SourceNames lists the entries of the site root that kb serve watches: the
+// content folder (for a book whose pages are at the root, the root's
+// entries), the theme, kb.yaml and the other tools' configuration files.
+func SourceNames(root string) []string {
+	var quiet diag.List
+	cfg := config.Load(root, &quiet)
+	top, _, _ := strings.Cut(cmp.Or(cfg.ContentDir, content.Dir), "/")
+	names := []string{"layouts", "assets", config.FileName, "book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", ".vitepress"}
+	if top != "." {
+		return append(names, top)
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") && n != "node_modules" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
 }
