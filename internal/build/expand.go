@@ -2,6 +2,7 @@ package build
 
 import (
 	"cmp"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -58,4 +59,10 @@ func SourceNames(root string) []string {
 		}
 	}
 	return names
+}
+
+// expandKey is the part of the configuration that changes what expansion
+// puts into a page, for the Rebuilder's cache of parsed pages.
+func expandKey(cfg config.Config) string {
+	return fmt.Sprintf(" %s %v", cfg.ContentDir, cfg.Variables)
 }

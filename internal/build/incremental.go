@@ -340,7 +340,7 @@ func (r *Rebuilder) parse() (map[string]*markdown.Doc, int, error) {
 	unsafe := r.cfg.UnsafeHTML
 	var terms []markdown.Term
 	if g := glossaryPage(pages, r.cfg.Glossary); g != nil {
-		key := "glossary " + strconv.FormatBool(unsafe)
+		key := "glossary " + strconv.FormatBool(unsafe) + expandKey(r.cfg)
 		e, ok := r.docs[g.Path]
 		if !ok || !e.same(g, key) {
 			e = r.entry(g, parsePage(markdown.New(markdown.Options{UnsafeHTML: unsafe}), bookOf(r.root, r.cfg), g), key)
@@ -353,7 +353,7 @@ func (r *Rebuilder) parse() (map[string]*markdown.Doc, int, error) {
 		r.terms, r.unsafe = terms, unsafe
 		r.parserGen++
 	}
-	key := "page " + strconv.Itoa(r.parserGen)
+	key := "page " + strconv.Itoa(r.parserGen) + expandKey(r.cfg)
 	var todo []*content.Page
 	for _, p := range pages {
 		if _, done := docs[p.Path]; done {
