@@ -168,9 +168,9 @@ func TestDiagnostics(t *testing.T) {
 			files: map[string]string{"content/search.md": "# 検索のコツ\n", "kb.yaml": "roles:\n  admin: 管理者\n",
 				"content/roles/admin.md": "# 管理者\n"},
 			want: []string{
-				"content/roles: page would be written to roles/index.html, where kb writes a page of its own",
-				"content/roles/admin.md:1:1: page would be written to roles/admin/index.html, where kb writes a page of its own",
-				"content/search.md:1:1: page would be written to search/index.html, where kb writes a page of its own",
+				"content/roles: warning: page would be written to roles/index.html, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to roles-page/index.html instead",
+				"content/roles/admin.md:1:1: warning: page would be written to roles/admin/index.html, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to roles/admin-page/index.html instead",
+				"content/search.md:1:1: warning: page would be written to search/index.html, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to search-page/index.html instead",
 			},
 		},
 		{
@@ -545,5 +545,32 @@ func TestSummaryWithCommentsAndHTMLLinks(t *testing.T) {
 	want := "本の題 |1 第一章 ch1/|1.1 導入 ch1/intro/|1.2 詳細 ch1/detail/|2 用語 glossary/"
 	if strings.Join(got, "|") != want {
 		t.Errorf("book = %s\nwant   %s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestPageInGeneratedFolderIsMovedAside(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/search.md": "# 検索のコツ\n\n本文。\n",
+		"content/a.md":      "# A\n\n[コツ](search.md)\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := Run(Options{Source: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Msg, "it is written to search-page/index.html instead") {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	moved, err := os.ReadFile(filepath.Join(out, "search-page", "index.html"))
+	if err != nil || !strings.Contains(string(moved), "検索のコツ") {
+		t.Errorf("moved page: %v", err)
+	}
+	own, _ := os.ReadFile(filepath.Join(out, "search", "index.html"))
+	if strings.Contains(string(own), "本文。") || !strings.Contains(string(moved), "本文。") {
+		t.Error("the page overwrote kb's search page")
+	}
+	a, _ := os.ReadFile(filepath.Join(out, "a", "index.html"))
+	if !strings.Contains(string(a), `href="../search-page/index.html"`) {
+		t.Error("the link does not follow the moved page")
 	}
 }

@@ -454,7 +454,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	skip := fmt.Sprintf(" %v %v", opts.NoXHTML, opts.LeadOnly)
 	var terms []markdown.Term
 	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
-		key := "glossary " + strconv.FormatBool(unsafe) + skip
+		key := "glossary " + strconv.FormatBool(unsafe) + skip + expandKey(b.cfg)
 		e, ok := b.docs[g.Path]
 		if !ok || !e.same(g, key) {
 			e = b.entry(g, parsePage(markdown.New(opts), bookOf(b.opts.Root, b.cfg), g), key)
@@ -467,7 +467,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 		b.terms, b.unsafe = terms, unsafe
 		b.parserGen++
 	}
-	key := "page " + strconv.Itoa(b.parserGen) + skip
+	key := "page " + strconv.Itoa(b.parserGen) + skip + expandKey(b.cfg)
 	var todo []*content.Page
 	for _, p := range pages {
 		if _, done := docs[p.Path]; done {

@@ -87,8 +87,14 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 	}
 	from := p.Source.Dir()
 	if strings.HasPrefix(target, "/") {
-		// Site-root links, as mdBook, MkDocs and VitePress resolve them: from the content folder.
+		// Site-root links, as mdBook, MkDocs and VitePress resolve them: from
+		// the content folder, or for a file from its public/ or static/ folder.
 		from, target = ".", strings.TrimLeft(target, "/")
+		for _, static := range []string{"public", "static"} {
+			if f := path.Join(static, target); files[f] {
+				return Target{File: f, Anchor: anchor}, "", ""
+			}
+		}
 	}
 	joined := path.Clean(path.Join(from, target))
 	if joined == ".." || strings.HasPrefix(joined, "../") {

@@ -173,6 +173,9 @@ func (r plainResolver) HeadingNumber(string) string { return "" }
 func (r plainResolver) TermHref(string) string  { return "" }
 func (r plainResolver) FigureNumber(int) string { return "" }
 
+// Params returns the front-matter keys kb does not use itself, for templates.
+func (p *Page) Params() map[string]any { return p.Source.Params }
+
 // Revisions returns the revision history of the page.
 func (p *Page) Revisions() []content.Revision { return p.Source.Front.Revisions }
 
