@@ -151,7 +151,16 @@ func (b *Builder) parserOptions() markdown.Options {
 		n.XHTML = n.XHTML || f.Needs().XHTML
 		n.SectionText = n.SectionText || f.Needs().SectionText
 	}
-	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText}
+	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText, Callouts: calloutKinds(b.cfg)}
+}
+
+// calloutKinds are the built-in callout kinds with kb.yaml's laid over them.
+func calloutKinds(cfg config.Config) []markdown.CalloutKind {
+	kinds := markdown.DefaultCallouts()
+	for _, c := range cfg.Callouts {
+		kinds = append(kinds, markdown.CalloutKind{Name: c.Kind, Label: cmp.Or(c.Label, c.Kind), Class: cmp.Or(c.Class, strings.ToLower(c.Kind))})
+	}
+	return kinds
 }
 
 // Load loads, parses and resolves the site after the given files changed
@@ -451,7 +460,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	unsafe := b.cfg.UnsafeHTML
 	opts := b.parserOptions()
 	opts.UnsafeHTML = unsafe
-	skip := fmt.Sprintf(" %v %v", opts.NoXHTML, opts.LeadOnly)
+	skip := fmt.Sprintf(" %v %v %v", opts.NoXHTML, opts.LeadOnly, opts.Callouts)
 	var terms []markdown.Term
 	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
 		key := "glossary " + strconv.FormatBool(unsafe) + skip + expandKey(b.cfg)

@@ -33,11 +33,14 @@ type Options struct {
 	// LeadOnly keeps only the first plain-text section, the page lead
 	// (see PlainSections), for builds without a search index.
 	LeadOnly bool
+	// Callouts are the kinds of callout pages may use; nil means DefaultCallouts.
+	Callouts []CalloutKind
 }
 
 // Parser parses Markdown pages. It is safe for concurrent use.
 type Parser struct {
 	md       goldmark.Markdown
+	callouts callouts
 	unsafe   bool
 	noXHTML  bool
 	leadOnly bool
@@ -47,8 +50,13 @@ type Parser struct {
 // footnotes, definition lists, CJK line joining and CJK-friendly emphasis,
 // {#id} attributes, callouts and "::: tip" containers, and numbered figures.
 func New(opts Options) *Parser {
+	kinds := opts.Callouts
+	if kinds == nil {
+		kinds = DefaultCallouts()
+	}
+	table := newCallouts(kinds)
 	transformers := []util.PrioritizedValue{
-		util.Prioritized(calloutTransformer{}, 100),
+		util.Prioritized(calloutTransformer{kinds: table}, 100),
 		util.Prioritized(figureTransformer{}, 105),
 		util.Prioritized(termIDTransformer{}, 110),
 	}
@@ -60,13 +68,13 @@ func New(opts Options) *Parser {
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
 			parser.WithAutoHeadingID(),
-			parser.WithBlockParsers(containerBlockParser()),
+			parser.WithBlockParsers(containerBlockParser(table)),
 			// Before goldmark's own emphasis parser (500), which it replaces.
 			parser.WithInlineParsers(util.Prioritized(cjkEmphasisParser{}, 499)),
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
+	return &Parser{md: md, callouts: table, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
 }
 
 // Doc is a parsed page. Its body is kept as HTML and XHTML fragments in

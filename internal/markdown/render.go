@@ -160,7 +160,7 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 		util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewDefinitionListHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewFootnoteHTMLRenderer(footnoteOpts...), 500),
-		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code}, 1),
+		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code, callouts: p.callouts}, 1),
 	))
 	var b bytes.Buffer
 	// HTML, with highlighted code, is about twice as long as its Markdown;
@@ -174,9 +174,10 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 // nodeRenderer renders kb's own nodes and overrides links, images,
 // headings, code blocks and raw HTML.
 type nodeRenderer struct {
-	doc    *Doc
-	xhtml  bool
-	unsafe bool
+	doc      *Doc
+	xhtml    bool
+	unsafe   bool
+	callouts callouts
 	// code holds highlighted code blocks, shared by the HTML and XHTML
 	// renders of a page so that each block is highlighted once.
 	code map[ast.Node][]byte
