@@ -582,7 +582,7 @@ func TestPageInGeneratedFolderIsMovedAside(t *testing.T) {
 // the declared ones.
 func TestCalloutKindsFromConfig(t *testing.T) {
 	root := writeSite(t, map[string]string{
-		"kb.yaml": "title: T\ncallouts:\n  - kind: 点検\n    class: check\n  - kind: NOTE\n    label: メモ\n",
+		"kb.yaml":      "title: T\ncallouts:\n  - kind: 点検\n    class: check\n  - kind: NOTE\n    label: メモ\n",
 		"content/a.md": "# A\n\n> [!点検]\n> 月末に確かめる。\n\n::: 点検 今月の点検\n扉の施錠。\n:::\n\n> [!note]\n> 覚え書き。\n\n> [!点険]\n> 誤記。\n",
 	})
 	out := filepath.Join(t.TempDir(), "public")
