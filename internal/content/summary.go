@@ -122,18 +122,18 @@ func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.Lis
 }
 
 // readSummary returns the book's table of contents and its site-relative
-// file: one the layout made (from MkDocs' nav), the file the configuration
-// names, or SUMMARY.md at the content root, if there is one.
+// file: the file the configuration names or SUMMARY.md at the content root,
+// or else one the layout made (from MkDocs' nav), if there is one.
 func readSummary(base, dir string, cfg config.Config) ([]byte, string, bool) {
+	name := cmp.Or(cfg.Summary, SummaryName)
+	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(name)))
+	if err == nil {
+		return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), path.Join(dir, name), true
+	}
 	if cfg.SummaryText != nil {
 		return cfg.SummaryText, cfg.SummaryFrom, true
 	}
-	name := cmp.Or(cfg.Summary, SummaryName)
-	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(name)))
-	if err != nil {
-		return nil, "", false
-	}
-	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), path.Join(dir, name), true
+	return nil, "", false
 }
 
 // summaryPath returns the content-relative Markdown file a SUMMARY.md entry

@@ -81,3 +81,18 @@ func TestIsConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestVitePressSidebar(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "books", "vitepress", ".vitepress", "config.mts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "- [ガイド](guide/index.md)\n    - [VPN](guide/vpn.md)\n    - [始め方](guide/getting-started.md)\n" +
+		"- [用語](reference/glossary.md)\n- [目次](reference/index.md)\n"
+	if got := VitePressSidebar(string(src)); got != want {
+		t.Errorf("sidebar:\n%s\nwant:\n%s", got, want)
+	}
+	if VitePressSidebar("export default { title: 'x' }") != "" {
+		t.Error("a config without a sidebar gave one")
+	}
+}
