@@ -240,3 +240,37 @@ func TestOutputsFlagChoosesPublications(t *testing.T) {
 		}
 	}
 }
+
+func TestOutputsFlagTrimsNames(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if code, _, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out, "--outputs", "html, epub"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "handbook.epub")); err != nil {
+		t.Error(`--outputs "html, epub" wrote no EPUB`)
+	}
+	if _, err := os.Stat(filepath.Join(out, "search.bleve")); !errors.Is(err, fs.ErrNotExist) {
+		t.Error(`--outputs "html, epub" wrote the search index`)
+	}
+}
+
+// An edition whose roles match no page is found by kb check, at its place in
+// kb.yaml, not only when the EPUB is built.
+func TestCheckFindsEmptyEdition(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"kb.yaml":      "title: T\nroles:\n  admin: 管理者\n  staff: 従業員\neditions:\n  - id: staff\n    roles: [staff]\n",
+		"content/a.md": "---\ntitle: A\nroles: [admin]\n---\n\n本文。\n",
+	})
+	want := "kb.yaml:7:12: edition \"staff\" has no pages: no page has any of the roles [staff] (tag pages with one of these roles in their front matter (roles: [...]), or remove the edition)\n"
+	for _, args := range [][]string{{"check"}, {"build", "--out", filepath.Join(root, "public")}} {
+		code, _, stderr := runKB(t, append(args, "--source", root)...)
+		if code != 1 || !strings.HasPrefix(stderr, want) {
+			t.Errorf("kb %s: exit %d, stderr:\n%s\nwant first line:\n%s", args[0], code, stderr, want)
+		}
+	}
+	// Without the EPUB, the edition does not matter.
+	if code, _, stderr := runKB(t, "build", "--source", root, "--out", filepath.Join(root, "public"), "--outputs", "html"); code != 0 {
+		t.Errorf("build --outputs html: exit %d, stderr:\n%s", code, stderr)
+	}
+}

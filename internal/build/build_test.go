@@ -506,9 +506,10 @@ func TestHeadingNumbersWithSkippedLevels(t *testing.T) {
 	}
 }
 
-// A page that cannot be read (here a link to nothing; a file without read
-// permission does the same, but root, as CI runs, reads it anyway) is a
-// diagnostic at the file, and the rest of the site is still checked.
+// A page that cannot be read (here an absolute link, which kb never
+// follows; a file without read permission does the same, but root, as CI
+// runs, reads it anyway) is a diagnostic at the file, and the rest of the
+// site is still checked.
 func TestUnreadablePageIsADiagnostic(t *testing.T) {
 	root := writeSite(t, map[string]string{"content/a.md": "# A\n\n[壊れた](missing.md)\n"})
 	if err := os.Symlink(filepath.Join(root, "nowhere.md"), filepath.Join(root, "content", "b.md")); err != nil {
@@ -516,7 +517,7 @@ func TestUnreadablePageIsADiagnostic(t *testing.T) {
 	}
 	_, diags := Load(root, nil)
 	got := join(diags)
-	for _, want := range []string{"content/b.md: cannot read file", "content/a.md:3:1:"} {
+	for _, want := range []string{"content/b.md: link leads outside the site folder", "content/a.md:3:1:"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, got)
 		}
@@ -553,7 +554,7 @@ func TestPageInGeneratedFolderIsMovedAside(t *testing.T) {
 		"content/a.md":      "# A\n\n[コツ](search.md)\n",
 	})
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := Run(Options{Source: root, Out: out, NoEPUB: true, NoSearch: true})
+	res, err := Run(Options{Source: root, Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,7 +24,7 @@ func bookOf(root string, cfg config.Config) expand.Book {
 // parsePage parses a page after putting in its includes and variables; what
 // expansion reports travels with the Doc, so that a cached Doc reports it too.
 func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) *markdown.Doc {
-	dir := filepath.Join(book.Root, filepath.FromSlash(book.ContentDir), filepath.FromSlash(p.Dir()))
+	dir := filepath.Join(book.Root, filepath.FromSlash(path.Dir(p.File)))
 	x := book.Expand(p.File, dir, p.Body, p.BodyLine)
 	var doc *markdown.Doc
 	if x.Origin == nil {
@@ -62,7 +63,7 @@ func SourceNames(root string) []string {
 }
 
 // expandKey is the part of the configuration that changes what expansion
-// puts into a page, for the Rebuilder's cache of parsed pages.
+// puts into a page, for the Builder's cache of parsed pages.
 func expandKey(cfg config.Config) string {
 	return fmt.Sprintf(" %s %v", cfg.ContentDir, cfg.Variables)
 }

@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/formats"
 )
 
 // Version is kb's version, set at link time with -ldflags "-X ...cli.Version=…".
@@ -103,24 +102,25 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "public", "output folder")
 	force := fs.Bool("force", false, "replace the output folder even if kb did not create it")
 	strict := fs.Bool("strict", false, "fail on warnings too, not only on errors")
-	outputList := fs.String("outputs", allOutputs, "publications to write, comma-separated")
+	outputList := fs.String("outputs", formats.Names(), "outputs to write, comma-separated (html is always written)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	extra, err := emitters(*outputList)
+	chosen, err := formats.Select(*outputList)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb build: %v\n", err)
 		return ExitUsage
 	}
-	named := strings.Split(*outputList, ",")
-	opts := build.Options{Source: *source, Out: *out, Force: *force, Strict: *strict, Progress: progressPrinter(stderr),
-		NoEPUB: !slices.Contains(named, "epub"), NoSearch: !slices.Contains(named, "search")}
-	res, err := build.Run(opts, extra...)
+	opts := build.Options{Source: *source, Out: *out, Force: *force, Strict: *strict, Outputs: chosen, Progress: progressPrinter(stderr)}
+	res, err := build.Run(opts)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {
 		return code
 	}
 	printWarnings(res.Warnings, stderr)
+	if res.MovedAside != "" {
+		fmt.Fprintf(stderr, "kb build: %s was not created by kb; it was moved to %s, not deleted\n", *out, res.MovedAside)
+	}
 	fmt.Fprintf(stdout, "kb: built %d pages in %s → %s\n", res.Pages, res.Duration.Round(time.Millisecond), *out)
 	return ExitOK
 }
@@ -133,7 +133,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	start := time.Now()
-	s, diags := build.Load(*source, nil)
+	s, diags := build.Check(*source, formats.All())
 	fmt.Fprintln(stdout, layoutLine(s.Config))
 	if diag.Fatal(diags, *strict) {
 		return report(&diag.Error{Diagnostics: diags}, stderr)

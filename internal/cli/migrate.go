@@ -16,6 +16,7 @@ import (
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/layout"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // migratedConfig is the kb.yaml kb migrate writes: what kb read from the
@@ -64,8 +65,7 @@ func runMigrate(args []string, stdout, stderr io.Writer) int {
 	case cfg.SummaryText != nil:
 		fmt.Fprintf(stdout, "  order from the nav in %s\n", cfg.SummaryFrom)
 	case cfg.Layout == "VitePress":
-		src, _ := os.ReadFile(filepath.Join(*source, filepath.FromSlash(cfg.LayoutFile)))
-		if toc := layout.VitePressSidebar(string(src)); toc != "" {
+		if toc := layout.VitePressSidebar(string(readInSite(*source, cfg.LayoutFile))); toc != "" {
 			fmt.Fprintf(stdout, "  order from the sidebar in %s, which is code: it becomes %s\n", cfg.LayoutFile, summary)
 			files = append(files, migrationFile{summary, []byte("# Summary\n\n" + toc)})
 		} else {
@@ -111,4 +111,16 @@ func runMigrate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "\nrun kb migrate --write to write them")
 	}
 	return ExitOK
+}
+
+// readInSite reads the site-relative file rel without leaving the site
+// root; nil when it cannot.
+func readInSite(root, rel string) []byte {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	data, _ := r.ReadFile(rel, 1<<20)
+	return data
 }

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/layout"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // FileName is the configuration file at the site root.
@@ -45,6 +44,10 @@ type Config struct {
 	Annexes     []string          `yaml:"annexes"`   // top-level folders numbered A, B, C …
 	EPUBFile    string            `yaml:"epub_file"` // the EPUB's path in the output
 	Editions    []Edition         `yaml:"editions"`
+	// MaxPageSize is the largest page file kb reads, in bytes; 0 means DefaultMaxPageSize.
+	MaxPageSize int64 `yaml:"max_page_size"`
+	// MaxNesting is how deep lists and block quotes may nest; 0 means DefaultMaxNesting.
+	MaxNesting int `yaml:"max_nesting"`
 	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
 	Variables map[string]any `yaml:"variables"`
 	// ContentDir is the site-relative folder of the pages ("content").
@@ -62,6 +65,30 @@ type Config struct {
 	SummaryFrom string `yaml:"-"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
+	// src is the text of kb.yaml, for placing problems found after loading.
+	src []byte
+}
+
+// Limits that keep a build's time and memory in proportion to its sources.
+const (
+	DefaultMaxPageSize = 5 << 20
+	DefaultMaxNesting  = 100
+)
+
+// PageSizeLimit is the largest page file kb reads, in bytes.
+func (c Config) PageSizeLimit() int64 {
+	if c.MaxPageSize > 0 {
+		return c.MaxPageSize
+	}
+	return DefaultMaxPageSize
+}
+
+// NestingLimit is how deep lists and block quotes may nest on a page.
+func (c Config) NestingLimit() int {
+	if c.MaxNesting > 0 {
+		return c.MaxNesting
+	}
+	return DefaultMaxNesting
 }
 
 // Edition is an extra EPUB holding only the pages for some roles.
@@ -97,14 +124,10 @@ func Default() Config {
 		BaseURL:   "/",
 		Modified:  "2000-01-01T00:00:00Z",
 		Roles:     map[string]string{},
-		Levels: map[int]string{
-			1: "LV.1 クイックアプローチ",
-			2: "LV.2 ベースラインアプローチ",
-			3: "LV.3 網羅的アプローチ",
-		},
-		Glossary: "annex/glossary.md",
-		Annexes:  []string{"annex", "appendix"},
-		EPUBFile: "handbook.epub",
+		Levels:    map[int]string{1: "LV.1", 2: "LV.2", 3: "LV.3"},
+		Glossary:  "annex/glossary.md",
+		Annexes:   []string{"annex", "appendix"},
+		EPUBFile:  "book.epub",
 	}
 }
 
@@ -119,7 +142,7 @@ func Load(root string, diags *diag.List) Config {
 	if info := layout.Detect(root, diags); info.Name != "" {
 		cfg = withLayout(cfg, info)
 	}
-	src, err := os.ReadFile(filepath.Join(root, FileName))
+	src, err := readFile(root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
 	}
@@ -146,6 +169,17 @@ func withLayout(cfg Config, info layout.Info) Config {
 	return cfg
 }
 
+// readFile reads kb.yaml if it is a regular file inside root: a link that
+// leads elsewhere would print another file's lines in diagnostics.
+func readFile(root string) ([]byte, error) {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.ReadFile(FileName, 1<<20)
+}
+
 // Parse reads the text of a kb.yaml over the defaults, reporting problems
 // as diagnostics on kb.yaml. With a problem in the YAML itself, it returns
 // the defaults.
@@ -160,7 +194,7 @@ func parseOver(base Config, src []byte, diags *diag.List) Config {
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, variables, content_dir, summary",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, max_page_size, max_nesting, variables, content_dir, summary",
 			Source: diag.LineText(src, line)})
 		return base
 	}
@@ -178,8 +212,18 @@ func parseOver(base Config, src []byte, diags *diag.List) Config {
 	if cfg.Roles == nil {
 		cfg.Roles = map[string]string{}
 	}
+	cfg.src = src
 	check(src, cfg, diags)
 	return cfg
+}
+
+// Problem returns a diagnostic on the value at a YAML path of kb.yaml
+// ("$.editions[0].roles"), placed at its line and column, for problems that
+// the later stages find in the configuration.
+func (c Config) Problem(path, hint, format string, args ...any) diag.Diagnostic {
+	line, col := locator(c.src)(path)
+	return diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
+		Msg: fmt.Sprintf(format, args...), Source: diag.LineText(c.src, line)}
 }
 
 // editionID is what an edition's id may be: it becomes part of a file name.
@@ -188,18 +232,15 @@ var editionID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 // check reports the values of a decoded kb.yaml that kb cannot use, each at
 // its place in src.
 func check(src []byte, cfg Config, diags *diag.List) {
-	at := locator(src)
 	report := func(path, hint, format string, args ...any) {
-		line, col := at(path)
-		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
-			Msg: fmt.Sprintf(format, args...), Source: diag.LineText(src, line)})
+		diags.Add(cfg.Problem(path, hint, format, args...))
 	}
 	if _, err := time.Parse(time.RFC3339, cfg.Modified); err != nil {
 		report("$.modified", "write a date and time such as 2026-04-01T00:00:00Z",
 			"modified: %q is not an RFC 3339 date", cfg.Modified)
 	}
 	if !outputFile(cfg.EPUBFile) {
-		report("$.epub_file", "write a relative path ending in .epub, such as handbook.epub",
+		report("$.epub_file", "write a relative path ending in .epub, such as book.epub",
 			"epub_file: %q is not a file inside the output folder", cfg.EPUBFile)
 	}
 	seen := map[string]bool{}

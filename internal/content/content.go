@@ -6,7 +6,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"slices"
@@ -16,6 +16,7 @@ import (
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // Dir is the folder under the site root that holds the Markdown sources,
@@ -131,36 +132,46 @@ type Tree struct {
 	Root *Page
 	// Files lists non-Markdown files by content-relative path (images, PDFs …).
 	Files []string
+	// Unreadable lists the files, by content-relative path, that were
+	// reported as unreadable (a link out of the site, a special file, a
+	// page too large …), so that links to them say so.
+	Unreadable map[string]bool
 }
 
 // Load reads root/content into a tree. Problems are added to diags; the
 // returned tree holds every page that could be read.
 func Load(root string, cfg config.Config, diags *diag.List) *Tree {
 	dir := cmp.Or(cfg.ContentDir, Dir)
-	base := filepath.Join(root, filepath.FromSlash(dir))
 	tree := &Tree{Dir: dir}
-	info, err := os.Stat(base)
+	base, err := openSources(root, cfg)
+	var info fs.FileInfo
+	if err == nil {
+		defer base.root.Close()
+		info, err = base.root.Stat(dir)
+	}
 	if err != nil || !info.IsDir() {
-		diags.Addf(dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", base)
+		diags.Addf(dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", filepath.Join(root, filepath.FromSlash(dir)))
 		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
 		return tree
 	}
-	if summary, summaryFile, ok := readSummary(base, dir, cfg); ok {
+	if summary, summaryFile, ok := readSummary(base, cfg, diags); ok {
 		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
 		// A book without a top page still builds; the site gets a synthesized one.
-		if name := rootIndex(base, dir, diags); name != "" {
-			if idx := loadPage(base, dir, name, diags); idx != nil {
+		if name := rootIndex(base, diags); name != "" {
+			if idx := loadPage(base, name, diags); idx != nil {
 				tree.Root.setIndex(idx)
 			}
 		}
-		loadSummary(base, dir, summaryFile, summary, tree.Root, diags)
-		tree.Files = otherFiles(base)
+		loadSummary(base, summaryFile, summary, tree.Root, diags)
+		tree.Files = otherFiles(base, ".", []fs.FileInfo{info}, diags)
+		tree.Unreadable = base.unreadable
 		return tree
 	}
 	var reads []*pageRead
-	plan := planSection(base, ".", diags, tree, &reads)
-	readPages(base, dir, reads, diags)
+	plan := planSection(base, ".", []fs.FileInfo{info}, diags, tree, &reads)
+	readPages(base, reads, diags)
 	tree.Root = plan.build(dir)
+	tree.Unreadable = base.unreadable
 	return tree
 }
 
@@ -184,10 +195,12 @@ type pageRead struct {
 }
 
 // planSection lists the folder rel and its subfolders, noting the pages to
-// read in reads and the other files in tree.Files.
-func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
+// read in reads and the other files in tree.Files. Links are followed
+// while they stay inside the site; ancestors are the folders above rel and
+// rel itself, so that a link back to one of them is not followed forever.
+func planSection(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
 	plan := &sectionPlan{rel: rel}
-	entries, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
+	entries, err := base.root.ReadDir(base.path(rel))
 	if err != nil {
 		diags.Addf(path.Join(tree.Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return plan
@@ -198,10 +211,16 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 			continue
 		}
 		p := path.Join(rel, name)
+		info, ok := base.entryKind(p, e, diags)
 		switch {
-		case e.IsDir():
-			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, diags, tree, reads)})
-		case IsIndexName(name) && !e.IsDir():
+		case !ok:
+		case info.IsDir():
+			if loops(ancestors, info) {
+				diags.Addf(path.Join(tree.Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				continue
+			}
+			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags, tree, reads)})
+		case IsIndexName(name):
 			if plan.index != nil {
 				diags.Addf(path.Join(tree.Dir, p), 1, 1, "keep one landing page per folder: rename or merge one of them",
 					"folder has two landing pages, %s and %s", path.Base(plan.index.rel), name)
@@ -216,7 +235,7 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 			r := &pageRead{rel: p}
 			*reads = append(*reads, r)
 			plan.entries = append(plan.entries, planEntry{page: r})
-		case e.Type().IsRegular():
+		default:
 			tree.Files = append(tree.Files, strings.TrimPrefix(p, "./"))
 		}
 	}
@@ -224,9 +243,9 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 }
 
 // readPages reads and splits the pages on all cores. Problems go to diags.
-func readPages(base, dir string, reads []*pageRead, diags *diag.List) {
+func readPages(base *sources, reads []*pageRead, diags *diag.List) {
 	_ = parallel.Do(len(reads), func(i int) error {
-		reads[i].page = loadPage(base, dir, reads[i].rel, diags)
+		reads[i].page = loadPage(base, reads[i].rel, diags)
 		return nil
 	})
 }
@@ -269,14 +288,14 @@ func (section *Page) setIndex(pg *Page) {
 
 // rootIndex returns the name of the top page at the content root, or "" when
 // there is none; two are a diagnostic.
-func rootIndex(base, dir string, diags *diag.List) string {
+func rootIndex(base *sources, diags *diag.List) string {
 	found := ""
 	for _, name := range IndexNames {
-		if info, err := os.Stat(filepath.Join(base, name)); err != nil || !info.Mode().IsRegular() {
+		if info, err := base.root.Stat(base.path(name)); err != nil || !info.Mode().IsRegular() {
 			continue
 		}
 		if found != "" {
-			diags.Addf(path.Join(dir, name), 1, 1, "keep one landing page per folder: rename or merge one of them",
+			diags.Addf(base.path(name), 1, 1, "keep one landing page per folder: rename or merge one of them",
 				"folder has two landing pages, %s and %s", found, name)
 			continue
 		}
@@ -290,33 +309,53 @@ func ignoredDir(name string) bool {
 	return name == "node_modules"
 }
 
-// otherFiles lists the non-Markdown files under base, for a book whose pages come from SUMMARY.md.
-func otherFiles(base string) []string {
+// otherFiles lists the non-Markdown files under the content folder rel,
+// for a book whose pages come from SUMMARY.md. It follows links and skips
+// hidden names as planSection does.
+func otherFiles(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.List) []string {
 	var files []string
-	_ = filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.EqualFold(filepath.Ext(p), ".md") {
-			return nil
-		}
-		rel, _ := filepath.Rel(base, p)
-		files = append(files, filepath.ToSlash(rel))
+	entries, err := base.root.ReadDir(base.path(rel))
+	if err != nil {
+		diags.Addf(base.path(rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return nil
-	})
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := path.Join(rel, e.Name())
+		if !e.IsDir() && strings.EqualFold(path.Ext(p), ".md") && e.Type()&fs.ModeSymlink == 0 {
+			continue
+		}
+		info, ok := base.entryKind(p, e, diags)
+		switch {
+		case !ok:
+		case info.IsDir():
+			if loops(ancestors, info) {
+				diags.Addf(base.path(p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				continue
+			}
+			files = append(files, otherFiles(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags)...)
+		case !strings.EqualFold(path.Ext(p), ".md"):
+			files = append(files, p)
+		}
+	}
 	return files
 }
 
 // loadPage reads one Markdown file and splits off its front matter.
-func loadPage(base, dir, rel string, diags *diag.List) *Page {
+func loadPage(base *sources, rel string, diags *diag.List) *Page {
 	rel = strings.TrimPrefix(rel, "./")
-	file := path.Join(dir, rel)
-	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(rel)))
-	if err != nil {
-		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
+	file := base.path(rel)
+	src, ok := base.readPage(rel, diags)
+	if !ok {
 		return nil
 	}
 	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
 		line, col := diag.Position(diag.UnifyLineEnds(src), off)
 		diags.Addf(file, line, col, "save the file as UTF-8", "invalid UTF-8 at byte %d", off)
+		base.failed(rel)
 		return nil
 	}
 	page := &Page{Path: rel, File: file, Body: src, BodyLine: 1}
@@ -379,13 +418,27 @@ func Walk(p *Page, fn func(*Page)) {
 }
 
 // ReadFile reads a content-relative file of the site at root, such as a
-// linked image, from the default content folder.
-func ReadFile(root, rel string) ([]byte, error) {
-	return ReadFileIn(root, Dir, rel)
+// linked image: a regular file inside the site, never one a link leads
+// out to. dir is the site-relative content folder; "" is the default.
+func ReadFile(root, dir, rel string) ([]byte, error) {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.ReadFile(path.Join(cmp.Or(dir, Dir), rel), 0)
 }
 
-// ReadFileIn reads a file of the content folder dir (site-relative) of the
-// site at root; an empty dir is the default content folder.
-func ReadFileIn(root, dir, rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(root, filepath.FromSlash(cmp.Or(dir, Dir)), filepath.FromSlash(rel)))
+// ReadPage reads the page at the content-relative path rel of the site at
+// root as Load does, within cfg's limits; ok is false when Load would
+// report a problem with the file.
+func ReadPage(root string, cfg config.Config, rel string) (src []byte, ok bool) {
+	base, err := openSources(root, cfg)
+	if err != nil {
+		return nil, false
+	}
+	defer base.root.Close()
+	var diags diag.List
+	src, ok = base.readPage(rel, &diags)
+	return src, ok && utf8.Valid(src)
 }

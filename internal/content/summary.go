@@ -3,10 +3,10 @@ package content
 import (
 	"bytes"
 	"cmp"
+	"errors"
+	"io/fs"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -35,7 +35,8 @@ var (
 //	[Suffix](faq.md)             unnumbered chapters after the list
 //
 // Pages that SUMMARY.md does not list are not built, as in mdBook.
-func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.List) {
+func loadSummary(base *sources, file string, src []byte, root *Page, diags *diag.List) {
+	dir := base.dir
 	type level struct {
 		indent int
 		page   *Page
@@ -80,7 +81,12 @@ func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.Lis
 			continue
 		}
 		seen[rel] = n
-		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(rel))); err != nil {
+		if hidden(rel) {
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " lists " + target + ", which is in a hidden folder",
+				Hint: "kb never reads names that start with a dot; move the page", Source: line})
+			continue
+		}
+		if _, err := base.root.Lstat(base.path(rel)); errors.Is(err, fs.ErrNotExist) {
 			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " lists missing page " + target,
 				Hint: "create the file or fix the path", Source: line})
 			continue
@@ -88,13 +94,13 @@ func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.Lis
 		if path.Dir(rel) == "." && IsIndexName(rel) {
 			// The top page, which mdBook lists as the first chapter.
 			if root.Synthesized {
-				if page := loadPage(base, dir, rel, diags); page != nil {
+				if page := loadPage(base, rel, diags); page != nil {
 					root.setIndex(page)
 				}
 			}
 			continue
 		}
-		page := loadPage(base, dir, rel, diags)
+		page := loadPage(base, rel, diags)
 		if page == nil || page.Front.Draft {
 			continue
 		}
@@ -124,21 +130,25 @@ func loadSummary(base, dir, file string, src []byte, root *Page, diags *diag.Lis
 // readSummary returns the book's table of contents and its site-relative
 // file: the file the configuration names or SUMMARY.md at the content root,
 // or else one the layout made (from MkDocs' nav), if there is one.
-func readSummary(base, dir string, cfg config.Config) ([]byte, string, bool) {
+func readSummary(base *sources, cfg config.Config, diags *diag.List) ([]byte, string, bool) {
 	name := cmp.Or(cfg.Summary, SummaryName)
-	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(name)))
-	if err == nil {
-		return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), path.Join(dir, name), true
+	src, err := base.root.ReadFile(base.path(name), base.maxPage)
+	if errors.Is(err, fs.ErrNotExist) {
+		if cfg.SummaryText != nil {
+			return cfg.SummaryText, cfg.SummaryFrom, true
+		}
+		return nil, "", false
 	}
-	if cfg.SummaryText != nil {
-		return cfg.SummaryText, cfg.SummaryFrom, true
+	if err != nil {
+		diags.Addf(base.path(name), 0, 0, "make it a regular file inside the site", "cannot read %s: %v", name, err)
+		return nil, "", false
 	}
-	return nil, "", false
+	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), base.path(name), true
 }
 
 // summaryPath returns the content-relative Markdown file a SUMMARY.md entry
 // names: x.html and x (as Honkit and GitBook write them) are x.md when it exists.
-func summaryPath(base, target string) string {
+func summaryPath(base *sources, target string) string {
 	rel := path.Clean(strings.TrimPrefix(target, "./"))
 	if u, err := url.PathUnescape(rel); err == nil {
 		rel = u
@@ -154,7 +164,7 @@ func summaryPath(base, target string) string {
 		return rel
 	}
 	for _, cand := range []string{stem + ".md", path.Join(stem, "README.md"), path.Join(stem, "index.md")} {
-		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(cand))); err == nil {
+		if _, err := base.root.Stat(base.path(cand)); err == nil {
 			return cand
 		}
 	}

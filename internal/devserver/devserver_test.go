@@ -30,10 +30,14 @@ func TestEditShowsNewText(t *testing.T) {
 	_, body := h.get(editPage)
 	s := h.subscribe(editPage, pageGen(body))
 	h.edit("content/01-guide/edit-me.md", "最初の本文です。", "書き換えた本文です。")
-	// The edit is in the lead paragraph, which the chapter page shows as a summary.
+	// The edited page is written and reloaded first. The edit is in the lead
+	// paragraph, which the chapter and role pages show as a summary: they follow.
 	d := s.expect(t, "reload")
-	if !slices.Equal(d.Pages, []string{"/01-guide/", editPage}) {
-		t.Errorf("reload names %v, want the edited page and its chapter", d.Pages)
+	if !slices.Equal(d.Pages, []string{editPage}) {
+		t.Errorf("first reload names %v, want the edited page", d.Pages)
+	}
+	if next := s.expect(t, "reload"); !slices.Equal(next.Pages, []string{"/01-guide/", "/roles/employee/"}) {
+		t.Errorf("second reload names %v, want the chapter and the role list", next.Pages)
 	}
 	script := regexp.MustCompile(`<script src="/__kb/reload.js\?v=[0-9a-f]{8}" data-gen="\d+" defer></script></body>`)
 	for _, p := range []string{editPage, editPage + "index.html"} {
@@ -314,7 +318,15 @@ func TestServesNothingOutside(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(h.out, ".kb-write-1"), []byte("SECRET"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/02-more/..%2f..%2fsecret.txt", "/.kb-write-1"} {
+	// A link in the preview's output is not followed out of it.
+	if err := os.Symlink(secret, filepath.Join(h.out, "linked.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(h.out), filepath.Join(h.out, "up")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/02-more/..%2f..%2fsecret.txt", "/.kb-write-1",
+		"/linked.txt", "/up/secret.txt"} {
 		if status, body := h.get(p); strings.Contains(body, "SECRET") {
 			t.Errorf("%s answered %d with a file from outside the site", p, status)
 		}
@@ -328,6 +340,25 @@ func TestServesNothingOutside(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusMisdirectedRequest {
 		t.Errorf("a request for another host answered %d", resp.StatusCode)
+	}
+	// kb serve's own paths are read-only too, and pages carry the CSP.
+	for _, p := range []string{"/__kb/events", "/__kb/reload.js", "/"} {
+		resp, err := http.Post(h.ts.URL+p, "text/plain", strings.NewReader("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("POST %s answered %d", p, resp.StatusCode)
+		}
+	}
+	resp, err = http.Get(h.ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("page without CSP: %q", csp)
 	}
 }
 
@@ -356,7 +387,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 }
 
 func TestEPUBOnDemand(t *testing.T) {
-	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Emitter{ebook.Emit} })
+	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Format{ebook.Format{}} })
 	get := func() []byte {
 		t.Helper()
 		status, body := h.get("/handbook.epub")

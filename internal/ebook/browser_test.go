@@ -35,6 +35,7 @@ const overflowScript = `(() => {
 // overflows horizontally: the fixture's pages with a long code line, a long
 // URL, images and a table, and every page of the bundled knowledge base.
 func TestPhoneWidth(t *testing.T) {
+	browsertest.Require(t)
 	dir := t.TempDir()
 	fixture := loadSite(t, fixtureRoot)
 	unpackTo(t, buildBook(t, fixture, Whole(fixture), fixtureRoot), filepath.Join(dir, "fixture"))

@@ -9,8 +9,9 @@ package expand
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -18,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // Book is what expansion needs to know about the book.
@@ -369,19 +371,41 @@ func (x *expander) read(dir, target string, fromRoot bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if rel, err := filepath.Rel(root, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			lastErr = fmt.Errorf("the file is outside the book")
 			continue
 		}
-		data, err := os.ReadFile(abs)
+		data, err := readInside(root, filepath.ToSlash(rel))
 		if err != nil {
-			lastErr = fmt.Errorf("no such file")
+			lastErr = err
 			continue
 		}
 		return string(diag.UnifyLineEnds(data)), nil
 	}
 	return "", lastErr
 }
+
+// readInside reads the regular file rel under root through srcfs, so that a
+// link inside the book cannot lead an include to a file outside it.
+func readInside(root, rel string) ([]byte, error) {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data, err := r.ReadFile(rel, maxInclude)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("no such file")
+	case errors.Is(err, srcfs.ErrOutside):
+		return nil, fmt.Errorf("the file is outside the book")
+	}
+	return data, err
+}
+
+// maxInclude is the largest file an include reads, as a page's own limit.
+const maxInclude = 5 << 20
 
 // splitSelector splits "file.rs:3:10" or "file.rs:anchor" into the file and the selector.
 func splitSelector(args string) (file, sel string) {

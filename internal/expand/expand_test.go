@@ -1,6 +1,7 @@
 package expand
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,4 +103,24 @@ func equal(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// An include cannot read a file outside the book through a link inside it.
+func TestIncludeNeverLeavesTheBook(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte("SENTINEL\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(root, "src")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "link.txt")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	r := Book{Root: root}.Expand("src/a.md", dir, []byte("{{#include link.txt}}\n"), 1)
+	if strings.Contains(string(r.Body), "SENTINEL") || len(r.Problems) == 0 {
+		t.Errorf("include through a link out of the book gave %q with problems %v", r.Body, r.Problems)
+	}
 }

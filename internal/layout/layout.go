@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // Info is what a book's own configuration says.
@@ -59,8 +60,15 @@ func IsConfig(p string) bool {
 // Detect looks for another tool's configuration at root. Problems reading
 // one are added to diags; an Info with an empty Name means none was found.
 func Detect(root string, diags *diag.List) Info {
+	src, err := srcfs.Open(root)
+	if err != nil {
+		return Info{}
+	}
+	defer src.Close()
+	// Only regular files inside the site are read: a link to a file
+	// elsewhere would put its lines into diagnostics.
 	read := func(name string) ([]byte, bool) {
-		data, err := os.ReadFile(filepath.Join(root, name))
+		data, err := src.ReadFile(name, 1<<20)
 		if err != nil {
 			return nil, false
 		}

@@ -45,10 +45,11 @@ type Parser struct {
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
 // footnotes, definition lists, CJK line joining and CJK-friendly emphasis,
-// {#id} attributes, callouts and "::: tip" containers.
+// {#id} attributes, callouts and "::: tip" containers, and numbered figures.
 func New(opts Options) *Parser {
 	transformers := []util.PrioritizedValue{
 		util.Prioritized(calloutTransformer{}, 100),
+		util.Prioritized(figureTransformer{}, 105),
 		util.Prioritized(termIDTransformer{}, 110),
 	}
 	if len(opts.Glossary) > 0 {
@@ -83,6 +84,8 @@ type Doc struct {
 	TitleID  string
 	Headings []Heading
 	Links    []Link
+	// Figures lists the page's figures in page order, the order of their numbers.
+	Figures []Figure
 	// sections holds the plain text of the page split at ##–#### headings,
 	// with placeholders for the text of empty links; see PlainSections.
 	sections []Section
@@ -199,6 +202,7 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
+			keepOnlyIDAndClass(n)
 			id, _ := n.AttributeString("id")
 			idStr, _ := id.([]byte)
 			h := Heading{Level: n.Level, ID: string(idStr), Text: plainText(n, src, nil)}
@@ -212,6 +216,11 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 			if id, ok := n.AttributeString("id"); ok {
 				doc.termIDs = append(doc.termIDs, string(id.([]byte)))
 			}
+		case *FigureNode:
+			n.Index = len(doc.Figures)
+			f := figureInfo(n, src)
+			f.Line, f.Col = pos(n.Lines().At(0).Start)
+			doc.Figures = append(doc.Figures, f)
 		case *ast.Link:
 			doc.Links = append(doc.Links, locateLink(n, src, string(n.Destination), false, pos))
 		case *ast.Image:
@@ -220,6 +229,22 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 		return ast.WalkContinue, nil
 	})
 	doc.sections = splitSections(root, src, doc.ref, leadOnly)
+}
+
+// keepOnlyIDAndClass drops the attributes of a heading's {…} other than
+// its ID and classes: a style attribute could draw the heading over the
+// rest of the page.
+func keepOnlyIDAndClass(n ast.Node) {
+	attrs := n.Attributes()
+	if len(attrs) == 0 {
+		return
+	}
+	n.RemoveAttributes()
+	for _, a := range attrs {
+		if name := string(a.Name); name == "id" || name == "class" {
+			n.SetAttribute(a.Name, a.Value)
+		}
+	}
 }
 
 // ref returns the placeholder index of a reference, adding it when new.
@@ -317,18 +342,25 @@ func blockOf(n ast.Node) ast.Node {
 // known once the site is resolved. With leadOnly, it stops at the first heading.
 func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly bool) []Section {
 	sections := []Section{{}}
-	cur := &sections[0]
+	// The text of the current section is gathered in one builder, so that
+	// a long section costs time in proportion to its length.
+	var text strings.Builder
+	flush := func() {
+		sections[len(sections)-1].Text = text.String()
+		text.Reset()
+	}
 	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
 		if h, ok := c.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
 			if leadOnly {
 				break
 			}
+			flush()
 			id, _ := h.AttributeString("id")
 			idStr, _ := id.([]byte)
 			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src, nil)})
-			cur = &sections[len(sections)-1]
 			continue
 		}
+		cur := &sections[len(sections)-1]
 		if co, ok := c.(*Callout); ok && !slices.Contains(cur.Callouts, co.CalloutKind) {
 			cur.Callouts = append(cur.Callouts, co.CalloutKind)
 		}
@@ -336,11 +368,12 @@ func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly boo
 		if t == "" {
 			continue
 		}
-		if cur.Text != "" {
-			cur.Text += "\n"
+		if text.Len() > 0 {
+			text.WriteByte('\n')
 		}
-		cur.Text += t
+		text.WriteString(t)
 	}
+	flush()
 	return sections
 }
 

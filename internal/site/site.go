@@ -23,6 +23,8 @@ type Site struct {
 	Glossary *Page
 	Terms    []markdown.Term
 	byPath   map[string]*Page
+	// unreadable are the content files the loader could not read.
+	unreadable map[string]bool
 }
 
 // Page is a page of the resolved book.
@@ -37,6 +39,8 @@ type Page struct {
 	Prev     *Page
 	Next     *Page
 	Headings []Heading
+	// Figures lists the page's figures in page order, with their numbers.
+	Figures []Figure
 	// Index is the page's position in Site.Pages.
 	Index   int
 	targets map[string]Target
@@ -119,15 +123,33 @@ func (p *Page) Roles() []string { return p.Source.Front.Roles }
 // Level returns the page's level (1–3), or 0.
 func (p *Page) Level() int { return p.Source.Front.Level }
 
-// Summary returns the front-matter summary, or else the lead paragraph.
+// SummaryLength is how many characters of a summary are shown in lists of
+// pages and meta descriptions; a longer one is clipped.
+const SummaryLength = 160
+
+// Summary returns the front-matter summary, or else the lead paragraph,
+// clipped to SummaryLength characters.
 func (p *Page) Summary() string {
 	if s := p.Source.Front.Summary; s != "" {
-		return s
+		return Clip(s, SummaryLength)
 	}
 	if p.Doc != nil {
-		return p.Doc.Lead(plainResolver{p})
+		return Clip(p.Doc.Lead(plainResolver{p}), SummaryLength)
 	}
 	return ""
+}
+
+// Clip shortens s to at most n characters, cutting on a character boundary
+// and marking the cut with "…".
+func Clip(s string, n int) string {
+	count := 0
+	for i := range s {
+		if count == n {
+			return strings.TrimRight(s[:i], " \n") + "…"
+		}
+		count++
+	}
+	return s
 }
 
 // PlainSections returns the page's text split at ##–#### headings, with
@@ -148,7 +170,8 @@ func (r plainResolver) Link(dest string) (string, string) {
 
 func (r plainResolver) HeadingNumber(string) string { return "" }
 
-func (r plainResolver) TermHref(string) string { return "" }
+func (r plainResolver) TermHref(string) string  { return "" }
+func (r plainResolver) FigureNumber(int) string { return "" }
 
 // Params returns the front-matter keys kb does not use itself, for templates.
 func (p *Page) Params() map[string]any { return p.Source.Params }
@@ -162,7 +185,7 @@ func (s *Site) PageByPath(p string) *Page {
 }
 
 // FillText is the text of an empty link to t: the number and title of the
-// target heading or page.
+// target heading or page, or the label, number and caption of a figure.
 func (t Target) FillText() string {
 	switch {
 	case t.Page == nil && t.File != "":
@@ -170,6 +193,9 @@ func (t Target) FillText() string {
 	case t.Page == nil:
 		return t.External
 	case t.Anchor != "":
+		if f, ok := t.Page.Figure(t.Anchor); ok {
+			return f.FillText()
+		}
 		if h, ok := t.Page.Heading(t.Anchor); ok {
 			if h.Number != "" {
 				return h.Number + " " + h.Text
