@@ -130,7 +130,7 @@ func TestMigrateWritesConfigAndSidebarOrder(t *testing.T) {
 		t.Fatalf("kb migrate --write: exit %d\n%s%s", code, stdout, stderr)
 	}
 	conf, _ := os.ReadFile(filepath.Join(root, "kb.yaml"))
-	if want := "title: テレワークの手引き\nlanguage: ja\ndescription: 自宅で安全に働くために\ncontent_dir: src\n"; string(conf) != want {
+	if want := "title: テレワークの手引き\nlanguage: ja\ndescription: 自宅で安全に働くために\ncontent_dir: src\nheading_ids: vitepress\n"; string(conf) != want {
 		t.Errorf("kb.yaml:\n%s\nwant:\n%s", conf, want)
 	}
 	// The VitePress configuration is no longer needed: kb.yaml and SUMMARY.md say it all.
@@ -139,7 +139,7 @@ func TestMigrateWritesConfigAndSidebarOrder(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	if code, _, stderr := runKB(t, "build", "--outputs", "html", "--source", root, "--out", out); code != 1 ||
-		!strings.Contains(stderr, "src/guide/vpn.md:9:19: link to missing page /reference/rules") {
+		!strings.Contains(stderr, "src/guide/vpn.md:13:19: link to missing page /reference/rules") {
 		t.Errorf("the migrated book does not report its mistake: exit %d\n%s", code, stderr)
 	}
 	if code, _, _ := runKB(t, "migrate", "--write", "--source", root); code != 0 {

@@ -451,6 +451,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	unsafe := b.cfg.UnsafeHTML
 	opts := b.parserOptions()
 	opts.UnsafeHTML = unsafe
+	opts.SlugRule = b.cfg.HeadingIDs
 	skip := fmt.Sprintf(" %v %v", opts.NoXHTML, opts.LeadOnly)
 	var terms []markdown.Term
 	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {

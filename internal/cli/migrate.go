@@ -27,6 +27,7 @@ type migratedConfig struct {
 	Author      string         `yaml:"author,omitempty"`
 	Description string         `yaml:"description,omitempty"`
 	ContentDir  string         `yaml:"content_dir,omitempty"`
+	HeadingIDs  string         `yaml:"heading_ids,omitempty"`
 	Summary     string         `yaml:"summary,omitempty"`
 	Variables   map[string]any `yaml:"variables,omitempty"`
 }
@@ -83,7 +84,7 @@ func runMigrate(args []string, stdout, stderr io.Writer) int {
 	}
 	conf, err := yaml.Marshal(migratedConfig{Title: unlessDefault(cfg.Title, def.Title), Language: cfg.Language,
 		Author: unlessDefault(cfg.Author, def.Author), Description: cfg.Description, ContentDir: cfg.ContentDir,
-		Summary: cfg.Summary, Variables: cfg.Variables})
+		HeadingIDs: cfg.HeadingIDs, Summary: cfg.Summary, Variables: cfg.Variables})
 	if err != nil {
 		fmt.Fprintf(stderr, "kb migrate: %v\n", err)
 		return ExitContent

@@ -19,7 +19,7 @@ func TestDetectBooks(t *testing.T) {
 		{"mdbook", Info{Name: "mdBook", File: "book.toml", ContentDir: "src", Title: "小さな会社の守り方", Language: "ja", Author: "情報セキュリティ係"}},
 		{"honkit", Info{Name: "Honkit", File: "book.json", ContentDir: "book", Title: "情報セキュリティの手引き", Language: "ja", Author: "総務部",
 			Summary: "SUMMARY.md", Vars: map[string]any{"company": "株式会社サンプル", "support": map[string]any{"tel": "03-0000-0000"}}}},
-		{"vitepress", Info{Name: "VitePress", File: ".vitepress/config.mts", ContentDir: "src", Title: "テレワークの手引き", Language: "ja", Description: "自宅で安全に働くために"}},
+		{"vitepress", Info{Name: "VitePress", File: ".vitepress/config.mts", ContentDir: "src", Title: "テレワークの手引き", Language: "ja", Description: "自宅で安全に働くために", HeadingIDs: "vitepress"}},
 	}
 	for _, tt := range tests {
 		var diags diag.List
