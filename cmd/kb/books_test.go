@@ -113,3 +113,48 @@ func TestBooksOfOtherTools(t *testing.T) {
 		})
 	}
 }
+
+func TestMigrateWritesConfigAndSidebarOrder(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "vitepress")
+	if err := os.CopyFS(root, os.DirFS(filepath.Join(booksDir, "vitepress"))); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runKB(t, "migrate", "--source", root)
+	if code != 0 || !strings.Contains(stdout, "would write src/SUMMARY.md:\n# Summary\n\n- [ガイド](guide/index.md)\n    - [VPN](guide/vpn.md)\n") {
+		t.Fatalf("kb migrate: exit %d, stdout:\n%s", code, stdout)
+	}
+	if _, err := os.Stat(filepath.Join(root, "kb.yaml")); err == nil {
+		t.Fatal("kb migrate without --write wrote kb.yaml")
+	}
+	if code, stdout, stderr := runKB(t, "migrate", "--write", "--source", root); code != 0 {
+		t.Fatalf("kb migrate --write: exit %d\n%s%s", code, stdout, stderr)
+	}
+	conf, _ := os.ReadFile(filepath.Join(root, "kb.yaml"))
+	if want := "title: テレワークの手引き\nlanguage: ja\ndescription: 自宅で安全に働くために\ncontent_dir: src\nheading_ids: vitepress\n"; string(conf) != want {
+		t.Errorf("kb.yaml:\n%s\nwant:\n%s", conf, want)
+	}
+	// The VitePress configuration is no longer needed: kb.yaml and SUMMARY.md say it all.
+	if err := os.RemoveAll(filepath.Join(root, ".vitepress")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if code, _, stderr := runKB(t, "build", "--outputs", "html", "--source", root, "--out", out); code != 1 ||
+		!strings.Contains(stderr, "src/guide/vpn.md:13:19: link to missing page /reference/rules") {
+		t.Errorf("the migrated book does not report its mistake: exit %d\n%s", code, stderr)
+	}
+	if code, _, _ := runKB(t, "migrate", "--write", "--source", root); code != 0 {
+		t.Errorf("kb migrate on a kb book: exit %d", code)
+	}
+	vpn := filepath.Join(root, "src", "guide", "vpn.md")
+	data, _ := os.ReadFile(vpn)
+	if err := os.WriteFile(vpn, []byte(strings.Replace(string(data), "/reference/rules", "/reference/glossary", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runKB(t, "build", "--outputs", "html", "--source", root, "--out", out); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	nav, _ := os.ReadFile(filepath.Join(out, "guide", "index.html"))
+	if !strings.Contains(string(nav), `rel="next" href="../guide/vpn/index.html"`) {
+		t.Error("the sidebar's order (VPN after ガイド) is not the book's")
+	}
+}

@@ -460,7 +460,8 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	unsafe := b.cfg.UnsafeHTML
 	opts := b.parserOptions()
 	opts.UnsafeHTML = unsafe
-	skip := fmt.Sprintf(" %v %v %v", opts.NoXHTML, opts.LeadOnly, opts.Callouts)
+	opts.SlugRule = b.cfg.HeadingIDs
+	skip := fmt.Sprintf(" %v %v %v %s", opts.NoXHTML, opts.LeadOnly, opts.Callouts, opts.SlugRule)
 	var terms []markdown.Term
 	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
 		key := "glossary " + strconv.FormatBool(unsafe) + skip + expandKey(b.cfg)

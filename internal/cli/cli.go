@@ -34,6 +34,7 @@ Usage:
   kb check [--source DIR] [--strict]              report problems without writing anything
   kb serve [--source DIR] [--addr 127.0.0.1:8080] preview with live reload while you edit
   kb host [DIR] [--addr 127.0.0.1:8080]           serve a built site (default public) with search
+  kb migrate [--source DIR] [--write]             show (or write) the kb.yaml and SUMMARY.md for a book of another tool
   kb version                                      print the version
 
 Run "kb COMMAND --help" for the flags of a command.
@@ -54,6 +55,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runServe(args[1:], stdout, stderr)
 	case "host":
 		return runHost(args[1:], stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "kb %s\n", Version)
 		return ExitOK

@@ -52,6 +52,9 @@ type Config struct {
 	Callouts []Callout `yaml:"callouts"`
 	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
 	Variables map[string]any `yaml:"variables"`
+	// HeadingIDs is the rule heading IDs are made by: "github" (the
+	// default) or "vitepress".
+	HeadingIDs string `yaml:"heading_ids"`
 	// ContentDir is the site-relative folder of the pages ("content").
 	ContentDir string `yaml:"content_dir"`
 	// Summary is the content-relative file that fixes the book's order (SUMMARY.md).
@@ -175,6 +178,7 @@ func withLayout(cfg Config, info layout.Info) Config {
 	cfg.Description = cmp.Or(info.Description, cfg.Description)
 	cfg.Variables = info.Vars
 	cfg.Summary = info.Summary
+	cfg.HeadingIDs = info.HeadingIDs
 	if info.SummaryText != nil {
 		cfg.SummaryText, cfg.SummaryFrom = info.SummaryText, info.File
 	}
@@ -250,6 +254,9 @@ func check(src []byte, cfg Config, diags *diag.List) {
 	if _, err := time.Parse(time.RFC3339, cfg.Modified); err != nil {
 		report("$.modified", "write a date and time such as 2026-04-01T00:00:00Z",
 			"modified: %q is not an RFC 3339 date", cfg.Modified)
+	}
+	if cfg.HeadingIDs != "" && cfg.HeadingIDs != "github" && cfg.HeadingIDs != "vitepress" {
+		report("$.heading_ids", "write github or vitepress", "heading_ids: %q is not a rule kb knows", cfg.HeadingIDs)
 	}
 	if !outputFile(cfg.EPUBFile) {
 		report("$.epub_file", "write a relative path ending in .epub, such as book.epub",

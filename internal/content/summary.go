@@ -128,15 +128,15 @@ func loadSummary(base *sources, file string, src []byte, root *Page, diags *diag
 }
 
 // readSummary returns the book's table of contents and its site-relative
-// file: one the layout made (from MkDocs' nav), the file the configuration
-// names, or SUMMARY.md at the content root, if there is one.
+// file: the file the configuration names or SUMMARY.md at the content root,
+// or else one the layout made (from MkDocs' nav), if there is one.
 func readSummary(base *sources, cfg config.Config, diags *diag.List) ([]byte, string, bool) {
-	if cfg.SummaryText != nil {
-		return cfg.SummaryText, cfg.SummaryFrom, true
-	}
 	name := cmp.Or(cfg.Summary, SummaryName)
 	src, err := base.root.ReadFile(base.path(name), base.maxPage)
 	if errors.Is(err, fs.ErrNotExist) {
+		if cfg.SummaryText != nil {
+			return cfg.SummaryText, cfg.SummaryFrom, true
+		}
 		return nil, "", false
 	}
 	if err != nil {

@@ -156,10 +156,10 @@ func (x *expander) line(line, dir string, n, report, depth int) {
 		x.emit(line, n)
 		return
 	}
-	if x.admonition && x.fence == "" {
+	if x.admonition {
 		if trimmed != "" && !strings.HasPrefix(line, "    ") && !strings.HasPrefix(line, "\t") {
 			x.emit(":::\n", n) // the admonition ended on the line before
-			x.admonition = false
+			x.admonition, x.fence = false, ""
 		} else {
 			line = strings.TrimPrefix(strings.TrimPrefix(line, "    "), "\t")
 			trimmed = strings.TrimSpace(line)

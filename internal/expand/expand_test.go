@@ -41,8 +41,8 @@ func TestExpand(t *testing.T) {
 		},
 		{
 			name: "MkDocs admonitions",
-			in:   "!!! warning \"気をつける\"\n    本文\n\n    続き\n\n後\n??? note\n    畳む\n",
-			want: "::: warning 気をつける\n本文\n\n続き\n\n:::\n後\n::: details \n畳む\n\n:::\n", origin: []int{1, 2, 3, 4, 5, 6, 6, 7, 8, 8, 8},
+			in:   "!!! warning \"気をつける\"\n    本文\n\n    ```sh\n    rm -i x\n    ```\n\n後\n??? note\n    畳む\n",
+			want: "::: warning 気をつける\n本文\n\n```sh\nrm -i x\n```\n\n:::\n後\n::: details \n畳む\n\n:::\n", origin: []int{1, 2, 3, 4, 5, 6, 7, 8, 8, 9, 10, 10, 10},
 		},
 		{
 			name: "import listing with a marker and a title",

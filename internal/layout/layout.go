@@ -37,6 +37,8 @@ type Info struct {
 	Description string
 	// Vars are Honkit's variables, read by {{ book.x }}.
 	Vars map[string]any
+	// HeadingIDs is the rule the tool makes heading IDs by ("vitepress"), or "" for GitHub's.
+	HeadingIDs string
 	// Summary is the content-relative table of contents file, when the tool names one.
 	Summary string
 	// SummaryText is the order from MkDocs' nav, in SUMMARY.md's grammar,
@@ -91,7 +93,7 @@ func Detect(root string, diags *diag.List) Info {
 		}
 	}
 	if info, err := os.Stat(filepath.Join(root, ".vitepress")); err == nil && info.IsDir() {
-		return Info{Name: "VitePress", File: ".vitepress/", ContentDir: "."}
+		return Info{Name: "VitePress", File: ".vitepress/", ContentDir: ".", HeadingIDs: "vitepress"}
 	}
 	return Info{}
 }
@@ -165,7 +167,7 @@ func honkit(src []byte, diags *diag.List) Info {
 // vitePress reads srcDir, title, description and lang from the config
 // script by pattern: it is code, which kb does not run.
 func vitePress(file, src string) Info {
-	info := Info{Name: "VitePress", File: file, ContentDir: "."}
+	info := Info{Name: "VitePress", File: file, ContentDir: ".", HeadingIDs: "vitepress"}
 	field := func(name string) string {
 		m := regexp.MustCompile(`(?m)^\s{0,4}` + name + `\s*:\s*['"` + "`" + `]([^'"` + "`" + `]*)['"` + "`" + `]`).FindStringSubmatch(src)
 		if m == nil {

@@ -19,7 +19,7 @@ func TestDetectBooks(t *testing.T) {
 		{"mdbook", Info{Name: "mdBook", File: "book.toml", ContentDir: "src", Title: "小さな会社の守り方", Language: "ja", Author: "情報セキュリティ係"}},
 		{"honkit", Info{Name: "Honkit", File: "book.json", ContentDir: "book", Title: "情報セキュリティの手引き", Language: "ja", Author: "総務部",
 			Summary: "SUMMARY.md", Vars: map[string]any{"company": "株式会社サンプル", "support": map[string]any{"tel": "03-0000-0000"}}}},
-		{"vitepress", Info{Name: "VitePress", File: ".vitepress/config.mts", ContentDir: "src", Title: "テレワークの手引き", Language: "ja", Description: "自宅で安全に働くために"}},
+		{"vitepress", Info{Name: "VitePress", File: ".vitepress/config.mts", ContentDir: "src", Title: "テレワークの手引き", Language: "ja", Description: "自宅で安全に働くために", HeadingIDs: "vitepress"}},
 	}
 	for _, tt := range tests {
 		var diags diag.List
@@ -79,5 +79,20 @@ func TestIsConfig(t *testing.T) {
 		if IsConfig(p) != want {
 			t.Errorf("IsConfig(%q) = %v", p, !want)
 		}
+	}
+}
+
+func TestVitePressSidebar(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "books", "vitepress", ".vitepress", "config.mts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "- [ガイド](guide/index.md)\n    - [VPN](guide/vpn.md)\n    - [始め方](guide/getting-started.md)\n" +
+		"- [用語](reference/glossary.md)\n- [目次](reference/index.md)\n"
+	if got := VitePressSidebar(string(src)); got != want {
+		t.Errorf("sidebar:\n%s\nwant:\n%s", got, want)
+	}
+	if VitePressSidebar("export default { title: 'x' }") != "" {
+		t.Error("a config without a sidebar gave one")
 	}
 }

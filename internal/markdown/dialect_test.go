@@ -94,3 +94,21 @@ func TestHTMLCommentsDropped(t *testing.T) {
 		}
 	}
 }
+
+func TestVitePressHeadingIDs(t *testing.T) {
+	tests := []struct{ in, vitepress, github string }{
+		{"VPN & プロキシ", "vpn-プロキシ", "vpn--プロキシ"},
+		{"多要素認証 (MFA)", "多要素認証-mfa", "多要素認証-mfa"},
+		{"3-2-1 ルール", "_3-2-1-ルール", "3-2-1-ルール"},
+		{"`kb build` の使い方?", "kb-build-の使い方", "kb-build-の使い方"},
+		{"被演算子（オペランド）", "被演算子（オペランド）", "被演算子オペランド"},
+	}
+	for _, tt := range tests {
+		for rule, want := range map[string]string{SlugVitePress: tt.vitepress, SlugGitHub: tt.github} {
+			doc := New(Options{SlugRule: rule}).Parse([]byte("## "+tt.in+"\n"), 1)
+			if got := doc.Headings[0].ID; got != want {
+				t.Errorf("%s rule: %q → %q, want %q", rule, tt.in, got, want)
+			}
+		}
+	}
+}

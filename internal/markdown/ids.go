@@ -38,6 +38,7 @@ var htmlTag = regexp.MustCompile(`<!--.*?-->|</?[A-Za-z][^<>]*>`)
 // appending -1, -2 … It implements parser.IDs.
 type headingIDs struct {
 	used map[string]bool
+	slug func(string) string
 }
 
 // ReservedIDs are the IDs the theme gives to parts of every page; a
@@ -47,17 +48,51 @@ var ReservedIDs = []string{"main", "sidebar", "top", "search-q", "search-results
 
 // newHeadingIDs starts a page's IDs with the theme's taken, so that a
 // heading whose text reads "main" becomes main-1.
-func newHeadingIDs() *headingIDs {
+func newHeadingIDs(rule string) *headingIDs {
 	used := map[string]bool{}
 	for _, id := range ReservedIDs {
 		used[id] = true
 	}
-	return &headingIDs{used: used}
+	slug := Slug
+	if rule == SlugVitePress {
+		slug = VitePressSlug
+	}
+	return &headingIDs{used: used, slug: slug}
+}
+
+// Heading ID rules for Options.SlugRule.
+const (
+	SlugGitHub    = "github"
+	SlugVitePress = "vitepress"
+)
+
+// vitePressSpecial is the run of characters VitePress's slugify turns into one '-'.
+var vitePressSpecial = regexp.MustCompile("[\\s~`!@#$%^&*()\\-_+=\\[\\]{}|\\\\;:\"'“”‘’<>,.?/]+")
+
+// VitePressSlug turns heading text into an ID by VitePress's rule: runs of
+// spaces and ASCII punctuation become one '-', none at either end, a leading
+// digit gets '_', letters are lowercased; Japanese punctuation is kept.
+// (VitePress also applies Unicode NFKD first, which kb leaves out.)
+func VitePressSlug(text string) string {
+	var b strings.Builder
+	for _, r := range text {
+		if r >= 0x20 && !(r >= 0x300 && r <= 0x36f) {
+			b.WriteRune(r)
+		}
+	}
+	s := strings.Trim(vitePressSpecial.ReplaceAllString(b.String(), "-"), "-")
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "_" + s
+	}
+	return strings.ToLower(s)
 }
 
 // Generate returns a fresh ID for a heading whose raw Markdown line is value.
 func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := Slug(htmlTag.ReplaceAllString(linkMarkup.ReplaceAllString(string(value), "]"), ""))
+	// The rendered text: without link destinations, inline HTML and the
+	// marks of emphasis and code, which the GitHub rule drops anyway.
+	text := htmlTag.ReplaceAllString(linkMarkup.ReplaceAllString(string(value), "]"), "")
+	base := s.slug(strings.NewReplacer("*", "", "`", "", "[", "", "]", "").Replace(text))
 	if base == "" {
 		base = "section"
 	}

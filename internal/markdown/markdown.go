@@ -30,6 +30,9 @@ type Options struct {
 	UnsafeHTML bool
 	// NoXHTML skips the XHTML fragment, for builds without an EPUB.
 	NoXHTML bool
+	// SlugRule is how heading IDs are made from their text: SlugGitHub
+	// (the default) or SlugVitePress, for books written for VitePress.
+	SlugRule string
 	// LeadOnly keeps only the first plain-text section, the page lead
 	// (see PlainSections), for builds without a search index.
 	LeadOnly bool
@@ -41,6 +44,7 @@ type Options struct {
 type Parser struct {
 	md       goldmark.Markdown
 	callouts callouts
+	slugRule string
 	unsafe   bool
 	noXHTML  bool
 	leadOnly bool
@@ -74,7 +78,7 @@ func New(opts Options) *Parser {
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md, callouts: table, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
+	return &Parser{md: md, callouts: table, slugRule: opts.SlugRule, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
 }
 
 // Doc is a parsed page. Its body is kept as HTML and XHTML fragments in
@@ -150,7 +154,7 @@ func (p *Parser) ParseLines(body []byte, firstLine int, origin []int) *Doc {
 	if bytes.IndexByte(body, 0) >= 0 {
 		body = bytes.ReplaceAll(body, []byte{0}, []byte("\uFFFD"))
 	}
-	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs(p.slugRule)))
 	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	doc := &Doc{refIndex: map[string]int{}}
 	first := root.FirstChild()
