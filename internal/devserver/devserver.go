@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"path"
 	"runtime/debug"
 	"slices"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/server"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/watch"
 )
@@ -53,8 +55,9 @@ type Options struct {
 type Server struct {
 	opts     Options
 	rb       *build.Builder
-	search   *indexer  // nil without IndexDir
-	onDemand *onDemand // nil without OnDemand
+	host     *server.Handler // kb host's handler over the preview folder
+	search   *indexer        // nil without IndexDir
+	onDemand *onDemand       // nil without OnDemand
 	hub      hub
 	ready    chan struct{}
 	closing  chan struct{}
@@ -81,11 +84,12 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, rb: build.NewBuilder(build.BuilderOptions{Root: opts.Source, Formats: []build.Format{build.HTML{}},
 		Needs: build.Needs{XHTML: true, SectionText: true}, Open: build.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
-	if opts.IndexDir != "" {
-		s.search = newIndexer(opts.Out, opts.IndexDir, opts.IndexDelay, opts.Log)
-	}
 	if len(opts.OnDemand) > 0 {
 		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}
+	}
+	s.host = server.New(opts.Out, nil, server.Options{Log: log.New(opts.Log, "kb: ", 0), Missing: s.serveGenerated})
+	if opts.IndexDir != "" {
+		s.search = newIndexer(s.host, opts.Out, opts.IndexDir, opts.IndexDelay, opts.Log)
 	}
 	return s
 }

@@ -5,12 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,8 +41,8 @@ type indexer struct {
 	folders []string // the latest index folders, newest last
 }
 
-func newIndexer(out, dir string, delay time.Duration, logw io.Writer) *indexer {
-	h := server.New(out, nil, server.Options{Log: log.New(logw, "kb: search: ", 0)})
+// newIndexer returns an indexer that swaps its indexes into h, which serves out.
+func newIndexer(h *server.Handler, out, dir string, delay time.Duration, logw io.Writer) *indexer {
 	return &indexer{handler: h, out: out, dir: dir, delay: delay, log: logw, wake: make(chan struct{}, 1)}
 }
 
@@ -117,29 +117,38 @@ func (ix *indexer) index(s *site.Site) error {
 	return nil
 }
 
-// withScript serves next and adds the live-reload script to its HTML
-// responses, such as the search page.
+// withScript serves next, the preview folder through kb host's handler,
+// and adds the live-reload script to its HTML responses. HTML is never
+// cached, so a reload shows the newest build; before any build has
+// succeeded, a missing page is answered with noBuild.
 func (s *Server) withScript(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodHead {
-			next.ServeHTTP(w, r)
-			return
-		}
+		// Read the build number before the page: if a build ends in
+		// between, the page is newer than the number says, and the
+		// browser reloads once more instead of missing the change.
 		s.mu.Lock()
 		gen := s.gen
 		s.mu.Unlock()
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		body := rec.body.Bytes()
-		if ct := rec.header.Get("Content-Type"); len(ct) >= 9 && ct[:9] == "text/html" {
+		html := strings.HasPrefix(rec.header.Get("Content-Type"), "text/html")
+		if rec.status == http.StatusNotFound && !html {
+			body, html = noBuild(r.URL.Path), true
+			rec.header.Set("Content-Type", "text/html; charset=utf-8")
+		}
+		if html {
 			body = inject(body, gen)
-			rec.header.Set("Content-Length", strconv.Itoa(len(body)))
+			rec.header.Set("Cache-Control", "no-store")
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
 		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(rec.status)
-		_, _ = w.Write(body)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(body)
+		}
 	})
 }
 

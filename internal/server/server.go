@@ -35,6 +35,10 @@ type Options struct {
 	// Log receives unexpected errors (a failed search, a recovered panic);
 	// nil discards them.
 	Log *log.Logger
+	// Missing, when set, is asked to answer for a file the folder lacks
+	// before the 404 page is served, and reports whether it did: kb serve
+	// builds its EPUBs there, on demand.
+	Missing func(w http.ResponseWriter, r *http.Request, name string) bool
 }
 
 // Handler serves a built site. It is safe for concurrent use, and Swap

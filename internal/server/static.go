@@ -66,7 +66,9 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, st *state) {
 	}
 	f, err := os.OpenInRoot(st.dir, name)
 	if err != nil {
-		h.notFound(w, r, st)
+		if h.opts.Missing == nil || !h.opts.Missing(w, r, name) {
+			h.notFound(w, r, st)
+		}
 		return
 	}
 	defer f.Close()
