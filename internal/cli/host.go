@@ -8,7 +8,6 @@ import (
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -64,7 +63,7 @@ func runHost(args []string, stdout, stderr io.Writer) int {
 	policy := server.PolicyFor(*addr, splitList(*allowed))
 	guarded := server.Guard(h, policy, "", "kb host を --allowed-hosts でそのホスト名を指定して起動してください。")
 	fmt.Fprintf(stdout, "kb: hosting %s at http://%s/ (Ctrl+C to stop)\n", dir, ln.Addr())
-	if err := host(ctx, ln, guarded, stderr); err != nil {
+	if err := server.Serve(ctx, ln, guarded, log.New(stderr, "kb host: ", 0)); err != nil {
 		fmt.Fprintf(stderr, "kb host: %v\n", err)
 		return ExitContent
 	}
@@ -111,26 +110,4 @@ func hostArgs(fs *flag.FlagSet, args []string) (dir string, code int, ok bool) {
 		return "", ExitUsage, false
 	}
 	return dir, 0, true
-}
-
-// host serves on ln until ctx is done, then lets the requests in flight
-// finish for up to five seconds.
-func host(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer) error {
-	srv := server.NewHTTPServer(h, log.New(stderr, "kb host: ", 0))
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }

@@ -2,17 +2,14 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/kb-handbook/kb/internal/devserver"
 	"github.com/kb-handbook/kb/internal/formats"
@@ -56,31 +53,31 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	srv := devserver.New(devserver.Options{Source: *source, Out: filepath.Join(tmp, "site"), IndexDir: filepath.Join(tmp, "search"),
 		OnDemand: formats.Named("epub"), Log: stderr, AnyHost: *public})
-	httpSrv := server.NewHTTPServer(srv.Handler(), log.New(stderr, "kb serve: ", 0))
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(ln) }()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(runCtx, ln, srv.Handler(), log.New(stderr, "kb serve: ", 0)) }()
 	runErr := make(chan error, 1)
-	go func() { runErr <- srv.Run(ctx) }()
+	go func() { runErr <- srv.Run(runCtx) }()
 
 	<-srv.Ready()
 	fmt.Fprintf(stdout, "kb: previewing %s at http://%s/ (Ctrl+C to stop)\n", *source, ln.Addr())
 	code := ExitOK
-	select {
-	case <-ctx.Done():
-	case err := <-serveErr:
-		fmt.Fprintf(stderr, "kb serve: %v\n", err)
-		code = ExitContent
-	case err := <-runErr:
+	fail := func(err error) {
 		if err != nil {
 			fmt.Fprintf(stderr, "kb serve: %v\n", err)
 			code = ExitContent
 		}
 	}
-	stop()
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := httpSrv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(stderr, "kb serve: %v\n", err)
+	select {
+	case <-ctx.Done():
+	case err := <-runErr:
+		fail(err)
+	case err := <-served:
+		fail(err) // the server stopped on its own; the deferred cancel stops the builds
+		return code
 	}
+	cancel()
+	fail(<-served)
 	return code
 }

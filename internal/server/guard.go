@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"log"
 	"net"
 	"net/http"
@@ -105,4 +107,27 @@ func NewHTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          errorLog,
 	}
+}
+
+// Serve is the life of kb host's and kb serve's HTTP server: it serves h on
+// ln until ctx is done, then lets the requests in flight finish for up to
+// five seconds.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, errorLog *log.Logger) error {
+	srv := NewHTTPServer(h, errorLog)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
