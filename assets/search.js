@@ -1,16 +1,19 @@
 // kb search page: results as you type, facet filters without reloading,
-// keyboard navigation and a live region announcing the count. The page
-// works without it: kb host and kb serve render the same results on the
-// server. Opened from disk, the page only shows its notice.
+// keyboard navigation and a live region announcing the count. Behind kb
+// host or kb serve, the answers come from the server's API (and the page
+// works without this script, rendered by the server); on a static host or
+// from a file share, from the static index through search-engine.js. The
+// reader never needs to know which.
 (function () {
   "use strict";
   var region = document.getElementById("search-results");
   var input = document.getElementById("search-q");
   if (!region || !input || !region.querySelector("[data-kb-search]")) {
-    return; // no server behind the page: nothing to enhance
+    return;
   }
   var api = region.getAttribute("data-api");
   var root = region.getAttribute("data-root") || "";
+  if (window.kbStaticSearch) window.kbStaticSearch.open(region.getAttribute("data-index"));
   var form = input.form;
   var params = new URLSearchParams(location.search);
   var filters = { role: params.get("role") || "", chapter: params.get("chapter") || "", level: params.get("level") || "" };
@@ -151,29 +154,62 @@
   function run(from) {
     var q = input.value;
     var p = query(q.trim() ? q : "", from);
-    history.replaceState(null, "", "?" + p.toString());
+    try {
+      history.replaceState(null, "", "?" + p.toString());
+    } catch (e) {
+      // some browsers refuse to change the address of a file:// page
+    }
     if (!q.trim() && !filters.role && !filters.chapter && !filters.level) {
       showMessage("検索語を入力してください。");
       return;
     }
     var mine = ++seq;
-    fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } })
-      .then(function (r) {
-        return r.json().then(function (body) {
-          return { ok: r.ok, body: body };
-        });
+    ask(p)
+      .then(function (res) {
+        if (mine === seq) render(q, res);
       })
-      .then(function (r) {
-        if (mine !== seq) return; // a newer search has started
-        if (!r.ok) {
-          showMessage(r.body.error || "検索できませんでした。");
-          return;
-        }
-        render(q, r.body);
-      })
-      .catch(function () {
-        if (mine === seq) showMessage("検索できませんでした。サーバーに接続できません。");
+      .catch(function (err) {
+        if (mine === seq) showMessage((err && err.error) || "検索できませんでした。");
       });
+  }
+
+  // mode is "server" once the API has answered, "static" once it has not.
+  var mode = location.protocol === "file:" || !api || !window.fetch ? "static" : "";
+
+  // ask answers the search in p from the server's API when there is one,
+  // and from the static index otherwise; it rejects with {error}.
+  function ask(p) {
+    if (mode === "static") return askStatic(p);
+    return fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } }).then(
+      function (r) {
+        var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json && mode === "") {
+          mode = "static"; // a static host: no API here
+          return askStatic(p);
+        }
+        return r.json().then(function (body) {
+          mode = "server";
+          if (!r.ok) return Promise.reject({ error: body.error || "検索できませんでした。" });
+          return body;
+        });
+      },
+      function () {
+        if (mode === "server") return Promise.reject({ error: "検索できませんでした。サーバーに接続できません。" });
+        mode = "static";
+        return askStatic(p);
+      }
+    );
+  }
+
+  function askStatic(p) {
+    if (!window.kbStaticSearch) return Promise.reject({ error: "検索できませんでした。" });
+    return window.kbStaticSearch.search({
+      q: p.get("q") || "",
+      role: p.get("role") || "",
+      chapter: p.get("chapter") || "",
+      level: p.get("level") || "",
+      from: Number(p.get("from") || 0),
+    });
   }
 
   input.addEventListener("input", function () {
@@ -246,4 +282,12 @@
       input.focus();
     }
   });
+
+  // A page the server rendered holds its results; a static page runs the
+  // search of its address itself.
+  if (!region.querySelector("[data-kb-rendered]")) {
+    var initial = params.get("q") || "";
+    if (initial && !input.value) input.value = initial;
+    if (initial.trim() || filters.role || filters.chapter || filters.level) run(Number(params.get("from") || 0));
+  }
 })();

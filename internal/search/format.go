@@ -1,13 +1,17 @@
 package search
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
-// Format is the search index as an output of the build, written to IndexDir.
-// The search page beside it is part of the HTML site.
+// Format is the search index as an output of the build, written to
+// IndexDir with the search page's templates for the servers. The search
+// page itself is part of the HTML site.
 type Format struct{}
 
 // Name implements build.Format.
@@ -25,5 +29,21 @@ func (Format) Emit(job build.Job) error {
 	if err != nil {
 		return err
 	}
-	return Build(job.Site, dir)
+	if err := Build(job.Site, dir); err != nil {
+		return err
+	}
+	page, err := job.Theme.SearchPage(job.Site)
+	if err != nil {
+		return err
+	}
+	data, err := page.Marshal()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, PageFile), data, 0o644)
 }
+
+// PageFile, inside the index folder, holds the search page's templates
+// and data (web.SearchPage), from which kb host and kb serve render the
+// page with the results of a query.
+const PageFile = "kb-search-page.json"
