@@ -381,6 +381,7 @@
     return r
       .map(function (c) {
         var s = String.fromCodePoint(c);
+        if (c === 0x130) return "i"; // Go's unicode.ToLower('İ')
         var l = s.toLowerCase();
         return chars(l).length === 1 ? l : s;
       })

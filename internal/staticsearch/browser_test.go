@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -267,4 +268,124 @@ func relevanceQueries(t *testing.T, file string) []string {
 func pretty(v any) string {
 	b, _ := json.MarshalIndent(v, "", "  ")
 	return string(b)
+}
+
+// TestBrowserAnalysisMatches analyses random mixed-script strings with
+// the script's analyzer and with the index's, and requires the same terms
+// of the same kinds: the script's query analysis must find what the index
+// holds.
+func TestBrowserAnalysisMatches(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	inputs := randomTexts(500)
+	list, _ := json.Marshal(inputs)
+	got := browsertest.Eval[[][]string](t, ctx, list2js(string(list)))
+	for i, text := range inputs {
+		var want []string
+		for _, tok := range search.Analyze(text) {
+			want = append(want, tok.Term)
+		}
+		if !slices.Equal(got[i], want) {
+			t.Errorf("%q: the script analyses %q, the index %q", text, got[i], want)
+		}
+	}
+	check()
+}
+
+func list2js(list string) string {
+	return list + `.map(s => kbStaticSearch.analyze(s).map(t => t.term))`
+}
+
+// randomTexts returns n strings mixing the scripts and punctuation of
+// Japanese technical text, from a fixed seed. (Not İ: bleve's lower-case
+// filter writes a broken byte after its i inside a word, which no query
+// could match anyway.)
+func randomTexts(n int) []string {
+	pieces := []string{"情報", "資産", "鍵", "を", "の", "は", "バックアップ", "サーバー", "ｻｰﾊﾞｰ", "ﾊﾞｯｸｱｯﾌﾟ", "ガ", "ﾊﾟ",
+		"EDR", "ＥＤＲ", "edr", "SD-WAN", "v1.2", "1,000", "3.14", "a.b", "don't", "_x", "x_y", "２段階", "2段階", "二段階",
+		"々", "様々", "〇", "ー", "・", "「", "」", "。", "、", " ", "　", "\n", "-", ":", "：", "'", "\"", "é", "Ω", "ß",
+		"🔑", "𠮷", "한국", "ä", "\u0301", "\u200b", "\u3099", "ゝ", "ヽ", "ヶ", "ｦ", "①", "Ⅳ", "％", "#", "@", "/", "（", "）"}
+	seed := uint32(12345)
+	next := func(k int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % k
+	}
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for range 1 + next(8) {
+			b.WriteString(pieces[next(len(pieces))])
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+// TestBrowserQueryGrammarMatches parses random queries with the script
+// and with search.ParseQuery and requires the same words, phrases,
+// exclusions and filters, or the same error.
+func TestBrowserQueryGrammarMatches(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	pieces := []string{"鍵", "情報 資産", " ", "　", "\t", "-", "--", "\"", "＂", "“", "”", "role:", "ROLE：", "ｒｏｌｅ:", "chapter:",
+		"level:", "level:２", "admin", "7", "x", "-鍵", "- ", ":", "：", "a:b", "𠮷", "ｰ", "\n"}
+	var inputs []string
+	texts := randomTexts(300)
+	seed := uint32(7)
+	for i := range 600 {
+		var b strings.Builder
+		for range 1 + i%12 {
+			seed = seed*1664525 + 1013904223
+			b.WriteString(pieces[int(seed>>8)%len(pieces)])
+		}
+		if i < len(texts) {
+			b.WriteString(texts[i])
+		}
+		inputs = append(inputs, b.String())
+	}
+	inputs = append(inputs, strings.Repeat("あ", search.MaxQueryLength+1), strings.Repeat("a ", search.MaxItems+1))
+	list, _ := json.Marshal(inputs)
+	got := browsertest.EvalAsync[[]string](t, ctx, `Promise.all(`+string(list)+`.map(s =>
+		kbStaticSearch.parseQuery(s).then(q => JSON.stringify(q), e => JSON.stringify({error: e.msg}))))`)
+	for i, text := range inputs {
+		want := map[string]any{}
+		q, err := search.ParseQuery(text)
+		if err != nil {
+			want["error"] = err.Error()
+		} else {
+			terms := []any{}
+			for _, term := range q.Terms {
+				terms = append(terms, map[string]any{"text": term.Text, "quoted": term.Quoted, "exclude": term.Exclude})
+			}
+			nonNil := func(l []string) []string {
+				if l == nil {
+					return []string{}
+				}
+				return l
+			}
+			want["terms"] = terms
+			want["filters"] = map[string]any{"role": nonNil(q.Roles), "chapter": nonNil(q.Chapters), "level": nonNil(q.Levels)}
+		}
+		wantJSON, _ := json.Marshal(want)
+		var have any
+		if err := json.Unmarshal([]byte(got[i]), &have); err != nil {
+			t.Fatal(err)
+		}
+		var wantAny any
+		_ = json.Unmarshal(wantJSON, &wantAny)
+		if !reflect.DeepEqual(have, wantAny) {
+			t.Errorf("%q: the script parses %s, the server %s", text, got[i], wantJSON)
+		}
+	}
+	check()
 }
