@@ -156,17 +156,13 @@
     this.msg = msg;
   }
 
-  // facetKinds lists the filter keys in the order the server checks them,
-  // with the name used in messages and an example value; the index's
-  // meta lists the values.
-  var facetKinds = [
-    { key: "role", list: "roles", name: "役割", example: "admin" },
-    { key: "chapter", list: "chapters", name: "章", example: "7" },
-    { key: "level", list: "levels", name: "レベル", example: "2" },
-  ];
-
-  function parseQuery(s, params) {
-    var q = { terms: [], filters: { role: [], chapter: [], level: [] } };
+  // parseQuery parses a query with the facets m lists (search.FacetKinds).
+  function parseQuery(s, m) {
+    var params = m.params;
+    var q = { terms: [], filters: {} };
+    m.facetKinds.forEach(function (k) {
+      q.filters[k.key] = [];
+    });
     if (/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s)) {
       throw new QueryError("検索語に読み取れない文字が含まれています。");
     }
@@ -202,13 +198,13 @@
       while (k < a.length && !isSpace(a[k])) k++;
       var word = a.slice(i, k).join("");
       i = k;
-      var f = filter(word);
+      var f = filter(m, word);
       if (f) {
-        if (t.exclude) throw new QueryError("絞り込み（" + f.key + ":）の前に - は付けられません。");
+        if (t.exclude) throw new QueryError("絞り込み（" + f.kind.key + ":）の前に - は付けられません。");
         if (f.value === "") {
-          throw new QueryError(f.key + ": の後に値を書いてください（例: " + f.key + ":" + f.kind.example + "）。");
+          throw new QueryError(f.kind.key + ": の後に値を書いてください（例: " + f.kind.key + ":" + f.kind.example + "）。");
         }
-        q.filters[f.key].push(f.value);
+        q.filters[f.kind.key].push(f.value);
         continue;
       }
       t.text = word;
@@ -217,15 +213,15 @@
     return q;
   }
 
-  function filter(word) {
-    var m = /[:：]/.exec(word);
-    if (!m) return null;
-    var key = foldWidth(word.slice(0, m.index)).toLowerCase();
-    var kind = facetKinds.filter(function (k) {
+  function filter(m, word) {
+    var colon = /[:：]/.exec(word);
+    if (!colon) return null;
+    var key = foldWidth(word.slice(0, colon.index)).toLowerCase();
+    var kind = m.facetKinds.filter(function (k) {
       return k.key === key;
     })[0];
     if (!kind) return null;
-    return { key: key, kind: kind, value: foldWidth(word.slice(m.index + 1)) };
+    return { kind: kind, value: foldWidth(word.slice(colon.index + 1)) };
   }
 
   // ---- Analysis (bleve's cjk analyzer) ------------------------------------
@@ -457,9 +453,10 @@
   // compile resolves filters and analyses the words; it loads the entries
   // of lone characters, whose bigrams it needs.
   function compile(m, pq) {
-    var c = { words: [], filter: { role: [], chapter: [], level: [] }, narrow: new Map(), ranked: false, none: false };
+    var c = { words: [], filter: {}, narrow: new Map(), ranked: false, none: false };
     var filters = 0;
-    facetKinds.forEach(function (k) {
+    m.facetKinds.forEach(function (k) {
+      c.filter[k.key] = [];
       pq.filters[k.key].forEach(function (v) {
         var i = facetIndex(m.facets[k.list] || [], v);
         if (i < 0) throw new QueryError(k.name + "「" + v + "」はこのサイトにありません。");
@@ -593,12 +590,9 @@
       // First pass: candidates.
       var nDocs = m.docs;
       var cand = new Uint8Array(nDocs).fill(1);
-      facetKinds.forEach(function (k) {
+      m.facetKinds.forEach(function (k) {
         c.filter[k.key].forEach(function (v) {
-          for (var d = 0; d < nDocs; d++) {
-            var ok = k.key === "role" ? Math.floor(m.roles[d] / Math.pow(2, v)) % 2 === 1 : m[k.key][d] === v;
-            if (!ok) cand[d] = 0;
-          }
+          for (var d = 0; d < nDocs; d++) if (m.values[k.key][d].indexOf(v) < 0) cand[d] = 0;
         });
       });
       function wordSet(w, f) {
@@ -754,36 +748,33 @@
     return starts;
   }
 
+  // newTally counts hits by facet value.
   function newTally(m) {
-    var t = { chapters: [], roles: [], levels: [] };
-    m.facets.chapters = m.facets.chapters || [];
-    m.facets.roles = m.facets.roles || [];
-    m.facets.levels = m.facets.levels || [];
-    m.facets.chapters.forEach(function () {
-      t.chapters.push(0);
+    var counts = {};
+    m.facetKinds.forEach(function (k) {
+      counts[k.key] = (m.facets[k.list] || []).map(function () {
+        return 0;
+      });
     });
-    m.facets.roles.forEach(function () {
-      t.roles.push(0);
-    });
-    m.facets.levels.forEach(function () {
-      t.levels.push(0);
-    });
-    t.add = function (m, d) {
-      if (m.chapter[d] >= 0) t.chapters[m.chapter[d]]++;
-      if (m.level[d] >= 0) t.levels[m.level[d]]++;
-      for (var i = 0; i < t.roles.length; i++) if (Math.floor(m.roles[d] / Math.pow(2, i)) % 2 === 1) t.roles[i]++;
-    };
-    t.facets = function (m) {
-      function list(known, counts) {
-        var out = [];
-        known.forEach(function (f, i) {
-          if (counts[i] > 0) out.push({ id: f.id, label: f.label, count: counts[i] });
+    return {
+      add: function (m, d) {
+        m.facetKinds.forEach(function (k) {
+          m.values[k.key][d].forEach(function (i) {
+            counts[k.key][i]++;
+          });
+        });
+      },
+      facets: function (m) {
+        var out = {};
+        m.facetKinds.forEach(function (k) {
+          out[k.list] = [];
+          (m.facets[k.list] || []).forEach(function (f, i) {
+            if (counts[k.key][i] > 0) out[k.list].push({ id: f.id, label: f.label, count: counts[k.key][i] });
+          });
         });
         return out;
-      }
-      return { chapters: list(m.facets.chapters, t.chapters), roles: list(m.facets.roles, t.roles), levels: list(m.facets.levels, t.levels) };
+      },
     };
-    return t;
   }
 
   // ---- Hits and snippets (searcher.go, snippet.go) ------------------------
@@ -966,7 +957,7 @@
 
   // ---- The API --------------------------------------------------------------
 
-  // search answers a request {q, role, chapter, level, from, size} as the
+  // search answers a request {q, filters: {key: value}, from, size} as the
   // server's /api/search does; it rejects with {error} for a bad query.
   function search(req) {
     return meta().then(function (m) {
@@ -975,9 +966,9 @@
       var from = req.from || 0;
       if (size < 1 || size > p.maxSize) throw new QueryError("件数（size）は1から" + p.maxSize + "までで指定してください。");
       if (from < 0 || from > p.maxFrom) throw new QueryError("開始位置（from）は0から" + p.maxFrom + "までで指定してください。");
-      var pq = parseQuery(req.q || "", p);
-      facetKinds.forEach(function (k) {
-        if (req[k.key]) pq.filters[k.key].push(req[k.key]);
+      var pq = parseQuery(req.q || "", m);
+      m.facetKinds.forEach(function (k) {
+        if (req.filters && req.filters[k.key]) pq.filters[k.key].push(req.filters[k.key]);
       });
       var started = performance.now();
       return compile(m, pq).then(function (c) {
@@ -996,6 +987,7 @@
               size: size,
               hits: hits,
               facets: r.tally.facets(m),
+              facet_kinds: m.facetKinds,
             };
           });
         });
@@ -1015,12 +1007,18 @@
       }
     },
     search: search,
+    // facetKinds resolves to the facets of the index (search.FacetKinds).
+    facetKinds: function () {
+      return meta().then(function (m) {
+        return m.facetKinds;
+      });
+    },
     // analyze and parseQuery are exposed for tests that compare them
     // with the server's.
     analyze: analyze,
     parseQuery: function (s) {
       return meta().then(function (m) {
-        return parseQuery(s, m.params);
+        return parseQuery(s, m);
       });
     },
   };

@@ -191,6 +191,8 @@ type Result struct {
 	Size   int           `json:"size"`
 	Hits   []Hit         `json:"hits"`
 	Facets Facets        `json:"facets"`
+	// Kinds lists the facets, for a client to lay out Facets.
+	Kinds []FacetKind `json:"facet_kinds"`
 }
 
 // Hit is one matching section.
@@ -242,12 +244,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		list *[]string
-		v    string
-	}{{&pq.Roles, r.Role}, {&pq.Chapters, r.Chapter}, {&pq.Levels, r.Level}} {
-		if f.v != "" {
-			*f.list = append(*f.list, f.v)
+	for _, k := range FacetKinds {
+		if v := *k.Of(&r); v != "" {
+			values := k.In(&pq)
+			*values = append(*values, v)
 		}
 	}
 	q, err := ix.compile(pq)
@@ -259,7 +259,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta)}
+	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta), Kinds: FacetKinds}
 	if r.From < len(best) {
 		if out.Hits, err = ix.hits(ctx, q, best[r.From:]); err != nil {
 			return nil, err

@@ -41,7 +41,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
 	case err != nil:
 		status, view.Error = h.errorStatus(err)
 		view.Status, view.Help = "検索できませんでした。", true
-	case strings.TrimSpace(req.Query) == "" && req.Role == "" && req.Chapter == "" && req.Level == "":
+	case strings.TrimSpace(req.Query) == "" && !filtered(req):
 		view.Status, view.Help = "検索語を入力してください。", true
 	default:
 		res, err := h.search(r.Context(), st, req)
@@ -106,9 +106,12 @@ func resultsView(req search.Request, res *search.Result) web.SearchResults {
 	v := web.SearchResults{Rendered: true, Status: statusText(req.Query, res), Start: res.From + 1, Size: res.Size, Help: res.Total == 0}
 	link := func(change func(url.Values)) string {
 		q := url.Values{}
-		for name, value := range map[string]string{"q": req.Query, "role": req.Role, "chapter": req.Chapter, "level": req.Level} {
-			if value != "" {
-				q.Set(name, value)
+		if req.Query != "" {
+			q.Set("q", req.Query)
+		}
+		for _, k := range search.FacetKinds {
+			if v := *k.Of(&req); v != "" {
+				q.Set(k.Key, v)
 			}
 		}
 		if req.Size != 0 && req.Size != search.DefaultSize {
@@ -117,26 +120,21 @@ func resultsView(req search.Request, res *search.Result) web.SearchResults {
 		change(q)
 		return "?" + q.Encode()
 	}
-	for _, g := range []struct {
-		name, param, current string
-		counts               []search.FacetCount
-	}{
-		{"章", "chapter", req.Chapter, res.Facets.Chapters},
-		{"役割", "role", req.Role, res.Facets.Roles},
-		{"レベル", "level", req.Level, res.Facets.Levels},
-	} {
-		if len(g.counts) == 0 {
+	for _, k := range search.FacetKinds {
+		counts := k.Counts(res.Facets)
+		if len(counts) == 0 {
 			continue
 		}
-		group := web.SearchFacetGroup{Name: g.name}
-		for _, c := range g.counts {
-			active := g.current == c.ID
-			group.Values = append(group.Values, web.SearchFacetLink{Param: g.param, ID: c.ID, Label: c.Label, Count: c.Count, Active: active,
+		current := *k.Of(&req)
+		group := web.SearchFacetGroup{Name: k.Name}
+		for _, c := range counts {
+			active := current == c.ID
+			group.Values = append(group.Values, web.SearchFacetLink{Param: k.Key, ID: c.ID, Label: c.Label, Count: c.Count, Active: active,
 				Href: link(func(q url.Values) {
 					if active {
-						q.Del(g.param)
+						q.Del(k.Key)
 					} else {
-						q.Set(g.param, c.ID)
+						q.Set(k.Key, c.ID)
 					}
 				})})
 		}
@@ -176,4 +174,14 @@ func pageHref(sectionURL string) string {
 		href += "#" + anchor
 	}
 	return href
+}
+
+// filtered reports whether the request filters by any facet.
+func filtered(req search.Request) bool {
+	for _, k := range search.FacetKinds {
+		if *k.Of(&req) != "" {
+			return true
+		}
+	}
+	return false
 }

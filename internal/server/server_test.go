@@ -316,7 +316,7 @@ func TestStaticSearchPageSearchesByItself(t *testing.T) {
 	}
 	s := string(data)
 	if strings.Contains(s, "kb host") || strings.Contains(s, "search-offline") || strings.Contains(s, "data-kb-rendered") ||
-		!strings.Contains(s, `data-index="../search/static/"`) || !strings.Contains(s, "search-engine.") {
+		!strings.Contains(s, `data-root="../"`) || !strings.Contains(s, "search-engine.") {
 		t.Errorf("the search page written to disk is not ready to search the static index: %.3000s", s)
 	}
 }

@@ -99,22 +99,20 @@ type meta struct {
 	TermChunks   int           `json:"termChunks"`
 	DocsPerChunk int           `json:"docsPerChunk"`
 	Params       search.Params `json:"params"`
-	Facets       search.Meta   `json:"facets"`
+	// Kinds are the facets (search.FacetKinds); Facets their values.
+	Kinds  []search.FacetKind `json:"facetKinds"`
+	Facets search.Meta        `json:"facets"`
 	// Lengths holds, per text field, every section's number of tokens.
 	Lengths [len(fields)][]int `json:"lengths"`
-	// Chapter and Level hold every section's value as a position in
-	// Facets (-1 for none); Roles a bit per role.
-	Chapter []int    `json:"chapter"`
-	Level   []int    `json:"level"`
-	Roles   []uint64 `json:"roles"`
+	// Values holds, by facet key, every section's values as positions
+	// in Facets.
+	Values map[string][][]int `json:"values"`
 }
 
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
-	if len(m.Roles) > 53 {
-		return nil, fmt.Errorf("static search index: %d roles; the script counts at most 53", len(m.Roles))
-	}
-	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Facets: m}
+	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
+		Facets: m, Values: map[string][][]int{}}
 	postings := map[string]*[len(fields)][]posting{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
 	for i, d := range docs {
@@ -137,15 +135,15 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 			}
 		}
 		docChunks[i/DocsPerChunk] = append(docChunks[i/DocsPerChunk], record)
-		md.Chapter = append(md.Chapter, facetPosition(m.Chapters, d.Chapter))
-		md.Level = append(md.Level, facetPosition(m.Levels, levelText(d.Level)))
-		var roles uint64
-		for _, r := range d.Roles {
-			if i := facetPosition(m.Roles, r); i >= 0 {
-				roles |= 1 << i
+		for _, k := range search.FacetKinds {
+			positions := []int{}
+			for _, v := range d.FacetValues(k) {
+				if i := facetPosition(k.Values(m), v); i >= 0 {
+					positions = append(positions, i)
+				}
 			}
+			md.Values[k.Key] = append(md.Values[k.Key], positions)
 		}
-		md.Roles = append(md.Roles, roles)
 	}
 	entries := termEntries(postings, md.Params.MaxExpansion)
 	size := 0
@@ -316,9 +314,6 @@ func Hash(term string) uint32 {
 }
 
 func facetPosition(list []search.Facet, id string) int {
-	if id == "" {
-		return -1
-	}
 	return slices.IndexFunc(list, func(f search.Facet) bool { return f.ID == id })
 }
 

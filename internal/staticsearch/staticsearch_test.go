@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -44,17 +44,15 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m struct {
-		Docs       int     `json:"docs"`
-		TermChunks int     `json:"termChunks"`
-		Lengths    [][]int `json:"lengths"`
-		Chapter    []int   `json:"chapter"`
-		Level      []int   `json:"level"`
-		Roles      []int   `json:"roles"`
+		Docs       int                `json:"docs"`
+		TermChunks int                `json:"termChunks"`
+		Lengths    [][]int            `json:"lengths"`
+		Values     map[string][][]int `json:"values"`
 	}
 	if name := parse(t, files["meta.js"], &m); name != "meta" {
 		t.Errorf("meta.js registers as %q", name)
 	}
-	if m.Docs != 2 || !slices.Equal(m.Chapter, []int{0, 0}) || !slices.Equal(m.Level, []int{0, -1}) || !slices.Equal(m.Roles, []int{1, 0}) {
+	if want := map[string][][]int{"chapter": {{0}, {0}}, "role": {{0}, {}}, "level": {{0}, {}}}; m.Docs != 2 || !reflect.DeepEqual(m.Values, want) {
 		t.Errorf("meta = %+v", m)
 	}
 	if len(search.Analyze(docs[0].Body)) != m.Lengths[1][0] {
