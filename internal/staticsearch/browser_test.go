@@ -389,3 +389,51 @@ func TestBrowserQueryGrammarMatches(t *testing.T) {
 	}
 	check()
 }
+
+// TestBrowserHeaderBox types into the header box of an ordinary page on a
+// static host: the first results show under it as the reader types, the
+// count is announced, and the arrow keys lead through the results.
+func TestBrowserHeaderBox(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	static := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer static.Close()
+	ctx := browsertest.New(t, 1100, 800)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(static.URL+"/01-basics/passwords/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "鍵")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `!document.getElementById("search-popup").hidden && document.querySelectorAll("#search-popup li").length > 0`)
+	status := browsertest.Eval[string](t, ctx, `document.getElementById("search-popup-status").textContent`)
+	if !strings.HasPrefix(status, "「鍵」に一致する節は") {
+		t.Errorf("status %q", status)
+	}
+	if live := browsertest.Eval[string](t, ctx, `document.getElementById("search-popup-status").getAttribute("aria-live")`); live != "polite" {
+		t.Errorf("the count is not announced: aria-live=%q", live)
+	}
+	if href := browsertest.Eval[string](t, ctx, `document.querySelector("#search-popup li a").getAttribute("href")`); !strings.HasPrefix(href, "../../01-basics/assets/index.html#") {
+		t.Errorf("first result links to %q", href)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.activeElement.matches("#search-popup li:first-child > a")`)
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.activeElement.matches("#search-popup li:nth-child(2) > a")`)
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.activeElement.id === "search-q" && document.getElementById("search-popup").hidden`)
+	// Enter opens the search page with every result.
+	if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	// (Go's file server answers search/index.html from search/.)
+	browsertest.WaitTrue(t, ctx, `location.pathname === "/search/" && document.querySelectorAll(".search-results li").length > 0`)
+	check()
+}
