@@ -65,8 +65,9 @@
     return metaPromise;
   }
 
+  // pad3 writes a chunk number as the build names its file (%03d).
   function pad3(n) {
-    return ("00" + n).slice(-3);
+    return String(n).padStart(3, "0");
   }
 
   // hash is FNV-1a over the term's code points, as staticsearch.Hash.
