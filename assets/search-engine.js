@@ -56,6 +56,19 @@
     if (!metaPromise) {
       metaPromise = load("meta").then(function (m) {
         version = m.version;
+        if (typeof m.lengths[0] !== "string") return m; // decoded before
+        m.lengths = m.lengths.map(numbers);
+        var values = {};
+        m.facetKinds.forEach(function (k) {
+          var flat = numbers(m.values[k.key] || "");
+          var list = [];
+          for (var i = 0; i < flat.length; ) {
+            list.push(flat.slice(i + 1, i + 1 + flat[i]));
+            i += 1 + flat[i];
+          }
+          values[k.key] = list;
+        });
+        m.values = values;
         return m;
       });
       metaPromise.catch(function () {
@@ -98,9 +111,33 @@
     });
   }
 
+  // numbers decodes a list of numbers as staticsearch.numbers writes it.
+  var digitValue = {};
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach(function (c, i) {
+    digitValue[c] = i;
+  });
+  function numbers(s) {
+    var out = [];
+    var n = 0;
+    var shift = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = digitValue[s[i]];
+      if (d >= 32) {
+        n += (d - 32) * shift;
+        shift *= 32;
+      } else {
+        out.push(n + d * shift);
+        n = 0;
+        shift = 1;
+      }
+    }
+    return out;
+  }
+
   // decode turns a flat postings list into {doc → [positions]} and a
   // list of the documents in ascending order.
-  function decode(flat) {
+  function decode(encoded) {
+    var flat = numbers(encoded);
     var docs = [];
     var pos = new Map();
     var doc = 0;
@@ -563,7 +600,7 @@
         var p = cache.get(key);
         if (!p) {
           var e = entries[term];
-          p = decode(e ? e[f] : []);
+          p = decode(e ? e[f] : "");
           cache.set(key, p);
         }
         return p;
@@ -788,7 +825,8 @@
   }
 
   // tokenOffsets decodes a record's flat offsets into [start, end] by position - 1.
-  function tokenOffsets(flat) {
+  function tokenOffsets(encoded) {
+    var flat = numbers(encoded);
     var out = [];
     var start = 0;
     for (var i = 0; i < flat.length; i += 2) {

@@ -102,25 +102,28 @@ type meta struct {
 	// Kinds are the facets (search.FacetKinds); Facets their values.
 	Kinds  []search.FacetKind `json:"facetKinds"`
 	Facets search.Meta        `json:"facets"`
-	// Lengths holds, per text field, every section's number of tokens.
-	Lengths [len(fields)][]int `json:"lengths"`
-	// Values holds, by facet key, every section's values as positions
-	// in Facets.
-	Values map[string][][]int `json:"values"`
+	// Lengths holds, per text field, every section's number of tokens
+	// (as numbers, see numbers).
+	Lengths [len(fields)]string `json:"lengths"`
+	// Values holds, by facet key, every section's values as positions in
+	// Facets: a count, then the positions (as numbers).
+	Values map[string]string `json:"values"`
 }
 
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
-		Facets: m, Values: map[string][][]int{}}
+		Facets: m, Values: map[string]string{}}
+	var lengths [len(fields)][]int
+	values := map[string][]int{}
 	postings := map[string]*[len(fields)][]posting{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
 	for i, d := range docs {
 		record := []any{d.URL, d.Number, d.Title, nonNil(d.Path), d.Body, d.Chapter, nonNil(d.Roles), levelText(d.Level)}
 		for f, text := range fields {
 			tokens := search.Analyze(text(d))
-			md.Lengths[f] = append(md.Lengths[f], len(tokens))
-			record = append(record, offsets(text(d), tokens))
+			lengths[f] = append(lengths[f], len(tokens))
+			record = append(record, numbers(offsets(text(d), tokens)))
 			for _, t := range tokens {
 				p := postings[t.Term]
 				if p == nil {
@@ -136,14 +139,20 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		}
 		docChunks[i/DocsPerChunk] = append(docChunks[i/DocsPerChunk], record)
 		for _, k := range search.FacetKinds {
-			positions := []int{}
+			var positions []int
 			for _, v := range d.FacetValues(k) {
 				if i := facetPosition(k.Values(m), v); i >= 0 {
 					positions = append(positions, i)
 				}
 			}
-			md.Values[k.Key] = append(md.Values[k.Key], positions)
+			values[k.Key] = append(append(values[k.Key], len(positions)), positions...)
 		}
+	}
+	for f := range fields {
+		md.Lengths[f] = numbers(lengths[f])
+	}
+	for k, v := range values {
+		md.Values[k] = numbers(v)
 	}
 	entries := termEntries(postings, md.Params.MaxExpansion)
 	size := 0
@@ -206,8 +215,8 @@ type termEntry struct {
 }
 
 // termEntries encodes every term's postings, in term order: an array with,
-// per text field, a flat list of section-number deltas, occurrence counts
-// and position deltas; then, for a Japanese character, the bigrams of the
+// per text field, the section-number deltas, occurrence counts and
+// position deltas (as numbers); then, for a Japanese character, the bigrams of the
 // index that begin with it and those that end with it, most frequent
 // first, as the server's executor lists them.
 func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) []termEntry {
@@ -256,7 +265,7 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 					last = pos
 				}
 			}
-			entry = append(entry, flat)
+			entry = append(entry, numbers(flat))
 		}
 		if h, t := heads[term], tails[term]; len(h)+len(t) > 0 {
 			entry = append(entry, nonNil(sorted(h)), nonNil(sorted(t)))
@@ -300,6 +309,30 @@ func utf16Offsets(text string) []int {
 	}
 	out[len(text)] = u
 	return out
+}
+
+// digits are the 64 digits of numbers: the low 32 end a number, the high
+// 32 carry five bits and say that more follow.
+const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// numbers encodes a list of non-negative integers as text: each number in
+// base 32, least significant digit first, a digit below 32 ending it (the
+// variable-length quantities of source maps, without sign). Most numbers
+// of the index are small, so most take one character, against two to
+// four as JSON numbers with commas.
+func numbers(list []int) string {
+	var b strings.Builder
+	for _, n := range list {
+		if n < 0 {
+			panic("staticsearch: negative number")
+		}
+		for n >= 32 {
+			b.WriteByte(digits[32|n&31])
+			n >>= 5
+		}
+		b.WriteByte(digits[n])
+	}
+	return b.String()
 }
 
 // Hash is the term hash that picks a term's chunk: FNV-1a over the

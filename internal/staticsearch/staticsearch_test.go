@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,19 +45,24 @@ func TestBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m struct {
-		Docs       int                `json:"docs"`
-		TermChunks int                `json:"termChunks"`
-		Lengths    [][]int            `json:"lengths"`
-		Values     map[string][][]int `json:"values"`
+		Docs       int               `json:"docs"`
+		TermChunks int               `json:"termChunks"`
+		Lengths    []string          `json:"lengths"`
+		Values     map[string]string `json:"values"`
 	}
 	if name := parse(t, files["meta.js"], &m); name != "meta" {
 		t.Errorf("meta.js registers as %q", name)
 	}
-	if want := map[string][][]int{"chapter": {{0}, {0}}, "role": {{0}, {}}, "level": {{0}, {}}}; m.Docs != 2 || !reflect.DeepEqual(m.Values, want) {
-		t.Errorf("meta = %+v", m)
+	values := map[string][]int{}
+	for k, v := range m.Values {
+		values[k] = decodeNumbers(v)
 	}
-	if len(search.Analyze(docs[0].Body)) != m.Lengths[1][0] {
-		t.Errorf("body length %d, want the number of tokens %d", m.Lengths[1][0], len(search.Analyze(docs[0].Body)))
+	// Per section, a count and the positions of its values.
+	if want := map[string][]int{"chapter": {1, 0, 1, 0}, "role": {1, 0, 0}, "level": {1, 0, 0}}; m.Docs != 2 || !reflect.DeepEqual(values, want) {
+		t.Errorf("meta = %+v, values %v", m, values)
+	}
+	if n := decodeNumbers(m.Lengths[1])[0]; n != len(search.Analyze(docs[0].Body)) {
+		t.Errorf("body length %d, want the number of tokens %d", n, len(search.Analyze(docs[0].Body)))
 	}
 
 	// Every term is in the chunk its hash names, with its positions.
@@ -71,11 +77,11 @@ func TestBuild(t *testing.T) {
 			terms[term] = e
 		}
 	}
-	if got := string(terms["鍵を"][1]); got != "[0,1,9,1,1,3]" { // section 0 at position 9; section 1 at 3
-		t.Errorf("鍵を in bodies: %s", got)
+	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 1, 9, 1, 1, 3}) { // section 0 at position 9; section 1 at 3
+		t.Errorf("鍵を in bodies: %v", got)
 	}
-	if got := string(terms["edr"][0]); got != "[1,1,1]" {
-		t.Errorf("edr in titles: %s", got)
+	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{1, 1, 1}) {
+		t.Errorf("edr in titles: %v", got)
 	}
 	// A Japanese character lists the bigrams around it, most frequent first.
 	if e := terms["鍵"]; len(e) != 4 || string(e[2]) != `["鍵を","鍵と","鍵の"]` || string(e[3]) != `["で鍵","の鍵","開鍵"]` {
@@ -85,10 +91,7 @@ func TestBuild(t *testing.T) {
 	// Offsets count UTF-16 code units: 𠮷 takes two.
 	var chunk [][]json.RawMessage
 	parse(t, files["d-000.js"], &chunk)
-	var offsets []int
-	if err := json.Unmarshal(chunk[0][9], &offsets); err != nil {
-		t.Fatal(err)
-	}
+	offsets := numbersOf(t, chunk[0][9])
 	body := docs[0].Body
 	tokens := search.Analyze(body)
 	start := 0
@@ -119,5 +122,41 @@ func TestHash(t *testing.T) {
 		if got := Hash(term); got != want {
 			t.Errorf("Hash(%q) = %#x, want %#x", term, got, want)
 		}
+	}
+}
+
+// decodeNumbers reads what numbers writes, as the script does.
+func decodeNumbers(s string) []int {
+	var out []int
+	n, shift := 0, 1
+	for i := range len(s) {
+		d := strings.IndexByte(digits, s[i])
+		if d >= 32 {
+			n += (d - 32) * shift
+			shift *= 32
+			continue
+		}
+		out = append(out, n+d*shift)
+		n, shift = 0, 1
+	}
+	return out
+}
+
+func numbersOf(t *testing.T, raw json.RawMessage) []int {
+	t.Helper()
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	return decodeNumbers(s)
+}
+
+func TestNumbers(t *testing.T) {
+	list := []int{0, 1, 31, 32, 33, 1023, 1024, 1 << 20, 123456789}
+	if got := decodeNumbers(numbers(list)); !slices.Equal(got, list) {
+		t.Errorf("numbers round trip: %v", got)
+	}
+	if got := numbers([]int{0, 31, 32}); got != "Af gB" && got != "AfgB" {
+		t.Errorf("numbers(0, 31, 32) = %q", got)
 	}
 }
