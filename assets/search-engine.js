@@ -671,10 +671,7 @@
         return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
       }
       function match(w, f, d) {
-        var slots = [];
-        w.positions.forEach(function (alts, i) {
-          if (!skipped(alts)) slots.push({ offset: i, terms: alts });
-        });
+        var slots = slotsOf(w);
         var tf = 0;
         var found = false;
         if (slots.length === 1) {
@@ -754,32 +751,45 @@
     });
   }
 
+  // slotsOf returns the positions of a word that hold terms, with their
+  // offsets in the phrase (the executor's slots), computed once per word.
+  function slotsOf(w) {
+    if (!w.slots) {
+      w.slots = [];
+      w.positions.forEach(function (alts, i) {
+        if (!skipped(alts)) w.slots.push({ offset: i, terms: alts });
+      });
+    }
+    return w.slots;
+  }
+
   // phraseStarts returns the start positions of the phrase of slots in
   // document d's field f.
   function phraseStarts(slots, f, d, postings) {
-    var found = slots.map(function (s) {
-      var occ = [];
-      s.terms.forEach(function (t, ti) {
-        var p = postings(t, f).pos.get(d);
-        if (p) p.forEach(function (pos) {
-          occ.push({ pos: pos, term: ti });
-        });
-      });
-      return occ;
-    });
-    if (found.some(function (o) {
-      return o.length === 0;
-    })) return [];
-    var first = slots[0];
+    // The first slot's occurrences in order; the others' as sets.
+    var first = [];
+    var rest = [];
+    for (var k = 0; k < slots.length; k++) {
+      var set = k === 0 ? null : new Set();
+      var any = false;
+      for (var ti = 0; ti < slots[k].terms.length; ti++) {
+        var p = postings(slots[k].terms[ti], f).pos.get(d);
+        if (!p) continue;
+        any = true;
+        for (var j = 0; j < p.length; j++) {
+          if (k === 0) first.push(p[j]);
+          else set.add(p[j]);
+        }
+      }
+      if (!any) return [];
+      if (k > 0) rest.push(set);
+    }
     var starts = [];
-    found[0].forEach(function (o) {
-      if (o.pos < first.offset) return;
-      var start = o.pos - first.offset;
+    first.forEach(function (pos) {
+      if (pos < slots[0].offset) return;
+      var start = pos - slots[0].offset;
       for (var k = 1; k < slots.length; k++) {
-        var want = start + slots[k].offset;
-        if (!found[k].some(function (x) {
-          return x.pos === want;
-        })) return;
+        if (!rest[k - 1].has(start + slots[k].offset)) return;
       }
       starts.push(start);
     });
@@ -844,10 +854,7 @@
         if (w.exclude) return;
         for (var f = 0; f < 2; f++) {
           var offs = tokenOffsets(rec[8 + f]);
-          var slots = [];
-          w.positions.forEach(function (alts, i) {
-            if (!skipped(alts)) slots.push({ offset: i, terms: alts });
-          });
+          var slots = slotsOf(w);
           var add = function (term, pos) {
             var o = offs[pos - 1];
             var s = { start: o[0], end: o[1] };

@@ -45,12 +45,12 @@ const Dir = web.SearchDir + "static/"
 
 // DocsPerChunk is the number of sections in a d-NNN.js file: a page of
 // results loads at most as many of those files as it has hits.
-const DocsPerChunk = 16
+const DocsPerChunk = 4
 
 // termChunkBytes is about the size of a t-NNN.js file. A query loads one
 // file per term, so smaller chunks mean less to download per query and
 // more files.
-const termChunkBytes = 24 << 10
+const termChunkBytes = 12 << 10
 
 // Format is the static search index as an output of the build.
 type Format struct{}
