@@ -82,6 +82,8 @@ type docEntry struct {
 type Change struct {
 	// Site is the site that was built, or that failed to build.
 	Site *site.Site
+	// Theme is the theme it was built with; nil when it could not be loaded.
+	Theme *web.Theme
 	// Written and Removed list output files, relative and slash-separated.
 	Written, Removed []string
 	Parsed           int  // pages parsed
@@ -167,6 +169,7 @@ func (r *Rebuilder) Build(changed []string) (ch *Change, err error) {
 		}
 		r.theme, r.themeGen, r.ownLayout = theme, r.themeGen+1, ownLayouts(r.root)
 	}
+	ch.Theme = r.theme
 	if err := os.MkdirAll(r.out, 0o755); err != nil {
 		return ch, err
 	}
@@ -198,7 +201,7 @@ func (r *Rebuilder) Build(changed []string) (ch *Change, err error) {
 // pending, and ErrStopped is returned.
 func (r *Rebuilder) FinishSiteWide(stop func() bool) (ch *Change, err error) {
 	defer r.recoverPanic(&err)
-	ch = &Change{Site: r.site}
+	ch = &Change{Site: r.site, Theme: r.theme}
 	if !r.SiteWidePending() {
 		return ch, nil
 	}

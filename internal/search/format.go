@@ -7,6 +7,7 @@ import (
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Format is the search index as an output of the build, written to
@@ -32,7 +33,13 @@ func (Format) Emit(job build.Job) error {
 	if err := Build(job.Site, dir); err != nil {
 		return err
 	}
-	page, err := job.Theme.SearchPage(job.Site)
+	return WritePage(job.Site, job.Theme, dir)
+}
+
+// WritePage saves the search page's templates and data in the theme into
+// the index folder dir, for the servers to render the page of a query.
+func WritePage(s *site.Site, theme *web.Theme, dir string) error {
+	page, err := theme.SearchPage(s)
 	if err != nil {
 		return err
 	}

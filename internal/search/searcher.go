@@ -42,6 +42,8 @@ type Index struct {
 	heads, tails map[rune][]string
 	// docs is the number of documents in all shards.
 	docs int
+	// dir is the index folder.
+	dir string
 }
 
 // shard is one part of the index, opened with a reader kept for its lifetime.
@@ -69,7 +71,7 @@ func Open(dir string) (ix *Index, err error) {
 	if meta.Shards < 1 {
 		return nil, fmt.Errorf("search index: %s lists no shards; rebuild the site with this version of kb", metaFile)
 	}
-	ix = &Index{meta: meta, heads: map[rune][]string{}, tails: map[rune][]string{}}
+	ix = &Index{meta: meta, heads: map[rune][]string{}, tails: map[rune][]string{}, dir: dir}
 	defer func() {
 		if err != nil {
 			_ = ix.Close()
@@ -157,6 +159,10 @@ func bigram(term string) (first, last rune, ok bool) {
 	last, m := utf8.DecodeRuneInString(term[n:])
 	return first, last, n+m == len(term) && first >= 0x3000 && last >= 0x3000
 }
+
+// Dir returns the index folder, which also holds the search page's
+// templates (PageFile).
+func (ix *Index) Dir() string { return ix.dir }
 
 // Close releases the index.
 func (ix *Index) Close() error {

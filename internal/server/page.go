@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ const searchRoot = "../"
 // filters, rendered from the site's own templates for the page, which the
 // search index output saved (web.SearchPage).
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
-	page, err := readPage(st.dir)
+	page, err := readPage(st)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Built without the index: the page as built, searching the static index.
 		h.serveFile(w, r, st)
@@ -67,17 +68,23 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
 	}
 }
 
-// readPage loads the search page's templates and data saved with the index.
-func readPage(dir string) (*web.SearchPage, error) {
-	if dir == "" {
-		return nil, os.ErrNotExist
+// readPage loads the search page's templates and data saved with the
+// index: in the index folder, or in the site's when it has no index.
+func readPage(st *state) (*web.SearchPage, error) {
+	var data []byte
+	var err error
+	switch {
+	case st.idx != nil:
+		data, err = os.ReadFile(filepath.Join(st.idx.Dir(), search.PageFile))
+	case st.dir != "":
+		var f *os.File
+		if f, err = os.OpenInRoot(st.dir, search.IndexDir+"/"+search.PageFile); err == nil {
+			defer f.Close()
+			data, err = io.ReadAll(f)
+		}
+	default:
+		err = os.ErrNotExist
 	}
-	f, err := os.OpenInRoot(dir, search.IndexDir+"/"+search.PageFile)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
 	if err != nil {
 		return nil, err
 	}
