@@ -577,6 +577,9 @@
 
   // ---- Executing (search.collect, exec.go) -----------------------------
 
+  // absent is a word's statistics in a field that lacks it.
+  var absent = { tf: 0, norm: 0 };
+
   function skipped(alts) {
     return alts.length === 1 && alts[0] === "";
   }
@@ -596,14 +599,16 @@
       var cache = new Map();
       // postings returns the decoded postings of term in field f.
       function postings(term, f) {
-        var key = f + "\u0000" + term;
-        var p = cache.get(key);
-        if (!p) {
-          var e = entries[term];
-          p = decode(e ? e[f] : "");
-          cache.set(key, p);
+        var byField = cache.get(term);
+        if (!byField) {
+          byField = [null, null];
+          cache.set(term, byField);
         }
-        return p;
+        if (!byField[f]) {
+          var e = entries[term];
+          byField[f] = decode(e ? e[f] : "");
+        }
+        return byField[f];
       }
       var nFields = 2;
       // pickRarest
@@ -682,10 +687,10 @@
               found = true;
             }
           });
-          return found ? { tf: tf, norm: norm(f, d) } : { tf: 0, norm: 0 };
+          return found ? { tf: tf, norm: norm(f, d) } : absent;
         }
         var starts = phraseStarts(slots, f, d, postings);
-        return starts.length ? { tf: starts.length, norm: norm(f, d) } : { tf: 0, norm: 0 };
+        return starts.length ? { tf: starts.length, norm: norm(f, d) } : absent;
       }
       var stats = docs.map(function () {
         return [];
@@ -697,7 +702,7 @@
         docs.forEach(function (d, di) {
           var any = false;
           for (var f = 0; f < nFields; f++) {
-            var st = keep[di] && may[wi][f].has(d) ? match(w, f, d) : { tf: 0, norm: 0 };
+            var st = keep[di] && may[wi][f].has(d) ? match(w, f, d) : absent;
             stats[di][wi] = stats[di][wi] || [];
             stats[di][wi][f] = st;
             if (st.tf > 0) any = true;
