@@ -35,6 +35,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
@@ -118,10 +119,21 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	values := map[string][]int{}
 	postings := map[string]*[len(fields)][]posting{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
+	// Analysing is most of the work, and each section's is its own.
+	analysed := make([][len(fields)][]search.Token, len(docs))
+	err := parallel.Do(len(docs), func(i int) error {
+		for f, text := range fields {
+			analysed[i][f] = search.Analyze(text(docs[i]))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	for i, d := range docs {
 		record := []any{d.URL, d.Number, d.Title, nonNil(d.Path), d.Body, d.Chapter, nonNil(d.Roles), levelText(d.Level)}
 		for f, text := range fields {
-			tokens := search.Analyze(text(d))
+			tokens := analysed[i][f]
 			lengths[f] = append(lengths[f], len(tokens))
 			record = append(record, numbers(offsets(text(d), tokens)))
 			for _, t := range tokens {
