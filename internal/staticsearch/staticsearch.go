@@ -42,7 +42,7 @@ import (
 )
 
 // Dir is the folder of the static index in the output.
-const Dir = web.SearchDir + "static/"
+const Dir = web.SearchIndexDir
 
 // DocsPerChunk is the number of sections in a d-NNN.js file: a page of
 // results loads at most as many of those files as it has hits.

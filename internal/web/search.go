@@ -14,7 +14,8 @@ import (
 const SearchDir = "search/"
 
 // SearchIndexDir is the folder of the static search index, which the
-// search page's script reads when no server answers searches.
+// search scripts read when no server answers searches (assets/search.js
+// names it too, from the header form's data-root).
 const SearchIndexDir = SearchDir + "static/"
 
 // SearchResults is what the "search-results" template of layouts/ shows:
