@@ -28,7 +28,7 @@ PGO := $(CURDIR)/cmd/kb/default.pgo
 
 bench: build
 	$(GO) test -pgo=$(PGO) -run '^$$' -bench . -benchtime 3x -timeout 90m \
-		./internal/bench/... ./internal/search/ ./internal/ebook/ ./internal/server/ ./internal/devserver/
+		./internal/bench/... ./internal/search/ ./internal/staticsearch/ ./internal/ebook/ ./internal/server/ ./internal/devserver/
 
 # pgo refreshes cmd/kb/default.pgo, the CPU profile `go build` optimizes kb with:
 # the HTML build, the search index build, queries and the EPUB on the generated corpus.

@@ -1,21 +1,64 @@
-// kb search page: results as you type, facet filters without reloading,
-// keyboard navigation and a live region announcing the count. The page
-// works without it: kb host and kb serve render the same results on the
-// server. Opened from disk, the page only shows its notice.
+// kb search: results as you type, in the header box of every page and on
+// the search page, with keyboard navigation and a live region announcing
+// the count. Behind kb host or kb serve the answers come from the
+// server's API (and the search page works without this script, rendered
+// by the server); on a static host or from a file share they come from the
+// static index through search-engine.js. The reader never needs to know
+// which.
 (function () {
   "use strict";
-  var region = document.getElementById("search-results");
   var input = document.getElementById("search-q");
-  if (!region || !input || !region.querySelector("[data-kb-search]")) {
-    return; // no server behind the page: nothing to enhance
+  var form = input ? input.form : null;
+  if (!input || !form) return;
+  var root = form.getAttribute("data-root") || "";
+  var api = root + "api/search";
+  if (window.kbStaticSearch) window.kbStaticSearch.open(root + "search/static/");
+
+  // ---- Answers: the server's API, or the static index ------------------
+
+  // mode is "server" once the API has answered, "static" once it has not.
+  var mode = location.protocol === "file:" || !window.fetch ? "static" : "";
+
+  // ask answers the search in p (URLSearchParams) from the API when there
+  // is one and from the static index otherwise; it rejects with {error}.
+  function ask(p) {
+    if (mode === "static") return askStatic(p);
+    return fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } }).then(
+      function (r) {
+        var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json && mode === "") {
+          mode = "static"; // a static host: no API here
+          return askStatic(p);
+        }
+        return r.json().then(function (body) {
+          mode = "server";
+          if (!r.ok) return Promise.reject({ error: body.error || "検索できませんでした。" });
+          return body;
+        });
+      },
+      function () {
+        if (mode === "server") return Promise.reject({ error: "検索できませんでした。サーバーに接続できません。" });
+        mode = "static";
+        return askStatic(p);
+      }
+    );
   }
-  var api = region.getAttribute("data-api");
-  var root = region.getAttribute("data-root") || "";
-  var form = input.form;
-  var params = new URLSearchParams(location.search);
-  var filters = { role: params.get("role") || "", chapter: params.get("chapter") || "", level: params.get("level") || "" };
-  var timer = 0;
-  var seq = 0;
+
+  function askStatic(p) {
+    if (!window.kbStaticSearch) return Promise.reject({ error: "検索できませんでした。" });
+    var filters = {};
+    p.forEach(function (v, k) {
+      if (k !== "q" && k !== "from" && k !== "size") filters[k] = v;
+    });
+    return window.kbStaticSearch.search({
+      q: p.get("q") || "",
+      filters: filters,
+      from: Number(p.get("from") || 0),
+      size: Number(p.get("size") || 0),
+    });
+  }
+
+  // ---- Markup shared by the page and the header box ---------------------
 
   function el(tag, className, text) {
     var e = document.createElement(tag);
@@ -24,7 +67,7 @@
     return e;
   }
 
-  // marked copies HTML from the API that holds only text and <mark>,
+  // marked copies HTML from an answer that holds only text and <mark>,
   // keeping nothing else even if it were there.
   function marked(html) {
     var t = document.createElement("template");
@@ -56,194 +99,315 @@
     return subject + "は" + res.total + "件です（" + (res.from + 1) + "〜" + (res.from + res.hits.length) + "件目）。";
   }
 
-  function query(q, from) {
-    var p = new URLSearchParams();
-    if (q) p.set("q", q);
-    ["chapter", "role", "level"].forEach(function (k) {
-      if (filters[k]) p.set(k, filters[k]);
-    });
-    if (from) p.set("from", String(from));
-    return p;
+  function hitItem(h) {
+    var li = el("li");
+    var a = el("a");
+    a.href = pageHref(h.url);
+    a.appendChild(marked(h.title_html));
+    li.appendChild(a);
+    if (h.path.length) li.appendChild(el("p", "path", h.path.join(" › ")));
+    var p = el("p", "snippet");
+    p.appendChild(marked(h.snippet));
+    li.appendChild(p);
+    return li;
   }
 
-  // clear empties the results part but keeps the live region element, so
-  // that screen readers announce the new count.
-  function clear() {
-    var live = region.querySelector("[data-kb-search]");
-    var status = live.querySelector("#search-status");
-    Array.prototype.slice.call(live.childNodes).forEach(function (n) {
-      if (n !== status) live.removeChild(n);
+  // Arrow keys move between the box and a list of result links; Escape
+  // goes back to the box.
+  function keyboard(box, links, onEscape) {
+    box.addEventListener("keydown", function (e) {
+      var list = links();
+      var i = list.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === "ArrowDown") {
+        e.preventDefault();
+        list[Math.min(i + 1, list.length - 1)].focus();
+      } else if (e.key === "ArrowUp") {
+        e.preventDefault();
+        if (i === 0) input.focus();
+        else list[i - 1].focus();
+      } else if (e.key === "Escape") {
+        e.preventDefault();
+        input.focus();
+        if (onEscape) onEscape();
+      }
     });
-    return { live: live, status: status };
   }
 
-  function render(q, res) {
-    var c = clear();
-    var live = c.live;
-    c.status.textContent = statusText(q, res);
-    var groups = [["章", "chapter", res.facets.chapters], ["役割", "role", res.facets.roles], ["レベル", "level", res.facets.levels]];
-    var facets = el("div", "search-facets");
-    groups.forEach(function (g) {
-      if (!g[2] || g[2].length === 0) return;
-      var box = el("div", "search-facet");
-      box.appendChild(el("p", "search-facet-name", g[0]));
-      var list = el("p", "page-meta");
-      g[2].forEach(function (f) {
-        var active = filters[g[1]] === f.id;
-        var a = el("a", "tag" + (active ? " active" : ""), f.label + "（" + f.count + "）");
-        a.href = "?" + facetQuery(q, g[1], active ? "" : f.id).toString();
-        a.setAttribute("data-param", g[1]);
-        a.setAttribute("data-value", f.id);
-        if (active) a.setAttribute("aria-current", "true");
-        list.appendChild(a);
-        list.appendChild(document.createTextNode(" "));
+  var region = document.getElementById("search-results");
+  if (region && region.querySelector("[data-kb-search]")) {
+    searchPage(region);
+  } else {
+    headerBox();
+  }
+
+  // ---- The search page ----------------------------------------------------
+
+  function searchPage(region) {
+    var params = new URLSearchParams(location.search);
+    // filters holds the facet filters by key; the keys are those the
+    // answers list (facet_kinds), or the rendered facet links'.
+    var filters = {};
+    var keys = {};
+    Array.prototype.forEach.call(region.querySelectorAll("a[data-param]"), function (a) {
+      keys[a.getAttribute("data-param")] = true;
+    });
+    var timer = 0;
+    var seq = 0;
+
+    function readFilters() {
+      Object.keys(keys).forEach(function (k) {
+        if (params.get(k)) filters[k] = params.get(k);
       });
-      box.appendChild(list);
-      facets.appendChild(box);
-    });
-    if (facets.childNodes.length) live.appendChild(facets);
-    if (res.hits.length) {
-      var ol = el("ol", "search-results");
-      ol.start = res.from + 1;
-      res.hits.forEach(function (h) {
-        var li = el("li");
-        var a = el("a");
-        a.href = pageHref(h.url);
-        a.appendChild(marked(h.title_html));
-        li.appendChild(a);
-        if (h.path.length) li.appendChild(el("p", "path", h.path.join(" › ")));
-        var p = el("p", "snippet");
-        p.appendChild(marked(h.snippet));
-        li.appendChild(p);
-        ol.appendChild(li);
+    }
+    readFilters();
+
+    function anyFilter() {
+      return Object.keys(filters).some(function (k) {
+        return filters[k];
       });
-      live.appendChild(ol);
     }
-    var next = res.from + res.hits.length;
-    if (res.from > 0 || next < res.total) {
-      var nav = el("nav", "search-pager");
-      nav.setAttribute("aria-label", "検索結果のページ");
-      if (res.from > 0) nav.appendChild(pagerLink("prev", "前の" + res.size + "件", q, Math.max(0, res.from - res.size)));
-      if (next < res.total) nav.appendChild(pagerLink("next", "次の" + res.size + "件", q, next));
-      live.appendChild(nav);
+
+    function query(q, from, change) {
+      var p = new URLSearchParams();
+      if (q) p.set("q", q);
+      var f = {};
+      Object.keys(filters).forEach(function (k) {
+        f[k] = filters[k];
+      });
+      if (change) f[change[0]] = change[1];
+      Object.keys(f).forEach(function (k) {
+        if (f[k]) p.set(k, f[k]);
+      });
+      if (from) p.set("from", String(from));
+      return p;
     }
-  }
 
-  function facetQuery(q, param, value) {
-    var saved = filters[param];
-    filters[param] = value;
-    var p = query(q, 0);
-    filters[param] = saved;
-    return p;
-  }
-
-  function pagerLink(rel, text, q, from) {
-    var a = el("a", "", text);
-    a.rel = rel;
-    a.href = "?" + query(q, from).toString();
-    return a;
-  }
-
-  function showMessage(text) {
-    clear().status.textContent = text;
-  }
-
-  function run(from) {
-    var q = input.value;
-    var p = query(q.trim() ? q : "", from);
-    history.replaceState(null, "", "?" + p.toString());
-    if (!q.trim() && !filters.role && !filters.chapter && !filters.level) {
-      showMessage("検索語を入力してください。");
-      return;
+    // clear empties the results part but keeps the live region element, so
+    // that screen readers announce the new count.
+    function clear() {
+      var live = region.querySelector("[data-kb-search]");
+      var status = live.querySelector("#search-status");
+      Array.prototype.slice.call(live.childNodes).forEach(function (n) {
+        if (n !== status) live.removeChild(n);
+      });
+      return { live: live, status: status };
     }
-    var mine = ++seq;
-    fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } })
-      .then(function (r) {
-        return r.json().then(function (body) {
-          return { ok: r.ok, body: body };
+
+    // render lays out an answer as layouts/search-results.html does.
+    function render(q, res) {
+      var c = clear();
+      var live = c.live;
+      c.status.textContent = statusText(q, res);
+      var facets = el("div", "search-facets");
+      (res.facet_kinds || []).forEach(function (k) {
+        keys[k.key] = true;
+        var counts = res.facets[k.list];
+        if (!counts || counts.length === 0) return;
+        var box = el("div", "search-facet");
+        box.appendChild(el("p", "search-facet-name", k.name));
+        var list = el("p", "page-meta");
+        counts.forEach(function (f) {
+          var active = filters[k.key] === f.id;
+          var a = el("a", "tag" + (active ? " active" : ""), f.label + "（" + f.count + "）");
+          a.href = "?" + query(q, 0, [k.key, active ? "" : f.id]).toString();
+          a.setAttribute("data-param", k.key);
+          a.setAttribute("data-value", f.id);
+          if (active) a.setAttribute("aria-current", "true");
+          list.appendChild(a);
+          list.appendChild(document.createTextNode(" "));
         });
-      })
-      .then(function (r) {
-        if (mine !== seq) return; // a newer search has started
-        if (!r.ok) {
-          showMessage(r.body.error || "検索できませんでした。");
-          return;
-        }
-        render(q, r.body);
-      })
-      .catch(function () {
-        if (mine === seq) showMessage("検索できませんでした。サーバーに接続できません。");
+        box.appendChild(list);
+        facets.appendChild(box);
       });
-  }
+      if (facets.childNodes.length) live.appendChild(facets);
+      if (res.hits.length) {
+        var ol = el("ol", "search-results");
+        ol.start = res.from + 1;
+        res.hits.forEach(function (h) {
+          ol.appendChild(hitItem(h));
+        });
+        live.appendChild(ol);
+      }
+      var next = res.from + res.hits.length;
+      if (res.from > 0 || next < res.total) {
+        var nav = el("nav", "search-pager");
+        nav.setAttribute("aria-label", "検索結果のページ");
+        if (res.from > 0) nav.appendChild(pagerLink("prev", "前の" + res.size + "件", q, Math.max(0, res.from - res.size)));
+        if (next < res.total) nav.appendChild(pagerLink("next", "次の" + res.size + "件", q, next));
+        live.appendChild(nav);
+      }
+    }
 
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      run(0);
-    }, 150);
-  });
+    function pagerLink(rel, text, q, from) {
+      var a = el("a", "", text);
+      a.rel = rel;
+      a.href = "?" + query(q, from).toString();
+      return a;
+    }
 
-  if (form) {
+    function showMessage(text) {
+      clear().status.textContent = text;
+    }
+
+    function run(from) {
+      var q = input.value;
+      var p = query(q.trim() ? q : "", from);
+      try {
+        history.replaceState(null, "", "?" + p.toString());
+      } catch (e) {
+        // some browsers refuse to change the address of a file:// page
+      }
+      if (!q.trim() && !anyFilter()) {
+        showMessage("検索語を入力してください。");
+        return;
+      }
+      var mine = ++seq;
+      ask(p)
+        .then(function (res) {
+          if (mine === seq) render(q, res);
+        })
+        .catch(function (err) {
+          if (mine === seq) showMessage((err && err.error) || "検索できませんでした。");
+        });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        run(0);
+      }, 150);
+    });
+
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       clearTimeout(timer);
       run(0);
     });
-  }
 
-  region.addEventListener("click", function (e) {
-    var a = e.target.closest ? e.target.closest("a") : null;
-    if (!a || !region.contains(a)) return;
-    var param = a.getAttribute("data-param");
-    if (param) {
-      e.preventDefault();
-      filters[param] = a.getAttribute("aria-current") === "true" ? "" : a.getAttribute("data-value");
-      run(0);
-    } else if (a.rel === "next" || a.rel === "prev") {
-      e.preventDefault();
-      var from = Number(new URLSearchParams(a.search).get("from") || 0);
-      run(from);
-      input.focus();
-    }
-  });
-
-  // Arrow keys move between the search box and the result links; Escape
-  // goes back to the box.
-  function resultLinks() {
-    return Array.prototype.slice.call(region.querySelectorAll(".search-results > li > a"));
-  }
-  function focusResult(i) {
-    var links = resultLinks();
-    links.forEach(function (a, j) {
-      a.parentNode.classList.toggle("active", j === i);
-    });
-    if (i >= 0 && i < links.length) links[i].focus();
-  }
-  input.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowDown" && resultLinks().length) {
-      e.preventDefault();
-      focusResult(0);
-    }
-  });
-  region.addEventListener("keydown", function (e) {
-    var links = resultLinks();
-    var i = links.indexOf(document.activeElement);
-    if (i < 0) return;
-    if (e.key === "ArrowDown") {
-      e.preventDefault();
-      focusResult(Math.min(i + 1, links.length - 1));
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      if (i === 0) {
-        focusResult(-1);
+    region.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a") : null;
+      if (!a || !region.contains(a)) return;
+      var param = a.getAttribute("data-param");
+      if (param) {
+        e.preventDefault();
+        filters[param] = a.getAttribute("aria-current") === "true" ? "" : a.getAttribute("data-value");
+        run(0);
+      } else if (a.rel === "next" || a.rel === "prev") {
+        e.preventDefault();
+        var from = Number(new URLSearchParams(a.search).get("from") || 0);
+        run(from);
         input.focus();
-      } else {
-        focusResult(i - 1);
       }
-    } else if (e.key === "Escape") {
-      e.preventDefault();
-      focusResult(-1);
-      input.focus();
+    });
+
+    function resultLinks() {
+      return Array.prototype.slice.call(region.querySelectorAll(".search-results > li > a"));
     }
-  });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && resultLinks().length) {
+        e.preventDefault();
+        resultLinks()[0].focus();
+      }
+    });
+    keyboard(region, resultLinks);
+
+    // A page the server rendered holds its results; a static page runs the
+    // search of its address itself, once it knows the facets.
+    if (!region.querySelector("[data-kb-rendered]")) {
+      var initial = params.get("q") || "";
+      if (initial && !input.value) input.value = initial;
+      var ready = window.kbStaticSearch ? window.kbStaticSearch.facetKinds() : Promise.resolve([]);
+      ready
+        .then(function (kinds) {
+          kinds.forEach(function (k) {
+            keys[k.key] = true;
+          });
+        }, function () {})
+        .then(function () {
+          readFilters();
+          if (initial.trim() || anyFilter()) run(Number(params.get("from") || 0));
+        });
+    }
+  }
+
+  // ---- The header box on every other page ----------------------------------
+
+  // headerBox shows the first results under the box as the reader types;
+  // Enter still opens the search page with all of them.
+  function headerBox() {
+    var panel = el("div", "search-popup");
+    panel.id = "search-popup";
+    panel.hidden = true;
+    var status = el("p", "search-status");
+    status.id = "search-popup-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var list = el("ol", "search-results");
+    var more = el("a", "search-more", "すべての結果を見る");
+    panel.appendChild(status);
+    panel.appendChild(list);
+    panel.appendChild(more);
+    form.appendChild(panel);
+    input.setAttribute("aria-controls", panel.id);
+    input.setAttribute("aria-describedby", status.id);
+    var timer = 0;
+    var seq = 0;
+
+    function close() {
+      panel.hidden = true;
+    }
+
+    function run() {
+      var q = input.value;
+      if (!q.trim()) {
+        close();
+        return;
+      }
+      var p = new URLSearchParams();
+      p.set("q", q);
+      p.set("size", "5");
+      var mine = ++seq;
+      ask(p).then(
+        function (res) {
+          if (mine !== seq) return;
+          list.textContent = "";
+          res.hits.forEach(function (h) {
+            list.appendChild(hitItem(h));
+          });
+          status.textContent = statusText(q, res);
+          more.href = root + "search/index.html?q=" + encodeURIComponent(q);
+          more.hidden = res.total <= res.hits.length;
+          panel.hidden = false;
+        },
+        function (err) {
+          if (mine !== seq) return;
+          list.textContent = "";
+          status.textContent = (err && err.error) || "検索できませんでした。";
+          more.hidden = true;
+          panel.hidden = false;
+        }
+      );
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    function links() {
+      return Array.prototype.slice.call(panel.querySelectorAll(".search-results > li > a, a.search-more:not([hidden])"));
+    }
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" && !panel.hidden && links().length) {
+        e.preventDefault();
+        links()[0].focus();
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    keyboard(panel, links, close);
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target)) close();
+    });
+  }
 })();

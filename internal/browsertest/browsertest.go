@@ -30,6 +30,19 @@ func Require(t testing.TB) {
 // window of the given width in CSS pixels.
 func New(t testing.TB, width, height int) context.Context {
 	t.Helper()
+	return start(t, width, height, true)
+}
+
+// NewWithoutFileAccess is New with Chromium's default rules for file://
+// pages, which may not fetch other files: a page that works there works
+// for a reader who opens it from a file share.
+func NewWithoutFileAccess(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	return start(t, width, height, false)
+}
+
+func start(t testing.TB, width, height int, fileAccess bool) context.Context {
+	t.Helper()
 	Require(t)
 	path := ExecPath
 	if _, err := os.Stat(path); err != nil {
@@ -51,8 +64,10 @@ func New(t testing.TB, width, height int) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("allow-file-access-from-files", true),
 		chromedp.WindowSize(width, height),
+	}
+	if fileAccess {
+		opts = append(opts, chromedp.Flag("allow-file-access-from-files", true))
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
@@ -94,6 +109,17 @@ func WaitTrue(t testing.TB, ctx context.Context, expr string) {
 func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// EvalAsync evaluates the JavaScript expression expr, which gives a
+// promise, and returns what the promise resolves to.
+func EvalAsync[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}

@@ -110,6 +110,8 @@ type Change struct {
 	Duration         time.Duration
 	// Warnings lists the diagnostics of a build that went on despite them.
 	Warnings []diag.Diagnostic
+	// Theme is the theme it was built with; nil when it could not be loaded.
+	Theme *web.Theme
 }
 
 // ErrStopped is returned by Finish when its stop function asked it to stop.
@@ -263,6 +265,7 @@ func (b *Builder) Build(changed []string) (ch *Change, err error) {
 		return ch, err
 	}
 	b.site = s
+	ch.Theme = b.theme
 	ch.Duration = time.Since(start)
 	return ch, nil
 }
@@ -319,7 +322,7 @@ func (b *Builder) writeEdited(s *site.Site, w *diffWriter) error {
 // abandoned, left pending, and ErrStopped is returned.
 func (b *Builder) Finish(stop func() bool) (ch *Change, err error) {
 	defer b.recoverPanic(&err)
-	ch = &Change{Site: b.site}
+	ch = &Change{Site: b.site, Theme: b.theme}
 	if !b.pending {
 		return ch, nil
 	}

@@ -157,7 +157,7 @@ func (s *Server) rebuild(paths []string) {
 		len(ch.Site.Pages), ch.Duration.Round(time.Millisecond), ch.Parsed, ch.Rendered, len(ch.Written), len(ch.Removed))
 	s.succeed(ch, cssOnly(paths))
 	if s.search != nil {
-		s.search.offer(ch.Site)
+		s.search.offer(ch.Site, ch.Theme)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/server"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // indexer keeps the preview's search index up to date. After good builds,
@@ -32,6 +33,7 @@ type indexer struct {
 
 	mu     sync.Mutex
 	latest *site.Site
+	theme  *web.Theme
 	wake   chan struct{}
 
 	// Used only by run's goroutine.
@@ -46,10 +48,10 @@ func newIndexer(h *server.Handler, out, dir string, delay time.Duration, logw io
 	return &indexer{handler: h, out: out, dir: dir, delay: delay, log: logw, wake: make(chan struct{}, 1)}
 }
 
-// offer hands over the site of a good build.
-func (ix *indexer) offer(s *site.Site) {
+// offer hands over the site of a good build and its theme.
+func (ix *indexer) offer(s *site.Site, theme *web.Theme) {
 	ix.mu.Lock()
-	ix.latest = s
+	ix.latest, ix.theme = s, theme
 	ix.mu.Unlock()
 	select {
 	case ix.wake <- struct{}{}:
@@ -77,9 +79,9 @@ func (ix *indexer) run(ctx context.Context) {
 			}
 		}
 		ix.mu.Lock()
-		s := ix.latest
+		s, theme := ix.latest, ix.theme
 		ix.mu.Unlock()
-		if err := ix.index(s); err != nil {
+		if err := ix.index(s, theme); err != nil {
 			fmt.Fprintf(ix.log, "kb: search index: %v\n", err)
 		}
 	}
@@ -87,7 +89,7 @@ func (ix *indexer) run(ctx context.Context) {
 
 // index builds and swaps in the index of s, unless its records are those
 // of the index in use.
-func (ix *indexer) index(s *site.Site) error {
+func (ix *indexer) index(s *site.Site, theme *web.Theme) error {
 	start := time.Now()
 	docs, meta := search.Documents(s), search.NewMeta(s)
 	if ix.n > 0 && reflect.DeepEqual(docs, ix.docs) && reflect.DeepEqual(meta, ix.meta) {
@@ -96,7 +98,11 @@ func (ix *indexer) index(s *site.Site) error {
 	ix.n++
 	folder := filepath.Join(ix.dir, "index-"+strconv.Itoa(ix.n))
 	// One core: the other is kept for the rebuilds of pages being edited.
-	if err := search.BuildDocuments(docs, meta, folder, 1); err != nil {
+	err := search.BuildDocuments(docs, meta, folder, 1)
+	if err == nil {
+		err = search.WritePage(s, theme, folder)
+	}
+	if err != nil {
 		_ = os.RemoveAll(folder)
 		return err
 	}

@@ -12,12 +12,14 @@ import (
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/ebook"
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/staticsearch"
 )
 
 // registry lists the formats in the order they are named in help texts.
 var registry = []build.Format{
 	build.HTML{},
 	search.Format{},
+	staticsearch.Format{},
 	ebook.Format{},
 }
 

@@ -30,22 +30,14 @@ type compiled struct {
 func (ix *Index) compile(pq Query) (compiled, error) {
 	var c compiled
 	filters := 0
-	for _, f := range []struct {
-		name      string
-		values    []string
-		known     []Facet
-		positions *[]int
-	}{
-		{"役割", pq.Roles, ix.meta.Roles, &c.filter.roles},
-		{"章", pq.Chapters, ix.meta.Chapters, &c.filter.chapters},
-		{"レベル", pq.Levels, ix.meta.Levels, &c.filter.levels},
-	} {
-		for _, v := range f.values {
-			i := facetIndex(f.known, v)
+	for _, k := range FacetKinds {
+		for _, v := range *k.In(&pq) {
+			i := facetIndex(k.Values(ix.meta), v)
 			if i < 0 {
-				return compiled{}, queryErrorf(f.name + "「" + v + "」はこのサイトにありません。")
+				return compiled{}, queryErrorf(k.Name + "「" + v + "」はこのサイトにありません。")
 			}
-			*f.positions = append(*f.positions, i)
+			positions := c.filter.of(k)
+			*positions = append(*positions, i)
 			filters++
 		}
 	}

@@ -41,6 +41,17 @@ type filterPlan struct {
 	roles, chapters, levels []int
 }
 
+// of returns the positions a document's value of kind must be among.
+func (f *filterPlan) of(k FacetKind) *[]int {
+	switch k.Key {
+	case "chapter":
+		return &f.chapters
+	case "role":
+		return &f.roles
+	}
+	return &f.levels
+}
+
 // bitset is a set of document numbers.
 type bitset []uint64
 

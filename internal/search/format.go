@@ -1,13 +1,18 @@
 package search
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
-// Format is the search index as an output of the build, written to IndexDir.
-// The search page beside it is part of the HTML site.
+// Format is the search index as an output of the build, written to
+// IndexDir with the search page's templates for the servers. The search
+// page itself is part of the HTML site.
 type Format struct{}
 
 // Name implements build.Format.
@@ -25,5 +30,27 @@ func (Format) Emit(job build.Job) error {
 	if err != nil {
 		return err
 	}
-	return Build(job.Site, dir)
+	if err := Build(job.Site, dir); err != nil {
+		return err
+	}
+	return WritePage(job.Site, job.Theme, dir)
 }
+
+// WritePage saves the search page's templates and data in the theme into
+// the index folder dir, for the servers to render the page of a query.
+func WritePage(s *site.Site, theme *web.Theme, dir string) error {
+	page, err := theme.SearchPage(s)
+	if err != nil {
+		return err
+	}
+	data, err := page.Marshal()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, PageFile), data, 0o644)
+}
+
+// PageFile, inside the index folder, holds the search page's templates
+// and data (web.SearchPage), from which kb host and kb serve render the
+// page with the results of a query.
+const PageFile = "kb-search-page.json"

@@ -27,7 +27,7 @@ func queryErrorf(msg string) error { return &QueryError{Msg: msg} }
 // Query is a parsed search query.
 type Query struct {
 	Terms []Term
-	// Filters by field, in the order written: role, chapter and level values.
+	// Filters by facet (see FacetKinds), in the order written.
 	Roles, Chapters, Levels []string
 }
 
@@ -37,13 +37,6 @@ type Term struct {
 	Quoted  bool // written in quotes: may hold spaces
 	Exclude bool // written with a leading "-": sections containing it are dropped
 }
-
-// Filter keys of a query.
-const (
-	keyRole    = "role"
-	keyChapter = "chapter"
-	keyLevel   = "level"
-)
 
 // ParseQuery parses the text a reader typed. The grammar, where a space is
 // any Unicode white space (so the full-width space separates words too) and
@@ -101,21 +94,15 @@ func ParseQuery(s string) (Query, error) {
 		}
 		word := rest[:end]
 		rest = rest[end:]
-		if key, value, ok := filter(word); ok {
+		if kind, value, ok := filter(word); ok {
 			if t.Exclude {
-				return q, queryErrorf("絞り込み（" + key + ":）の前に - は付けられません。")
+				return q, queryErrorf("絞り込み（" + kind.Key + ":）の前に - は付けられません。")
 			}
 			if value == "" {
-				return q, queryErrorf(key + ": の後に値を書いてください（例: " + key + ":" + example(key) + "）。")
+				return q, queryErrorf(kind.Key + ": の後に値を書いてください（例: " + kind.Key + ":" + kind.Example + "）。")
 			}
-			switch key {
-			case keyRole:
-				q.Roles = append(q.Roles, value)
-			case keyChapter:
-				q.Chapters = append(q.Chapters, value)
-			case keyLevel:
-				q.Levels = append(q.Levels, value)
-			}
+			values := kind.In(&q)
+			*values = append(*values, value)
 			continue
 		}
 		t.Text = word
@@ -137,30 +124,26 @@ func (q Query) String() string {
 		}
 		parts = append(parts, s)
 	}
-	for _, r := range q.Roles {
-		parts = append(parts, keyRole+":"+r)
-	}
-	for _, c := range q.Chapters {
-		parts = append(parts, keyChapter+":"+c)
-	}
-	for _, l := range q.Levels {
-		parts = append(parts, keyLevel+":"+l)
+	for _, k := range FacetKinds {
+		for _, v := range *k.In(&q) {
+			parts = append(parts, k.Key+":"+v)
+		}
 	}
 	return strings.Join(parts, " ")
 }
 
-// filter splits a word like "role:admin" into its key and value.
-func filter(word string) (key, value string, ok bool) {
+// filter splits a word like "role:admin" into its facet and value.
+func filter(word string) (kind FacetKind, value string, ok bool) {
 	i := strings.IndexAny(word, ":：")
 	if i < 0 {
-		return "", "", false
+		return kind, "", false
 	}
-	key = strings.ToLower(foldWidth(word[:i]))
-	if key != keyRole && key != keyChapter && key != keyLevel {
-		return "", "", false
+	kind, ok = facetKind(strings.ToLower(foldWidth(word[:i])))
+	if !ok {
+		return kind, "", false
 	}
 	_, size := utf8.DecodeRuneInString(word[i:])
-	return key, foldWidth(word[i+size:]), true
+	return kind, foldWidth(word[i+size:]), true
 }
 
 // foldWidth turns full-width ASCII variants into ASCII.
@@ -178,14 +161,4 @@ func isQuote(r rune) bool { return r == '"' || r == '＂' || r == '“' || r == 
 func isSpaceAt(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsSpace(r)
-}
-
-func example(key string) string {
-	switch key {
-	case keyRole:
-		return "admin"
-	case keyChapter:
-		return "7"
-	}
-	return "2"
 }

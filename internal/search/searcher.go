@@ -42,6 +42,8 @@ type Index struct {
 	heads, tails map[rune][]string
 	// docs is the number of documents in all shards.
 	docs int
+	// dir is the index folder.
+	dir string
 }
 
 // shard is one part of the index, opened with a reader kept for its lifetime.
@@ -69,7 +71,7 @@ func Open(dir string) (ix *Index, err error) {
 	if meta.Shards < 1 {
 		return nil, fmt.Errorf("search index: %s lists no shards; rebuild the site with this version of kb", metaFile)
 	}
-	ix = &Index{meta: meta, heads: map[rune][]string{}, tails: map[rune][]string{}}
+	ix = &Index{meta: meta, heads: map[rune][]string{}, tails: map[rune][]string{}, dir: dir}
 	opened := ix // ix is nil once an error is returned
 	defer func() {
 		if v := recover(); v != nil {
@@ -163,6 +165,10 @@ func bigram(term string) (first, last rune, ok bool) {
 	return first, last, n+m == len(term) && first >= 0x3000 && last >= 0x3000
 }
 
+// Dir returns the index folder, which also holds the search page's
+// templates (PageFile).
+func (ix *Index) Dir() string { return ix.dir }
+
 // Close releases the index.
 func (ix *Index) Close() error {
 	var errs []error
@@ -198,6 +204,8 @@ type Result struct {
 	Size   int           `json:"size"`
 	Hits   []Hit         `json:"hits"`
 	Facets Facets        `json:"facets"`
+	// Kinds lists the facets, for a client to lay out Facets.
+	Kinds []FacetKind `json:"facet_kinds"`
 }
 
 // Hit is one matching section.
@@ -249,12 +257,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		list *[]string
-		v    string
-	}{{&pq.Roles, r.Role}, {&pq.Chapters, r.Chapter}, {&pq.Levels, r.Level}} {
-		if f.v != "" {
-			*f.list = append(*f.list, f.v)
+	for _, k := range FacetKinds {
+		if v := *k.Of(&r); v != "" {
+			values := k.In(&pq)
+			*values = append(*values, v)
 		}
 	}
 	q, err := ix.compile(pq)
@@ -266,7 +272,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta)}
+	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta), Kinds: FacetKinds}
 	if r.From < len(best) {
 		if out.Hits, err = ix.hits(ctx, q, best[r.From:]); err != nil {
 			return nil, err

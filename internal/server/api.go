@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/search"
@@ -22,8 +23,15 @@ type requestError struct{ msg string }
 
 func (e *requestError) Error() string { return e.msg }
 
-// searchParams are the parameters of the API and the search page.
-var searchParams = map[string]bool{"q": true, "role": true, "chapter": true, "level": true, "from": true, "size": true}
+// searchParams are the parameters of the API and the search page: the
+// query, a filter per facet, and paging.
+var searchParams = func() map[string]bool {
+	m := map[string]bool{"q": true, "from": true, "size": true}
+	for _, k := range search.FacetKinds {
+		m[k.Key] = true
+	}
+	return m
+}()
 
 // parseRequest reads a search request from a URL's query string. Unknown
 // parameters are errors when strict (the API) and ignored otherwise (the
@@ -37,7 +45,7 @@ func parseRequest(rawQuery string, strict bool) (search.Request, error) {
 	for name, vs := range values {
 		if !searchParams[name] {
 			if strict {
-				return req, &requestError{"不明なパラメーター「" + clip(name) + "」です。使えるのは q、role、chapter、level、from、size です。"}
+				return req, &requestError{"不明なパラメーター「" + clip(name) + "」です。使えるのは " + paramList + " です。"}
 			}
 			continue
 		}
@@ -49,9 +57,9 @@ func parseRequest(rawQuery string, strict bool) (search.Request, error) {
 		}
 	}
 	req.Query = values.Get("q")
-	req.Role = values.Get("role")
-	req.Chapter = values.Get("chapter")
-	req.Level = values.Get("level")
+	for _, k := range search.FacetKinds {
+		*k.Of(&req) = values.Get(k.Key)
+	}
 	for _, p := range []struct {
 		name string
 		dst  *int
@@ -71,6 +79,15 @@ func parseRequest(rawQuery string, strict bool) (search.Request, error) {
 	}
 	return req, nil
 }
+
+// paramList names the parameters for messages: q、chapter、role、level、from、size.
+var paramList = func() string {
+	names := []string{"q"}
+	for _, k := range search.FacetKinds {
+		names = append(names, k.Key)
+	}
+	return strings.Join(append(names, "from", "size"), "、")
+}()
 
 // clip shortens user input quoted in a message.
 func clip(s string) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/staticsearch"
 )
 
 // fixtureSite is the search package's test knowledge base.
@@ -25,7 +26,7 @@ func buildSite(t testing.TB, src string) string {
 }
 
 // withIndex are the outputs of a site that kb host serves with search.
-var withIndex = []build.Format{build.HTML{}, search.Format{}}
+var withIndex = []build.Format{build.HTML{}, search.Format{}, staticsearch.Format{}}
 
 var (
 	fixtureOnce sync.Once

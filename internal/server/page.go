@@ -2,11 +2,14 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -18,73 +21,28 @@ import (
 // holds for /search, whose "../" stops at the root.
 const searchRoot = "../"
 
-// results is what the results template sees.
-type results struct {
-	Status string
-	Error  string
-	Help   bool
-	Facets []facetGroup
-	Hits   []hitView
-	Start  int
-	Size   int
-	Prev   string
-	Next   string
-}
-
-type facetGroup struct {
-	Name   string
-	Values []facetLink
-}
-
-type facetLink struct {
-	Param, ID, Label string
-	Count            int
-	Active           bool
-	Href             string
-}
-
-type hitView struct {
-	Href      string
-	TitleHTML template.HTML
-	Path      string
-	Snippet   template.HTML
-}
-
-// resultsTemplate renders the results part of the search page; search.js
-// renders the same markup from the API.
-var resultsTemplate = template.Must(template.New("results").Parse(`<div class="search-live" data-kb-search>
-<p id="search-status" class="search-status" role="status" aria-live="polite">{{.Status}}</p>
-{{with .Error}}<p class="search-error">{{.}}</p>
-{{end}}{{if .Help}}<ul class="search-help">
-<li>語を空白で区切ると、すべての語を含む節を探します。</li>
-<li><code>"…"</code> で囲むと、空白を含む語句をそのまま探します。</li>
-<li><code>-語</code> で、その語を含む節を除きます。</li>
-<li><code>role:admin</code>、<code>chapter:7</code>、<code>level:2</code> で、役割・章・レベルを絞り込めます。</li>
-</ul>
-{{end}}{{if .Facets}}<div class="search-facets">
-{{range .Facets}}<div class="search-facet"><p class="search-facet-name">{{.Name}}</p><p class="page-meta">{{range .Values}}<a class="tag{{if .Active}} active{{end}}" href="{{.Href}}" data-param="{{.Param}}" data-value="{{.ID}}"{{if .Active}} aria-current="true"{{end}}>{{.Label}}（{{.Count}}）</a> {{end}}</p></div>
-{{end}}</div>
-{{end}}{{if .Hits}}<ol class="search-results" start="{{.Start}}">
-{{range .Hits}}<li><a href="{{.Href}}">{{.TitleHTML}}</a>{{with .Path}}<p class="path">{{.}}</p>{{end}}<p class="snippet">{{.Snippet}}</p></li>
-{{end}}</ol>
-{{end}}{{if or .Prev .Next}}<nav class="search-pager" aria-label="検索結果のページ">{{with .Prev}}<a rel="prev" href="{{.}}">前の{{$.Size}}件</a> {{end}}{{with .Next}}<a rel="next" href="{{.}}">次の{{$.Size}}件</a>{{end}}</nav>
-{{end}}</div>`))
-
-// servePage answers the search page with the results of its q and filters
-// in place of the notice the build wrote into it.
+// servePage answers the search page with the results of its q and
+// filters, rendered from the site's own templates for the page, which the
+// search index output saved (web.SearchPage).
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
-	page, err := readPage(st.dir)
-	if err != nil {
-		h.notFound(w, r, st)
+	page, err := readPage(st)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Built without the index: the page as built, searching the static index.
+		h.serveFile(w, r, st)
 		return
 	}
-	status, view := http.StatusOK, results{}
+	if err != nil {
+		h.logf("search page: %v", err)
+		http.Error(w, "内部エラーが発生しました。", http.StatusInternalServerError)
+		return
+	}
+	status, view := http.StatusOK, web.SearchResults{Rendered: true}
 	req, err := parseRequest(r.URL.RawQuery, false)
 	switch {
 	case err != nil:
 		status, view.Error = h.errorStatus(err)
 		view.Status, view.Help = "検索できませんでした。", true
-	case strings.TrimSpace(req.Query) == "" && req.Role == "" && req.Chapter == "" && req.Level == "":
+	case strings.TrimSpace(req.Query) == "" && !filtered(req):
 		view.Status, view.Help = "検索語を入力してください。", true
 	default:
 		res, err := h.search(r.Context(), st, req)
@@ -95,53 +53,42 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
 		}
 		view = resultsView(req, res)
 	}
-	var region bytes.Buffer
-	if err := resultsTemplate.Execute(&region, view); err != nil {
+	var out bytes.Buffer
+	if err := page.Render(&out, req.Query, &view); err != nil {
 		h.logf("search page: %v", err)
 		http.Error(w, "内部エラーが発生しました。", http.StatusInternalServerError)
 		return
 	}
-	out := splice(page, region.Bytes(), req.Query)
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	hdr.Set("Cache-Control", "no-cache")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(out)
+		_, _ = w.Write(out.Bytes())
 	}
 }
 
-func readPage(dir string) ([]byte, error) {
-	if dir == "" {
-		return nil, os.ErrNotExist
+// readPage loads the search page's templates and data saved with the
+// index: in the index folder, or in the site's when it has no index.
+func readPage(st *state) (*web.SearchPage, error) {
+	var data []byte
+	var err error
+	switch {
+	case st.idx != nil:
+		data, err = os.ReadFile(filepath.Join(st.idx.Dir(), search.PageFile))
+	case st.dir != "":
+		var f *os.File
+		if f, err = os.OpenInRoot(st.dir, search.IndexDir+"/"+search.PageFile); err == nil {
+			defer f.Close()
+			data, err = io.ReadAll(f)
+		}
+	default:
+		err = os.ErrNotExist
 	}
-	f, err := os.OpenInRoot(dir, web.SearchDir+"index.html")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return io.ReadAll(f)
-}
-
-// splice puts the results between the page's markers, the query into the
-// header search box and the page title.
-func splice(page, region []byte, q string) []byte {
-	start := bytes.Index(page, []byte(web.SearchResultsStart))
-	end := bytes.Index(page, []byte(web.SearchResultsEnd))
-	if start < 0 || end < start {
-		return page
-	}
-	var b bytes.Buffer
-	head := page[:start]
-	if q != "" {
-		escaped := template.HTMLEscapeString(q)
-		head = bytes.Replace(head, []byte(`id="search-q"`), []byte(`id="search-q" value="`+escaped+`"`), 1)
-		head = bytes.Replace(head, []byte("<title>検索"), []byte("<title>「"+escaped+"」の検索結果"), 1)
-	}
-	b.Write(head)
-	b.Write(region)
-	b.Write(page[end+len(web.SearchResultsEnd):])
-	return b.Bytes()
+	return web.LoadSearchPage(data)
 }
 
 // statusText describes a result in the page's live region.
@@ -162,13 +109,16 @@ func statusText(q string, res *search.Result) string {
 }
 
 // resultsView lays out a result for the template.
-func resultsView(req search.Request, res *search.Result) results {
-	v := results{Status: statusText(req.Query, res), Start: res.From + 1, Size: res.Size, Help: res.Total == 0}
+func resultsView(req search.Request, res *search.Result) web.SearchResults {
+	v := web.SearchResults{Rendered: true, Status: statusText(req.Query, res), Start: res.From + 1, Size: res.Size, Help: res.Total == 0}
 	link := func(change func(url.Values)) string {
 		q := url.Values{}
-		for name, value := range map[string]string{"q": req.Query, "role": req.Role, "chapter": req.Chapter, "level": req.Level} {
-			if value != "" {
-				q.Set(name, value)
+		if req.Query != "" {
+			q.Set("q", req.Query)
+		}
+		for _, k := range search.FacetKinds {
+			if v := *k.Of(&req); v != "" {
+				q.Set(k.Key, v)
 			}
 		}
 		if req.Size != 0 && req.Size != search.DefaultSize {
@@ -177,33 +127,28 @@ func resultsView(req search.Request, res *search.Result) results {
 		change(q)
 		return "?" + q.Encode()
 	}
-	for _, g := range []struct {
-		name, param, current string
-		counts               []search.FacetCount
-	}{
-		{"章", "chapter", req.Chapter, res.Facets.Chapters},
-		{"役割", "role", req.Role, res.Facets.Roles},
-		{"レベル", "level", req.Level, res.Facets.Levels},
-	} {
-		if len(g.counts) == 0 {
+	for _, k := range search.FacetKinds {
+		counts := k.Counts(res.Facets)
+		if len(counts) == 0 {
 			continue
 		}
-		group := facetGroup{Name: g.name}
-		for _, c := range g.counts {
-			active := g.current == c.ID
-			group.Values = append(group.Values, facetLink{Param: g.param, ID: c.ID, Label: c.Label, Count: c.Count, Active: active,
+		current := *k.Of(&req)
+		group := web.SearchFacetGroup{Name: k.Name}
+		for _, c := range counts {
+			active := current == c.ID
+			group.Values = append(group.Values, web.SearchFacetLink{Param: k.Key, ID: c.ID, Label: c.Label, Count: c.Count, Active: active,
 				Href: link(func(q url.Values) {
 					if active {
-						q.Del(g.param)
+						q.Del(k.Key)
 					} else {
-						q.Set(g.param, c.ID)
+						q.Set(k.Key, c.ID)
 					}
 				})})
 		}
 		v.Facets = append(v.Facets, group)
 	}
 	for _, h := range res.Hits {
-		v.Hits = append(v.Hits, hitView{
+		v.Hits = append(v.Hits, web.SearchHit{
 			Href:      searchRoot + pageHref(h.URL),
 			TitleHTML: template.HTML(h.TitleHTML), // escaped by the search package, with <mark> only
 			Path:      strings.Join(h.Path, " › "),
@@ -236,4 +181,14 @@ func pageHref(sectionURL string) string {
 		href += "#" + anchor
 	}
 	return href
+}
+
+// filtered reports whether the request filters by any facet.
+func filtered(req search.Request) bool {
+	for _, k := range search.FacetKinds {
+		if *k.Of(&req) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -65,6 +65,8 @@ type pageData struct {
 	Prev, Next    *link
 	Lead          string
 	Groups        []group
+	Search        *SearchResults // the search page's results
+	Query         string         // the search page's query, shown in the header's search box
 	assets        map[string]string
 }
 
@@ -210,11 +212,7 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 const themeMarkup = 8 << 10
 
 func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *pageData) ([]byte, error) {
-	d.Config = s.Config
-	d.Root = site.RelURL(dir, "")
-	d.Nav = navigation(s, dir, current)
-	d.NavHTML = navHTML(d.Nav)
-	d.assets = t.Assets
+	t.fill(dir, s, current, d)
 	var out bytes.Buffer
 	// The page is mostly the body, the sidebar and the page TOC; sizing the
 	// buffer for them and the theme's markup saves its doublings on the way.
@@ -223,6 +221,15 @@ func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *p
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// fill sets the fields every page has.
+func (t *Theme) fill(dir string, s *site.Site, current *site.Page, d *pageData) {
+	d.Config = s.Config
+	d.Root = site.RelURL(dir, "")
+	d.Nav = navigation(s, dir, current)
+	d.NavHTML = navHTML(d.Nav)
+	d.assets = t.Assets
 }
 
 func pageLink(fromDir string, p *site.Page) link {

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
 	"html/template"
+	"io"
+	"strings"
 
 	"github.com/kb-handbook/kb/internal/site"
 )
@@ -9,22 +13,118 @@ import (
 // SearchDir is the folder of the search page in the output.
 const SearchDir = "search/"
 
-// The search page's results lie between these comments, which a server
-// answering searches replaces with its results. Written from disk, the
-// page says there plainly that searching needs kb host or kb serve.
-const (
-	SearchResultsStart = "<!--kb:search-results-->"
-	SearchResultsEnd   = "<!--/kb:search-results-->"
-)
+// SearchIndexDir is the folder of the static search index, which the
+// search scripts read when no server answers searches (assets/search.js
+// names it too, from the header form's data-root).
+const SearchIndexDir = SearchDir + "static/"
 
-// searchPage is the search page as the build writes it.
+// SearchResults is what the "search-results" template of layouts/ shows:
+// the results part of the search page. The built page holds it empty;
+// kb host and kb serve fill it from the search index.
+type SearchResults struct {
+	// Rendered is set when a server filled the results, so that the
+	// page's script does not search again.
+	Rendered bool
+	Status   string
+	Error    string
+	Help     bool
+	Facets   []SearchFacetGroup
+	Hits     []SearchHit
+	Start    int
+	Size     int
+	Prev     string
+	Next     string
+}
+
+// SearchFacetGroup is one facet (chapter, role, level) with its counted values.
+type SearchFacetGroup struct {
+	Name   string
+	Values []SearchFacetLink
+}
+
+// SearchFacetLink is a facet value as a link that toggles the filter.
+type SearchFacetLink struct {
+	Param, ID, Label string
+	Count            int
+	Active           bool
+	Href             string
+}
+
+// SearchHit is one result.
+type SearchHit struct {
+	Href      string
+	TitleHTML template.HTML // escaped by the search package, with <mark> only
+	Path      string
+	Snippet   template.HTML // likewise
+}
+
+// searchPage is the search page as the build writes it: the results part
+// is empty, and the page's script fills it.
 func searchPage() generated {
-	toc := site.RelURL(SearchDir, "toc/index.html")
-	notice := `<p class="search-offline">検索は、このサイトを <code>kb host</code> または <code>kb serve</code> で配信しているときに使えます。` +
-		`ファイルを直接開いたときや、ふつうの Web サーバーに置いたときは検索できません。` +
-		`<a href="` + template.HTMLEscapeString(toc) + `">目次</a>からページを探してください。</p>`
-	return generated{kind: "search", dir: SearchDir, data: pageData{
-		Title: "検索",
-		Body:  template.HTML(SearchResultsStart + notice + SearchResultsEnd), // fixed text, escaped above
-	}}
+	return generated{kind: "search", dir: SearchDir, data: pageData{Title: "検索", Search: &SearchResults{}}}
+}
+
+// searchLayouts are the templates of the search page.
+var searchLayouts = []string{"base.html", "search.html", searchResultsLayout}
+
+// SearchPage is what rendering the search page takes: its templates, from
+// the site's theme, and its data as the build made it. The search index
+// output saves it beside the index, so that kb host, which has only the
+// built site, renders the page for any query in the site's own theme.
+type SearchPage struct {
+	Layouts map[string]string `json:"layouts"`
+	Data    pageData          `json:"data"`
+	Assets  map[string]string `json:"assets"`
+
+	tmpl *template.Template
+}
+
+// SearchPage returns the search page of s in the theme.
+func (t *Theme) SearchPage(s *site.Site) (*SearchPage, error) {
+	g := searchPage()
+	d := g.data
+	t.fill(g.dir, s, nil, &d)
+	p := &SearchPage{Layouts: map[string]string{}, Data: d, Assets: t.Assets}
+	for _, name := range searchLayouts {
+		src, ok := t.sources[name]
+		if !ok {
+			return nil, fmt.Errorf("search page: the theme has no %s", name)
+		}
+		p.Layouts[name] = src
+	}
+	return p, p.parse()
+}
+
+// LoadSearchPage reads a search page saved with Marshal.
+func LoadSearchPage(data []byte) (*SearchPage, error) {
+	p := &SearchPage{}
+	if err := json.Unmarshal(data, p); err != nil {
+		return nil, fmt.Errorf("search page: %w", err)
+	}
+	return p, p.parse()
+}
+
+// Marshal encodes the page for LoadSearchPage.
+func (p *SearchPage) Marshal() ([]byte, error) { return json.Marshal(p) }
+
+func (p *SearchPage) parse() error {
+	p.tmpl = template.New("search")
+	for _, name := range searchLayouts {
+		if _, err := p.tmpl.New(name).Parse(p.Layouts[name]); err != nil {
+			return fmt.Errorf("search page: %w", err)
+		}
+	}
+	return nil
+}
+
+// Render writes the search page for query with its results.
+func (p *SearchPage) Render(w io.Writer, query string, results *SearchResults) error {
+	d := p.Data
+	d.assets = p.Assets
+	d.Search = results
+	d.Query = query
+	if q := strings.TrimSpace(query); q != "" {
+		d.Title = "「" + q + "」の検索結果"
+	}
+	return p.tmpl.ExecuteTemplate(w, "base", &d)
 }

@@ -24,6 +24,9 @@ type Theme struct {
 	Assets map[string]string
 	// Files holds the bytes of every asset by output path.
 	Files map[string][]byte
+	// sources holds the text of the search page's templates, which the
+	// search index output saves for the servers (see SearchPage).
+	sources map[string]string
 }
 
 // Overlay returns a file system that looks in primary first, then in fallback.
@@ -73,15 +76,31 @@ func (o overlayFS) ReadDir(name string) ([]fs.DirEntry, error) {
 // pageKinds are the templates that each combine with base.html.
 var pageKinds = []string{"page", "list", "404", "search"}
 
+// searchResultsLayout defines the results part of the search page, which
+// the servers render too.
+const searchResultsLayout = "search-results.html"
+
 // LoadTheme parses the templates in layoutFS and fingerprints the assets in
 // assetFS, adding the generated code-highlighting stylesheet.
 func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
-	t := &Theme{templates: map[string]*template.Template{}, Assets: map[string]string{}, Files: map[string][]byte{}}
+	t := &Theme{templates: map[string]*template.Template{}, Assets: map[string]string{}, Files: map[string][]byte{},
+		sources: map[string]string{}}
+	for _, name := range searchLayouts {
+		src, err := fs.ReadFile(layoutFS, name)
+		if err != nil {
+			return nil, err
+		}
+		t.sources[name] = string(src)
+	}
 	if err := t.loadAssets(assetFS); err != nil {
 		return nil, err
 	}
 	for _, kind := range pageKinds {
-		tmpl, err := template.New(kind).ParseFS(layoutFS, "base.html", kind+".html")
+		files := []string{"base.html", kind + ".html"}
+		if kind == "search" {
+			files = append(files, searchResultsLayout)
+		}
+		tmpl, err := template.New(kind).ParseFS(layoutFS, files...)
 		if err != nil {
 			return nil, err
 		}

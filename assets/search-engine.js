@@ -1,0 +1,1076 @@
+// kb static search engine: answers queries in the browser from the static
+// index that kb build writes to search/static/, with no server. It follows
+// the steps of kb's server (internal/search) one for one: the same query
+// grammar, the same analysis (bleve's cjk analyzer: Unicode word
+// segmentation, width folding, lower case, bigrams of Japanese), the same
+// two-pass executor, the same scores and the same snippets, so that both
+// give the same answers. The index's files are scripts that call
+// kbSearchData, so they load from file:// too.
+(function () {
+  "use strict";
+
+  // ---- Loading the index ------------------------------------------------
+
+  var pending = {}; // file name → {resolve, reject}
+  var loaded = {}; // file name → data
+  var base = ""; // URL of the index folder, ending in "/"
+  var version = "";
+
+  window.kbSearchData = function (name, data) {
+    loaded[name] = data;
+    var p = pending[name];
+    if (p) {
+      delete pending[name];
+      p.resolve(data);
+    }
+  };
+
+  function load(name) {
+    if (Object.prototype.hasOwnProperty.call(loaded, name)) return Promise.resolve(loaded[name]);
+    if (pending[name]) return pending[name].promise;
+    var entry = {};
+    entry.promise = new Promise(function (resolve, reject) {
+      entry.resolve = resolve;
+      entry.reject = reject;
+    });
+    pending[name] = entry;
+    var s = document.createElement("script");
+    s.src = base + name + ".js" + (version ? "?v=" + version : "");
+    s.async = true;
+    s.onerror = function () {
+      delete pending[name];
+      entry.reject(new Error("cannot load " + name));
+    };
+    s.onload = function () {
+      if (pending[name] === entry) {
+        delete pending[name];
+        entry.reject(new Error(name + " registered nothing"));
+      }
+    };
+    document.head.appendChild(s);
+    return entry.promise;
+  }
+
+  var metaPromise = null;
+  function meta() {
+    if (!metaPromise) {
+      metaPromise = load("meta").then(function (m) {
+        version = m.version;
+        if (typeof m.lengths[0] !== "string") return m; // decoded before
+        m.lengths = m.lengths.map(numbers);
+        var values = {};
+        m.facetKinds.forEach(function (k) {
+          var flat = numbers(m.values[k.key] || "");
+          var list = [];
+          for (var i = 0; i < flat.length; ) {
+            list.push(flat.slice(i + 1, i + 1 + flat[i]));
+            i += 1 + flat[i];
+          }
+          values[k.key] = list;
+        });
+        m.values = values;
+        return m;
+      });
+      metaPromise.catch(function () {
+        metaPromise = null;
+      });
+    }
+    return metaPromise;
+  }
+
+  // pad3 writes a chunk number as the build names its file (%03d).
+  function pad3(n) {
+    return String(n).padStart(3, "0");
+  }
+
+  // hash is FNV-1a over the term's code points, as staticsearch.Hash.
+  function hash(term) {
+    var h = 2166136261;
+    for (var i = 0; i < term.length; i++) {
+      var c = term.codePointAt(i);
+      if (c > 0xffff) i++;
+      h = Math.imul(h ^ c, 16777619) >>> 0;
+    }
+    return h;
+  }
+
+  // termEntries loads the entries of terms: [titlePostings, bodyPostings,
+  // heads?, tails?] or undefined when the index has none.
+  function termEntries(m, terms) {
+    var chunks = {};
+    terms.forEach(function (t) {
+      chunks["t-" + pad3(hash(t) % m.termChunks)] = true;
+    });
+    return Promise.all(Object.keys(chunks).map(load)).then(function () {
+      var out = {};
+      terms.forEach(function (t) {
+        var c = loaded["t-" + pad3(hash(t) % m.termChunks)];
+        if (Object.prototype.hasOwnProperty.call(c, t)) out[t] = c[t];
+      });
+      return out;
+    });
+  }
+
+  // numbers decodes a list of numbers as staticsearch.numbers writes it.
+  var digitValue = {};
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach(function (c, i) {
+    digitValue[c] = i;
+  });
+  function numbers(s) {
+    var out = [];
+    var n = 0;
+    var shift = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = digitValue[s[i]];
+      if (d >= 32) {
+        n += (d - 32) * shift;
+        shift *= 32;
+      } else {
+        out.push(n + d * shift);
+        n = 0;
+        shift = 1;
+      }
+    }
+    return out;
+  }
+
+  // decode turns a flat postings list into {doc → [positions]} and a
+  // list of the documents in ascending order.
+  function decode(encoded) {
+    var flat = numbers(encoded);
+    var docs = [];
+    var pos = new Map();
+    var doc = 0;
+    for (var i = 0; i < flat.length; ) {
+      doc += flat[i];
+      var n = flat[i + 1];
+      i += 2;
+      var list = new Array(n);
+      var p = 0;
+      for (var j = 0; j < n; j++) {
+        p += flat[i + j];
+        list[j] = p;
+      }
+      i += n;
+      docs.push(doc);
+      pos.set(doc, list);
+    }
+    return { docs: docs, pos: pos };
+  }
+
+  // ---- Characters ---------------------------------------------------------
+
+  var reSpace = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
+  function isSpace(c) {
+    return reSpace.test(c);
+  }
+  function isQuote(c) {
+    return c === '"' || c === "＂" || c === "“" || c === "”";
+  }
+  // chars splits a string into code points.
+  function chars(s) {
+    return Array.from(s);
+  }
+  function trimSpace(s) {
+    var a = chars(s);
+    var i = 0;
+    var j = a.length;
+    while (i < j && isSpace(a[i])) i++;
+    while (j > i && isSpace(a[j - 1])) j--;
+    return a.slice(i, j).join("");
+  }
+  function foldWidth(s) {
+    return chars(s)
+      .map(function (c) {
+        var r = c.codePointAt(0);
+        return r >= 0xff01 && r <= 0xff5e ? String.fromCodePoint(r - 0xfee0) : c;
+      })
+      .join("");
+  }
+
+  // ---- Query grammar (search.ParseQuery) -----------------------------------
+
+  function QueryError(msg) {
+    this.msg = msg;
+  }
+
+  // parseQuery parses a query with the facets m lists (search.FacetKinds).
+  function parseQuery(s, m) {
+    var params = m.params;
+    var q = { terms: [], filters: {} };
+    m.facetKinds.forEach(function (k) {
+      q.filters[k.key] = [];
+    });
+    if (/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s)) {
+      throw new QueryError("検索語に読み取れない文字が含まれています。");
+    }
+    if (chars(s).length > params.maxQueryLength) {
+      throw new QueryError("検索語が長すぎます。" + params.maxQueryLength + "文字以内にしてください。");
+    }
+    var a = chars(s);
+    var i = 0;
+    var items = 0;
+    function skipSpace() {
+      while (i < a.length && isSpace(a[i])) i++;
+    }
+    for (skipSpace(); i < a.length; skipSpace()) {
+      items++;
+      if (items > params.maxItems) {
+        throw new QueryError("検索語が多すぎます。語と絞り込みを合わせて" + params.maxItems + "個以内にしてください。");
+      }
+      var t = { text: "", quoted: false, exclude: false };
+      if (a[i] === "-" && i + 1 < a.length && !isSpace(a[i + 1])) {
+        t.exclude = true;
+        i++;
+      }
+      if (isQuote(a[i])) {
+        var j = i + 1;
+        while (j < a.length && !isQuote(a[j])) j++;
+        t.text = trimSpace(a.slice(i + 1, j).join(""));
+        i = j < a.length ? j + 1 : j;
+        t.quoted = true;
+        if (t.text !== "") q.terms.push(t);
+        continue;
+      }
+      var k = i;
+      while (k < a.length && !isSpace(a[k])) k++;
+      var word = a.slice(i, k).join("");
+      i = k;
+      var f = filter(m, word);
+      if (f) {
+        if (t.exclude) throw new QueryError("絞り込み（" + f.kind.key + ":）の前に - は付けられません。");
+        if (f.value === "") {
+          throw new QueryError(f.kind.key + ": の後に値を書いてください（例: " + f.kind.key + ":" + f.kind.example + "）。");
+        }
+        q.filters[f.kind.key].push(f.value);
+        continue;
+      }
+      t.text = word;
+      q.terms.push(t);
+    }
+    return q;
+  }
+
+  function filter(m, word) {
+    var colon = /[:：]/.exec(word);
+    if (!colon) return null;
+    var key = foldWidth(word.slice(0, colon.index)).toLowerCase();
+    var kind = m.facetKinds.filter(function (k) {
+      return k.key === key;
+    })[0];
+    if (!kind) return null;
+    return { kind: kind, value: foldWidth(word.slice(colon.index + 1)) };
+  }
+
+  // ---- Analysis (bleve's cjk analyzer) ------------------------------------
+
+  // Word-break classes of UAX #29, as the segmenter bleve uses assigns them.
+  var reHan = /\p{Script=Han}/u;
+  var reHiragana = /\p{Script=Hiragana}/u;
+  var reKatakana = /[\u3031-\u3035\u309b\u309c\u30a0-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u32d0-\u32fe\u3300-\u3357\uff66-\uff9d\u{1b000}]/u;
+  var reExtend = /[\p{Mn}\p{Me}\p{Mc}\u200c\u200d\uff9e\uff9f]/u;
+  var reFormat = /[\p{Cf}]/u;
+  var reALetter = /[\p{Alphabetic}]/u;
+  var reIdeographic = /\p{Ideographic}/u;
+  var reNumeric = /\p{Nd}/u;
+  var reMidLetter = /[:\u00b7\u0387\u05f4\u2027\ufe13\ufe55\uff1a]/;
+  var reMidNum = /[,;\u037e\u0589\u060c\u060d\u066c\u07f8\u2044\ufe10\ufe14\ufe50\ufe54\uff0c\uff1b]/;
+  var reMidNumLet = /[.\u2018\u2019\u2024\ufe52\uff07\uff0e']/;
+  var reExtendNumLet = /\p{Pc}/u;
+  var reNewline = /[\n\r\v\f\u0085\u2028\u2029]/;
+
+  function wbClass(c) {
+    if (reNewline.test(c)) return "NL";
+    if (reKatakana.test(c)) return "K";
+    if (reExtend.test(c)) return "X";
+    if (c !== "\u200b" && reFormat.test(c)) return "X";
+    if (reHiragana.test(c)) return "I";
+    if (reNumeric.test(c) && !(c >= "０" && c <= "９")) return "N";
+    if (reExtendNumLet.test(c)) return "E";
+    if (c === "'") return "Q";
+    if (reMidNumLet.test(c)) return "MNL";
+    if (reMidLetter.test(c)) return "ML";
+    if (reMidNum.test(c)) return "MN";
+    if (reALetter.test(c) && !reIdeographic.test(c)) return "A";
+    if (reHan.test(c)) return "I";
+    return "O";
+  }
+
+  // tokenize splits text into words as bleve's unicode tokenizer does,
+  // with UTF-16 offsets: [{text, start, end, ideo}].
+  function tokenize(text) {
+    // Units: a character with the Extend and Format characters after it.
+    var units = [];
+    var off = 0;
+    chars(text).forEach(function (c) {
+      var cls = wbClass(c);
+      var last = units[units.length - 1];
+      if (cls === "X" && last && last.cls !== "NL") {
+        last.end += c.length;
+      } else {
+        units.push({ cls: cls, start: off, end: off + c.length });
+      }
+      off += c.length;
+    });
+    var out = [];
+    var i = 0;
+    function is(j, set) {
+      return j < units.length && set.indexOf(units[j].cls) >= 0;
+    }
+    while (i < units.length) {
+      var u = units[i];
+      if (u.cls === "I") {
+        out.push({ text: text.slice(u.start, u.end), start: u.start, end: u.end, ideo: true });
+        i++;
+        continue;
+      }
+      if (!is(i, ["A", "N", "K", "E"])) {
+        i++;
+        continue;
+      }
+      // The longest word from i: runs of letters and digits (joined by
+      // one middle character when the same kind follows), runs of
+      // katakana, joined to each other through connectors (_).
+      var j = i;
+      var kinds = {};
+      while (j < units.length) {
+        var c = units[j].cls;
+        if (c === "E") {
+          kinds.E = true;
+          j++;
+          continue;
+        }
+        var prev = j > i ? units[j - 1].cls : "";
+        if (c === "K") {
+          if (prev !== "" && prev !== "K" && prev !== "E") break;
+          kinds.K = true;
+          j++;
+          continue;
+        }
+        if (c === "A" || c === "N") {
+          if (prev === "K") break;
+          kinds[c] = true;
+          j++;
+          continue;
+        }
+        if ((c === "ML" || c === "MNL" || c === "Q") && prev === "A" && is(j + 1, ["A"])) {
+          j += 2;
+          continue;
+        }
+        if ((c === "MN" || c === "MNL" || c === "Q") && prev === "N" && is(j + 1, ["N"])) {
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      var start = units[i].start;
+      var end = units[j - 1].end;
+      out.push({ text: text.slice(start, end), start: start, end: end, ideo: kinds.K && !kinds.A && !kinds.N && !kinds.E });
+      i = j;
+    }
+    return out;
+  }
+
+  var kanaNorm = [
+    0x30fb, 0x30f2, 0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30e3, 0x30e5, 0x30e7, 0x30c3, 0x30fc, 0x30a2, 0x30a4, 0x30a6,
+    0x30a8, 0x30aa, 0x30ab, 0x30ad, 0x30af, 0x30b1, 0x30b3, 0x30b5, 0x30b7, 0x30b9, 0x30bb, 0x30bd, 0x30bf, 0x30c1, 0x30c4,
+    0x30c6, 0x30c8, 0x30ca, 0x30cb, 0x30cc, 0x30cd, 0x30ce, 0x30cf, 0x30d2, 0x30d5, 0x30d8, 0x30db, 0x30de, 0x30df, 0x30e0,
+    0x30e1, 0x30e2, 0x30e4, 0x30e6, 0x30e8, 0x30e9, 0x30ea, 0x30eb, 0x30ec, 0x30ed, 0x30ef, 0x30f3, 0x3099, 0x309a,
+  ];
+  var kanaCombineVoiced = [
+    78, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0,
+    0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 8, 8, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 1,
+  ];
+  var kanaCombineHalfVoiced = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+  ];
+
+  // foldTerm applies the cjk_width and lowercase filters to a term.
+  function foldTerm(term) {
+    var r = chars(term).map(function (c) {
+      return c.codePointAt(0);
+    });
+    for (var i = 0; i < r.length; i++) {
+      var ch = r[i];
+      if (ch >= 0xff01 && ch <= 0xff5e) {
+        r[i] = ch - 0xfee0;
+      } else if (ch >= 0xff65 && ch <= 0xff9f) {
+        var prev = i > 0 ? r[i - 1] : 0;
+        var combined = false;
+        if ((ch === 0xff9e || ch === 0xff9f) && i > 0 && prev >= 0x30a6 && prev <= 0x30fd) {
+          r[i - 1] += ch === 0xff9f ? kanaCombineHalfVoiced[prev - 0x30a6] : kanaCombineVoiced[prev - 0x30a6];
+          combined = r[i - 1] !== prev;
+        }
+        if (combined) {
+          r.splice(i, 1);
+          i--;
+        } else {
+          r[i] = kanaNorm[ch - 0xff65];
+        }
+      }
+    }
+    return r
+      .map(function (c) {
+        var s = String.fromCodePoint(c);
+        if (c === 0x130) return "i"; // Go's unicode.ToLower('İ')
+        var l = s.toLowerCase();
+        return chars(l).length === 1 ? l : s;
+      })
+      .join("");
+  }
+
+  // analyze returns the tokens of text as the index's analyzer makes them:
+  // [{term, type}] with type "single", "double" or "word".
+  function analyze(text) {
+    var out = [];
+    var buf = [];
+    function flush() {
+      if (buf.length === 1) out.push({ term: buf[0].term, type: "single" });
+      buf = [];
+    }
+    tokenize(text).forEach(function (t) {
+      var term = foldTerm(t.text);
+      if (!t.ideo) {
+        flush();
+        out.push({ term: term, type: "word" });
+        return;
+      }
+      // Each character of a Japanese word is a token; adjacent ones pair up.
+      var start = t.start;
+      chars(term).forEach(function (c) {
+        var tok = { term: c, start: start, end: start + c.length };
+        start += c.length;
+        if (buf.length > 0 && tok.start !== buf[buf.length - 1].end) flush();
+        buf.push(tok);
+        if (buf.length > 2) buf.shift();
+        if (buf.length === 2) out.push({ term: buf[0].term + buf[1].term, type: "double" });
+      });
+    });
+    flush();
+    return out;
+  }
+
+  // ---- Compiling a query (search.compile) -------------------------------
+
+  function isJapanese(c) {
+    return c !== "" && (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(c) || c === "ー" || c === "々");
+  }
+
+  function joinJapanese(text) {
+    var a = chars(text);
+    if (!a.some(isSpace)) return text;
+    var out = "";
+    var last = "";
+    for (var i = 0; i < a.length; i++) {
+      var c = a[i];
+      if (isSpace(c)) {
+        var j = i;
+        while (j < a.length && isSpace(a[j])) j++;
+        var next = j < a.length ? a[j] : "";
+        if (isJapanese(last) && isJapanese(next)) continue;
+      }
+      out += c;
+      if (!isSpace(c)) last = c;
+    }
+    return out;
+  }
+
+  var keepFirst = 1;
+  var keepLast = 2;
+
+  function facetIndex(known, v) {
+    for (var i = 0; i < known.length; i++) {
+      if (known[i].id === v || (known[i].number && known[i].number === v)) return i;
+    }
+    return -1;
+  }
+
+  // compile resolves filters and analyses the words; it loads the entries
+  // of lone characters, whose bigrams it needs.
+  function compile(m, pq) {
+    var c = { words: [], filter: {}, narrow: new Map(), ranked: false, none: false };
+    var filters = 0;
+    m.facetKinds.forEach(function (k) {
+      c.filter[k.key] = [];
+      pq.filters[k.key].forEach(function (v) {
+        var i = facetIndex(m.facets[k.list] || [], v);
+        if (i < 0) throw new QueryError(k.name + "「" + v + "」はこのサイトにありません。");
+        c.filter[k.key].push(i);
+        filters++;
+      });
+    });
+    var analysed = pq.terms.map(function (t) {
+      return analyze(joinJapanese(t.text));
+    });
+    var singles = [];
+    analysed.forEach(function (tokens) {
+      tokens.forEach(function (t, i) {
+        if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
+      });
+    });
+    return termEntries(m, singles).then(function (entries) {
+      var plain = new Set();
+      var words = 0;
+      var searchable = 0;
+      var excluded = 0;
+      pq.terms.forEach(function (t, ti) {
+        if (!t.exclude) words++;
+        var positions = positionsOf(analysed[ti], entries, c.narrow, plain);
+        if (positions === null) return;
+        c.words.push({ positions: positions, exclude: t.exclude, rarest: [0, 0] });
+        if (t.exclude) excluded++;
+        else searchable++;
+      });
+      plain.forEach(function (term) {
+        c.narrow.delete(term);
+      });
+      if (searchable === 0 && words > 0) return { none: true };
+      if (searchable + filters === 0 && excluded > 0) {
+        throw new QueryError("除外する語（-）だけでは検索できません。探す語も入力してください。");
+      }
+      if (searchable + filters === 0) throw new QueryError("検索語を入力してください。");
+      c.ranked = searchable > 0;
+      return c;
+    });
+  }
+
+  function positionsOf(tokens, entries, narrow, plain) {
+    if (tokens.length === 0) return null;
+    var out = tokens.map(function (t, i) {
+      var alts = [t.term];
+      if (t.type !== "single" || chars(t.term).length !== 1) {
+        plain.add(t.term);
+        return alts;
+      }
+      var e = entries[t.term];
+      if (i === tokens.length - 1 && e && e[2]) {
+        e[2].forEach(function (b) {
+          alts.push(b);
+          narrow.set(b, (narrow.get(b) || 0) | keepFirst);
+        });
+      }
+      if (i === 0 && e && e[3]) {
+        e[3].forEach(function (b) {
+          alts.push(b);
+          narrow.set(b, (narrow.get(b) || 0) | keepLast);
+        });
+      }
+      return alts;
+    });
+    // Skip every other bigram of a run of overlapping ones (skipCovered).
+    for (var i = 1; i + 1 < tokens.length; i++) {
+      if (
+        tokens[i - 1].type === "double" &&
+        tokens[i].type === "double" &&
+        tokens[i + 1].type === "double" &&
+        out[i - 1].length === 1 &&
+        out[i - 1][0] !== ""
+      ) {
+        out[i] = [""];
+      }
+    }
+    return out;
+  }
+
+  // ---- Executing (search.collect, exec.go) -----------------------------
+
+  // absent is a word's statistics in a field that lacks it.
+  var absent = { tf: 0, norm: 0 };
+
+  function skipped(alts) {
+    return alts.length === 1 && alts[0] === "";
+  }
+
+  function run(m, c, from, size) {
+    var empty = { total: 0, best: [], tally: newTally(m) };
+    if (c.none) return Promise.resolve(empty);
+    var terms = new Set();
+    c.words.forEach(function (w) {
+      w.positions.forEach(function (alts) {
+        alts.forEach(function (t) {
+          if (t !== "") terms.add(t);
+        });
+      });
+    });
+    return termEntries(m, Array.from(terms)).then(function (entries) {
+      var cache = new Map();
+      // postings returns the decoded postings of term in field f.
+      function postings(term, f) {
+        var byField = cache.get(term);
+        if (!byField) {
+          byField = [null, null];
+          cache.set(term, byField);
+        }
+        if (!byField[f]) {
+          var e = entries[term];
+          byField[f] = decode(e ? e[f] : "");
+        }
+        return byField[f];
+      }
+      var nFields = 2;
+      // pickRarest
+      c.words.forEach(function (w) {
+        if (w.positions.length === 1) return;
+        for (var f = 0; f < nFields; f++) {
+          w.rarest[f] = -1;
+          var least = 0;
+          w.positions.forEach(function (alts, i) {
+            if (skipped(alts)) return;
+            var n = 0;
+            alts.forEach(function (t) {
+              n += postings(t, f).docs.length;
+            });
+            if (w.rarest[f] < 0 || n < least) {
+              w.rarest[f] = i;
+              least = n;
+            }
+          });
+        }
+      });
+      // First pass: candidates.
+      var nDocs = m.docs;
+      var cand = new Uint8Array(nDocs).fill(1);
+      m.facetKinds.forEach(function (k) {
+        c.filter[k.key].forEach(function (v) {
+          for (var d = 0; d < nDocs; d++) if (m.values[k.key][d].indexOf(v) < 0) cand[d] = 0;
+        });
+      });
+      function wordSet(w, f) {
+        var set = new Set();
+        w.positions[w.rarest[f]].forEach(function (t) {
+          postings(t, f).docs.forEach(function (d) {
+            set.add(d);
+          });
+        });
+        return set;
+      }
+      var must = c.words.filter(function (w) {
+        return !w.exclude;
+      });
+      var excl = c.words.filter(function (w) {
+        return w.exclude;
+      });
+      var may = [];
+      var df = [];
+      must.forEach(function (w, wi) {
+        may[wi] = [];
+        df[wi] = [];
+        var either = new Uint8Array(nDocs);
+        for (var f = 0; f < nFields; f++) {
+          var s = wordSet(w, f);
+          may[wi][f] = s;
+          df[wi][f] = s.size;
+          s.forEach(function (d) {
+            either[d] = 1;
+          });
+        }
+        for (var d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
+      });
+      var docs = [];
+      for (var d = 0; d < nDocs; d++) if (cand[d]) docs.push(d);
+      // Second pass: phrases.
+      function norm(f, d) {
+        return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
+      }
+      function match(w, f, d) {
+        var slots = slotsOf(w);
+        var tf = 0;
+        var found = false;
+        if (slots.length === 1) {
+          slots[0].terms.forEach(function (t) {
+            var p = postings(t, f).pos.get(d);
+            if (p) {
+              tf += p.length;
+              found = true;
+            }
+          });
+          return found ? { tf: tf, norm: norm(f, d) } : absent;
+        }
+        var starts = phraseStarts(slots, f, d, postings);
+        return starts.length ? { tf: starts.length, norm: norm(f, d) } : absent;
+      }
+      var stats = docs.map(function () {
+        return [];
+      });
+      var keep = docs.map(function () {
+        return true;
+      });
+      must.forEach(function (w, wi) {
+        docs.forEach(function (d, di) {
+          var any = false;
+          for (var f = 0; f < nFields; f++) {
+            var st = keep[di] && may[wi][f].has(d) ? match(w, f, d) : absent;
+            stats[di][wi] = stats[di][wi] || [];
+            stats[di][wi][f] = st;
+            if (st.tf > 0) any = true;
+          }
+          if (!any) keep[di] = false;
+        });
+      });
+      excl.forEach(function (w) {
+        var suspects = [];
+        for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f);
+        docs.forEach(function (d, di) {
+          for (var f = 0; f < nFields; f++) {
+            if (keep[di] && suspects[f].has(d) && match(w, f, d).tf > 0) keep[di] = false;
+          }
+        });
+      });
+      // Scores, with the statistics of the whole index.
+      var weights = must.map(function (w, wi) {
+        return m.params.boosts.map(function (b, f) {
+          var x = b;
+          x *= 1 + Math.log(nDocs / (df[wi][f] + 1));
+          return x;
+        });
+      });
+      var tally = newTally(m);
+      var hits = [];
+      docs.forEach(function (d, di) {
+        if (!keep[di]) return;
+        tally.add(m, d);
+        var score = 0;
+        if (c.ranked) {
+          must.forEach(function (w, wi) {
+            var word = 0;
+            var fields = 0;
+            for (var f = 0; f < nFields; f++) {
+              var st = stats[di][wi][f];
+              if (st.tf > 0) {
+                word += weights[wi][f] * Math.sqrt(st.tf) * st.norm;
+                fields++;
+              }
+            }
+            score += (word * fields) / nFields;
+          });
+        }
+        hits.push({ doc: d, score: score });
+      });
+      hits.sort(function (a, b) {
+        return b.score - a.score || a.doc - b.doc;
+      });
+      return { total: hits.length, best: hits.slice(0, from + size), tally: tally, postings: postings };
+    });
+  }
+
+  // slotsOf returns the positions of a word that hold terms, with their
+  // offsets in the phrase (the executor's slots), computed once per word.
+  function slotsOf(w) {
+    if (!w.slots) {
+      w.slots = [];
+      w.positions.forEach(function (alts, i) {
+        if (!skipped(alts)) w.slots.push({ offset: i, terms: alts });
+      });
+    }
+    return w.slots;
+  }
+
+  // phraseStarts returns the start positions of the phrase of slots in
+  // document d's field f.
+  function phraseStarts(slots, f, d, postings) {
+    // The first slot's occurrences in order; the others' as sets.
+    var first = [];
+    var rest = [];
+    for (var k = 0; k < slots.length; k++) {
+      var set = k === 0 ? null : new Set();
+      var any = false;
+      for (var ti = 0; ti < slots[k].terms.length; ti++) {
+        var p = postings(slots[k].terms[ti], f).pos.get(d);
+        if (!p) continue;
+        any = true;
+        for (var j = 0; j < p.length; j++) {
+          if (k === 0) first.push(p[j]);
+          else set.add(p[j]);
+        }
+      }
+      if (!any) return [];
+      if (k > 0) rest.push(set);
+    }
+    var starts = [];
+    first.forEach(function (pos) {
+      if (pos < slots[0].offset) return;
+      var start = pos - slots[0].offset;
+      for (var k = 1; k < slots.length; k++) {
+        if (!rest[k - 1].has(start + slots[k].offset)) return;
+      }
+      starts.push(start);
+    });
+    return starts;
+  }
+
+  // newTally counts hits by facet value.
+  function newTally(m) {
+    var counts = {};
+    m.facetKinds.forEach(function (k) {
+      counts[k.key] = (m.facets[k.list] || []).map(function () {
+        return 0;
+      });
+    });
+    return {
+      add: function (m, d) {
+        m.facetKinds.forEach(function (k) {
+          m.values[k.key][d].forEach(function (i) {
+            counts[k.key][i]++;
+          });
+        });
+      },
+      facets: function (m) {
+        var out = {};
+        m.facetKinds.forEach(function (k) {
+          out[k.list] = [];
+          (m.facets[k.list] || []).forEach(function (f, i) {
+            if (counts[k.key][i] > 0) out[k.list].push({ id: f.id, label: f.label, count: counts[k.key][i] });
+          });
+        });
+        return out;
+      },
+    };
+  }
+
+  // ---- Hits and snippets (searcher.go, snippet.go) ------------------------
+
+  function docRecord(m, d) {
+    var k = Math.floor(d / m.docsPerChunk);
+    return load("d-" + pad3(k)).then(function (chunk) {
+      return chunk[d - k * m.docsPerChunk];
+    });
+  }
+
+  // tokenOffsets decodes a record's flat offsets into [start, end] by position - 1.
+  function tokenOffsets(encoded) {
+    var flat = numbers(encoded);
+    var out = [];
+    var start = 0;
+    for (var i = 0; i < flat.length; i += 2) {
+      start += flat[i];
+      out.push([start, start + flat[i + 1]]);
+    }
+    return out;
+  }
+
+  function hitOf(m, c, d, score, postings) {
+    return docRecord(m, d).then(function (rec) {
+      // rec: url, number, title, path, body, chapter, roles, level, titleOffsets, bodyOffsets
+      var spans = [[], []];
+      c.words.forEach(function (w) {
+        if (w.exclude) return;
+        for (var f = 0; f < 2; f++) {
+          var offs = tokenOffsets(rec[8 + f]);
+          var slots = slotsOf(w);
+          var add = function (term, pos) {
+            var o = offs[pos - 1];
+            var s = { start: o[0], end: o[1] };
+            var keep = c.narrow.get(term) || 0;
+            if (keep === keepFirst) s.end = Math.min(s.end, s.start + String.fromCodePoint(term.codePointAt(0)).length);
+            else if (keep === keepLast) {
+              var lastChar = chars(term).pop();
+              s.start = Math.max(s.start, s.end - lastChar.length);
+            }
+            spans[f].push(s);
+          };
+          if (slots.length === 1) {
+            slots[0].terms.forEach(function (t) {
+              var p = postings(t, f).pos.get(d);
+              if (p) p.forEach(function (pos) {
+                add(t, pos);
+              });
+            });
+          } else {
+            phraseStarts(slots, f, d, postings).forEach(function (start) {
+              slots.forEach(function (s) {
+                s.terms.forEach(function (t) {
+                  var p = postings(t, f).pos.get(d);
+                  if (p && p.indexOf(start + s.offset) >= 0) add(t, start + s.offset);
+                });
+              });
+            });
+          }
+        }
+      });
+      var hit = {
+        url: rec[0],
+        title: rec[2],
+        title_html: markAll(rec[2], spans[0]),
+        path: rec[3],
+        snippet: snippet(m.params, rec[4], spans[1]),
+      };
+      if (rec[5]) hit.chapter = rec[5];
+      if (rec[6].length) hit.roles = rec[6];
+      if (rec[7]) hit.level = rec[7];
+      hit.score = score;
+      if (rec[1]) {
+        hit.title = rec[1] + " " + rec[2];
+        hit.title_html = markAll(rec[1], []) + " " + hit.title_html;
+      }
+      return hit;
+    });
+  }
+
+  function escapeHTML(s) {
+    return s.replace(/[&'<>"]/g, function (c) {
+      return { "&": "&amp;", "'": "&#39;", "<": "&lt;", ">": "&gt;", '"': "&#34;" }[c];
+    });
+  }
+
+  function isLow(s, i) {
+    var u = s.charCodeAt(i);
+    return u >= 0xdc00 && u <= 0xdfff;
+  }
+
+  function normalize(text, spans) {
+    var out = [];
+    spans.forEach(function (s0) {
+      var s = { start: Math.max(0, Math.min(s0.start, text.length)), end: 0 };
+      s.end = Math.max(s.start, Math.min(s0.end, text.length));
+      while (s.start > 0 && s.start < text.length && isLow(text, s.start)) s.start--;
+      while (s.end < text.length && isLow(text, s.end)) s.end++;
+      if (s.end > s.start) out.push(s);
+    });
+    out.sort(function (a, b) {
+      return a.start - b.start;
+    });
+    var merged = [];
+    out.forEach(function (s) {
+      var n = merged.length;
+      if (n > 0 && trimSpace(text.slice(Math.min(merged[n - 1].end, s.start), s.start)) === "") {
+        merged[n - 1].end = Math.max(merged[n - 1].end, s.end);
+        return;
+      }
+      merged.push(s);
+    });
+    return merged;
+  }
+
+  function markAll(text, spans) {
+    return mark(text, normalize(text, spans), 0, text.length);
+  }
+
+  function snippet(params, text, spans) {
+    text = text.replace(/[\n\r\t]/g, " ");
+    spans = normalize(text, spans);
+    var start = 0;
+    if (spans.length > 0) {
+      var best = 0;
+      var bestCount = 0;
+      spans.forEach(function (s, i) {
+        var limit = advance(text, s.start, params.snippetRunes - params.snippetLead);
+        var count = 0;
+        for (var j = i; j < spans.length; j++) if (spans[j].end <= limit) count++;
+        if (count > bestCount) {
+          best = i;
+          bestCount = count;
+        }
+      });
+      start = back(text, spans[best].start, params.snippetLead);
+    }
+    var end = advance(text, start, params.snippetRunes);
+    var out = start > 0 ? "…" : "";
+    out += mark(text, spans, start, end);
+    if (end < text.length) out += "…";
+    return out;
+  }
+
+  function mark(text, spans, from, to) {
+    var out = "";
+    var pos = from;
+    spans.forEach(function (s0) {
+      var s = { start: Math.max(s0.start, from), end: Math.min(s0.end, to) };
+      if (s.start >= s.end || s.start < pos) return;
+      out += escapeHTML(text.slice(pos, s.start)) + "<mark>" + escapeHTML(text.slice(s.start, s.end)) + "</mark>";
+      pos = s.end;
+    });
+    return out + escapeHTML(text.slice(pos, to));
+  }
+
+  function advance(text, i, n) {
+    for (; n > 0 && i < text.length; n--) i += text.codePointAt(i) > 0xffff ? 2 : 1;
+    return i;
+  }
+
+  function back(text, i, n) {
+    var j = i;
+    for (; n > 0 && j > 0; n--) j -= j >= 2 && isLow(text, j - 1) ? 2 : 1;
+    if (j === 0) return 0;
+    var part = text.slice(j, i);
+    var k = -1;
+    for (var x = part.length - 1; x >= 0; x--) {
+      if ("。．！？ ".indexOf(part[x]) >= 0) {
+        k = x;
+        break;
+      }
+    }
+    if (k >= 0) return j + k + 1;
+    return j;
+  }
+
+  // ---- The API --------------------------------------------------------------
+
+  // search answers a request {q, filters: {key: value}, from, size} as the
+  // server's /api/search does; it rejects with {error} for a bad query.
+  function search(req) {
+    return meta().then(function (m) {
+      var p = m.params;
+      var size = req.size || p.defaultSize;
+      var from = req.from || 0;
+      if (size < 1 || size > p.maxSize) throw new QueryError("件数（size）は1から" + p.maxSize + "までで指定してください。");
+      if (from < 0 || from > p.maxFrom) throw new QueryError("開始位置（from）は0から" + p.maxFrom + "までで指定してください。");
+      var pq = parseQuery(req.q || "", m);
+      m.facetKinds.forEach(function (k) {
+        if (req.filters && req.filters[k.key]) pq.filters[k.key].push(req.filters[k.key]);
+      });
+      var started = performance.now();
+      return compile(m, pq).then(function (c) {
+        return run(m, c, from, size).then(function (r) {
+          var chosen = r.best.slice(from);
+          return Promise.all(
+            chosen.map(function (h) {
+              return hitOf(m, c, h.doc, h.score, r.postings);
+            })
+          ).then(function (hits) {
+            return {
+              query: req.q || "",
+              total: r.total,
+              took_ms: Math.round((performance.now() - started) * 1000) / 1000,
+              from: from,
+              size: size,
+              hits: hits,
+              facets: r.tally.facets(m),
+              facet_kinds: m.facetKinds,
+            };
+          });
+        });
+      });
+    }).catch(function (err) {
+      if (err instanceof QueryError) return Promise.reject({ error: err.msg });
+      return Promise.reject({ error: "検索できませんでした。検索インデックスを読み込めません。", cause: err });
+    });
+  }
+
+  window.kbStaticSearch = {
+    // open sets the URL of the index folder.
+    open: function (url) {
+      if (url !== base) {
+        base = url;
+        metaPromise = null;
+      }
+    },
+    search: search,
+    // facetKinds resolves to the facets of the index (search.FacetKinds).
+    facetKinds: function () {
+      return meta().then(function (m) {
+        return m.facetKinds;
+      });
+    },
+    // analyze and parseQuery are exposed for tests that compare them
+    // with the server's.
+    analyze: analyze,
+    parseQuery: function (s) {
+      return meta().then(function (m) {
+        return parseQuery(s, m);
+      });
+    },
+  };
+})();

@@ -1,0 +1,131 @@
+package staticsearch_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kb-handbook/kb/internal/bench/corpus"
+	"github.com/kb-handbook/kb/internal/browsertest"
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/staticsearch"
+)
+
+// benchQueries are searched in the browser, one after the other, as a
+// reader would: acronyms, compounds, katakana, one kanji, phrases,
+// exclusions and filters.
+var benchQueries = []string{
+	"EDR", "情報資産台帳", "バックアップ", "鍵", "多要素認証", "SD-WAN", "ＥＤＲ", "委託先 契約", `"ログ の 監視"`,
+	"バックアップ -暗号化", "role:admin バックアップ", "level:2 台帳", "ランサムウェア", "ゼロトラスト", "インシデント対応",
+	"VPN 設定 確認", "教育 訓練 従業員", "脆弱性開示窓口", "標的型攻撃メール", "暗号化 鍵",
+}
+
+// BenchmarkStaticIndex measures the static search index of generated
+// sites: its build time against the bleve index's, its size, and in
+// headless Chromium the bytes a reader downloads for the first query and
+// for each later one, and the time from a query to its answer.
+func BenchmarkStaticIndex(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
+			src := b.TempDir()
+			if err := corpus.Write(src, corpus.Options{Pages: n, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			s, diags := build.Load(src, nil)
+			if len(diags) > 0 {
+				b.Fatal(diags[0])
+			}
+			var staticDur, bleveDur time.Duration
+			var files map[string][]byte
+			for b.Loop() {
+				start := time.Now()
+				var err error
+				if files, err = staticsearch.Build(search.Documents(s), search.NewMeta(s)); err != nil {
+					b.Fatal(err)
+				}
+				staticDur += time.Since(start)
+				start = time.Now()
+				if err := search.Build(s, filepath.Join(b.TempDir(), search.IndexDir)); err != nil {
+					b.Fatal(err)
+				}
+				bleveDur += time.Since(start)
+			}
+			size := 0
+			for _, f := range files {
+				size += len(f)
+			}
+			b.ReportMetric(staticDur.Seconds()/float64(b.N), "static-s")
+			b.ReportMetric(staticDur.Seconds()/bleveDur.Seconds(), "static/bleve")
+			b.ReportMetric(float64(size)/(1<<20), "static-MiB")
+			b.ReportMetric(float64(len(files)), "files")
+
+			if testing.Short() {
+				return
+			}
+			out := filepath.Join(b.TempDir(), "public")
+			if _, err := build.Run(build.Options{Source: src, Out: out,
+				Outputs: []build.Format{build.HTML{}, staticsearch.Format{}}}); err != nil {
+				b.Fatal(err)
+			}
+			browserMetrics(b, out)
+		})
+	}
+}
+
+// browserMetrics runs benchQueries on the search page of the site in out,
+// served by a plain file server, and reports the downloads and latencies.
+func browserMetrics(b *testing.B, out string) {
+	static := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer static.Close()
+	ctx := browsertest.New(b, 1100, 800)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(static.URL+"/search/")); err != nil {
+		b.Fatal(err)
+	}
+	browsertest.WaitTrue(b, ctx, `!!window.kbStaticSearch`)
+	list, _ := json.Marshal(benchQueries)
+	// For each query: the bytes of search scripts and index files loaded
+	// so far, and the milliseconds from asking to the answer.
+	type step struct {
+		Bytes float64 `json:"bytes"`
+		MS    float64 `json:"ms"`
+	}
+	steps := browsertest.EvalAsync[[]step](b, ctx, `(async () => {
+		const bytes = () => performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+			.filter(e => /search|kb\./.test(e.name) || e.entryType === "navigation")
+			.reduce((s, e) => s + (e.encodedBodySize || 0), 0);
+		const out = [];
+		for (const q of `+string(list)+`) {
+			const t = performance.now();
+			const r = await kbStaticSearch.search({q}).catch(e => e);
+			if (r.error) throw new Error(q + ": " + r.error + " " + (r.cause && r.cause.stack));
+			out.push({ms: performance.now() - t, bytes: bytes()});
+		}
+		return out;
+	})()`)
+	first := steps[0].Bytes
+	var later, ms []float64
+	for i, s := range steps {
+		ms = append(ms, s.MS)
+		if i > 0 {
+			later = append(later, s.Bytes-steps[i-1].Bytes)
+		}
+	}
+	slices.Sort(later)
+	slices.Sort(ms)
+	b.ReportMetric(first/1024, "first-query-KiB")
+	b.ReportMetric(later[len(later)/2]/1024, "later-p50-KiB")
+	b.ReportMetric(later[len(later)-1]/1024, "later-max-KiB")
+	b.ReportMetric(ms[len(ms)/2], "query-p50-ms")
+	b.ReportMetric(ms[len(ms)-1], "query-max-ms")
+	b.Logf("per query (KiB loaded, ms): %v", steps)
+	_ = os.Stdout
+}

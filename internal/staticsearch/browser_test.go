@@ -1,0 +1,439 @@
+package staticsearch_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/kb-handbook/kb/internal/browsertest"
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/server"
+	"github.com/kb-handbook/kb/internal/staticsearch"
+)
+
+// fixtureSite is the small site of the search package's tests.
+const fixtureSite = "../search/testdata/site"
+
+// buildSite builds src with the HTML site, the bleve index and the static
+// index into a temporary folder.
+func buildSite(t testing.TB, src string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	_, err := build.Run(build.Options{Source: src, Out: out,
+		Outputs: []build.Format{build.HTML{}, search.Format{}, staticsearch.Format{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// watchProblems fails the test on any script error or failed load in the page.
+func watchProblems(t *testing.T, ctx context.Context) func() {
+	var mu sync.Mutex
+	var problems []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, ev.ExceptionDetails.Text+" "+fmt.Sprint(ev.ExceptionDetails.Exception.Description))
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError && !strings.HasSuffix(ev.Entry.URL, "/favicon.ico") &&
+				!strings.Contains(ev.Entry.URL, "/api/search") { // the probe for a server on a static host
+				problems = append(problems, ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range problems {
+			t.Errorf("in the page: %s", p)
+		}
+	}
+}
+
+// TestBrowserStaticSearch opens the built search page with a query from
+// disk (file://) and from a plain static file server under a base path,
+// and searches as a reader would, with no kb server anywhere.
+func TestBrowserStaticSearch(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	static := httptest.NewServer(http.StripPrefix("/intranet/handbook", http.FileServer(http.Dir(out))))
+	defer static.Close()
+	for _, tc := range []struct{ name, root string }{
+		{"file", "file://" + filepath.ToSlash(out) + "/"},
+		{"static-host", static.URL + "/intranet/handbook/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := browsertest.NewWithoutFileAccess(t, 1100, 800)
+			check := watchProblems(t, ctx)
+			page := tc.root + "search/index.html?q=" + url.QueryEscape("情報資産台帳")
+			if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitTrue(t, ctx, `document.querySelectorAll(".search-results li").length === 1`)
+			if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-results li a").textContent`); got != "1.1.1 情報資産台帳" {
+				t.Errorf("first result %q", got)
+			}
+			if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-results li a").getAttribute("href")`); got != "../01-basics/assets/index.html#asset-register" {
+				t.Errorf("result link %q", got)
+			}
+			if got := browsertest.Eval[string](t, ctx, `document.getElementById("search-q").value`); got != "情報資産台帳" {
+				t.Errorf("the box does not show the query: %q", got)
+			}
+			// Typing searches again; the live region says how many.
+			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
+			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "鍵")); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent.indexOf("「鍵」に一致する節は") === 0`)
+			if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll(".search-results li mark").length`); n == 0 {
+				t.Errorf("no marks in the results of 鍵")
+			}
+			// A facet narrows the results without a server.
+			if _, err := chromedp.Run(ctx, chromedp.Click(`.search-facets a[data-param="role"]`, chromedp.NodeVisible)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitTrue(t, ctx, `!!document.querySelector('.search-facets a[aria-current="true"]')`)
+			// A query the index cannot answer says why.
+			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
+			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "role:nobody"+kb.Enter)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent === "役割「nobody」はこのサイトにありません。"`)
+			check()
+		})
+	}
+}
+
+// extraQueries try the grammar beyond the relevance data: filters by ID
+// and number, exclusions, quotes, widths and errors.
+var extraQueries = []string{
+	"バックアップ", "バックアップ -復元", `"情報 資産"`, "鍵　を", "ＥＤＲ　MFA", "chapter:1 鍵", "chapter:01-basics",
+	"role:admin", "level:2 バックアップ", "role:admin level:1", "Level：２", "-鍵", "", "「」", "role:", "a -b -c d e f g h i j k",
+	"存在しない語", "鍵 鍵", "パスワード", "ソフトウェア", "多要素", "台帳 情報", "2", "の",
+}
+
+// TestBrowserSameAnswers runs every query of the relevance data, and the
+// extra ones, through kb host's API and through the static index in the
+// browser, and requires the same answers: totals, facet counts, and the
+// top 10 hits in order with their titles, snippets and marks.
+func TestBrowserSameAnswers(t *testing.T) {
+	browsertest.Require(t)
+	for _, tc := range []struct{ name, src, relevance string }{
+		{"fixture", fixtureSite, "../search/testdata/relevance/fixture.json"},
+		{"handbook", "../..", "../search/testdata/relevance/handbook.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			queries := append(relevanceQueries(t, tc.relevance), extraQueries...)
+			out := buildSite(t, tc.src)
+			idx, err := search.Open(filepath.Join(out, search.IndexDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := httptest.NewServer(server.New(out, idx, server.Options{}))
+			defer host.Close()
+			static := httptest.NewServer(http.FileServer(http.Dir(out)))
+			defer static.Close()
+
+			ctx := browsertest.New(t, 1100, 800)
+			check := watchProblems(t, ctx)
+			if _, err := chromedp.Run(ctx, chromedp.Navigate(static.URL+"/search/index.html")); err != nil {
+				t.Fatal(err)
+			}
+			list, _ := json.Marshal(queries)
+			got := browsertest.EvalAsync[[]json.RawMessage](t, ctx, `Promise.all(`+string(list)+`.map(q =>
+				kbStaticSearch.search({q: q}).then(r => r, e => ({error: e.error})).then(r => JSON.stringify(r))))`)
+			scoreDiff, equalScores := 0.0, 0
+			for i, q := range queries {
+				var js string
+				if err := json.Unmarshal(got[i], &js); err != nil {
+					t.Fatal(err)
+				}
+				want := apiAnswer(t, host.URL, q)
+				var have answer
+				if err := json.Unmarshal([]byte(js), &have); err != nil {
+					t.Fatal(err)
+				}
+				for j := range min(len(have.Hits), len(want.Hits)) {
+					d := math.Abs(have.Hits[j].Score - want.Hits[j].Score)
+					if d == 0 {
+						equalScores++
+					}
+					scoreDiff = max(scoreDiff, d/math.Max(want.Hits[j].Score, 1e-300))
+					have.Hits[j].Score, want.Hits[j].Score = 0, 0
+				}
+				if !reflect.DeepEqual(have, want) {
+					t.Errorf("%q: the static index answers\n%s\nkb host answers\n%s", q, pretty(have), pretty(want))
+				}
+			}
+			t.Logf("%d queries; scores equal in %d hits, largest relative difference %.3g", len(queries), equalScores, scoreDiff)
+			if scoreDiff > 1e-12 {
+				t.Errorf("scores differ by up to %.3g (relative)", scoreDiff)
+			}
+			check()
+		})
+	}
+}
+
+// answer is what both paths give for a query, less the timing.
+type answer struct {
+	Error  string `json:"error"`
+	Total  int    `json:"total"`
+	From   int    `json:"from"`
+	Size   int    `json:"size"`
+	Hits   []hit  `json:"hits"`
+	Facets struct {
+		Chapters []search.FacetCount `json:"chapters"`
+		Roles    []search.FacetCount `json:"roles"`
+		Levels   []search.FacetCount `json:"levels"`
+	} `json:"facets"`
+}
+
+type hit struct {
+	URL       string   `json:"url"`
+	Title     string   `json:"title"`
+	TitleHTML string   `json:"title_html"`
+	Path      []string `json:"path"`
+	Snippet   string   `json:"snippet"`
+	Chapter   string   `json:"chapter"`
+	Roles     []string `json:"roles"`
+	Level     string   `json:"level"`
+	Score     float64  `json:"score"`
+}
+
+func apiAnswer(t *testing.T, host, q string) answer {
+	t.Helper()
+	resp, err := http.Get(host + "/api/search?q=" + url.QueryEscape(q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a answer
+	if err := json.Unmarshal(data, &a); err != nil {
+		t.Fatalf("%q: %v: %s", q, err, data)
+	}
+	return a
+}
+
+func relevanceQueries(t *testing.T, file string) []string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct {
+		Q string `json:"q"`
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range cases {
+		out = append(out, c.Q)
+	}
+	return out
+}
+
+func pretty(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+// TestBrowserAnalysisMatches analyses random mixed-script strings with
+// the script's analyzer and with the index's, and requires the same terms
+// of the same kinds: the script's query analysis must find what the index
+// holds.
+func TestBrowserAnalysisMatches(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	inputs := randomTexts(500)
+	list, _ := json.Marshal(inputs)
+	got := browsertest.Eval[[][]string](t, ctx, list2js(string(list)))
+	for i, text := range inputs {
+		var want []string
+		for _, tok := range search.Analyze(text) {
+			want = append(want, tok.Term)
+		}
+		if !slices.Equal(got[i], want) {
+			t.Errorf("%q: the script analyses %q, the index %q", text, got[i], want)
+		}
+	}
+	check()
+}
+
+func list2js(list string) string {
+	return list + `.map(s => kbStaticSearch.analyze(s).map(t => t.term))`
+}
+
+// randomTexts returns n strings mixing the scripts and punctuation of
+// Japanese technical text, from a fixed seed. (Not İ: bleve's lower-case
+// filter writes a broken byte after its i inside a word, which no query
+// could match anyway.)
+func randomTexts(n int) []string {
+	pieces := []string{"情報", "資産", "鍵", "を", "の", "は", "バックアップ", "サーバー", "ｻｰﾊﾞｰ", "ﾊﾞｯｸｱｯﾌﾟ", "ガ", "ﾊﾟ",
+		"EDR", "ＥＤＲ", "edr", "SD-WAN", "v1.2", "1,000", "3.14", "a.b", "don't", "_x", "x_y", "２段階", "2段階", "二段階",
+		"々", "様々", "〇", "ー", "・", "「", "」", "。", "、", " ", "　", "\n", "-", ":", "：", "'", "\"", "é", "Ω", "ß",
+		"🔑", "𠮷", "한국", "ä", "\u0301", "\u200b", "\u3099", "ゝ", "ヽ", "ヶ", "ｦ", "①", "Ⅳ", "％", "#", "@", "/", "（", "）"}
+	seed := uint32(12345)
+	next := func(k int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % k
+	}
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for range 1 + next(8) {
+			b.WriteString(pieces[next(len(pieces))])
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+// TestBrowserQueryGrammarMatches parses random queries with the script
+// and with search.ParseQuery and requires the same words, phrases,
+// exclusions and filters, or the same error.
+func TestBrowserQueryGrammarMatches(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	pieces := []string{"鍵", "情報 資産", " ", "　", "\t", "-", "--", "\"", "＂", "“", "”", "role:", "ROLE：", "ｒｏｌｅ:", "chapter:",
+		"level:", "level:２", "admin", "7", "x", "-鍵", "- ", ":", "：", "a:b", "𠮷", "ｰ", "\n"}
+	var inputs []string
+	texts := randomTexts(300)
+	seed := uint32(7)
+	for i := range 600 {
+		var b strings.Builder
+		for range 1 + i%12 {
+			seed = seed*1664525 + 1013904223
+			b.WriteString(pieces[int(seed>>8)%len(pieces)])
+		}
+		if i < len(texts) {
+			b.WriteString(texts[i])
+		}
+		inputs = append(inputs, b.String())
+	}
+	inputs = append(inputs, strings.Repeat("あ", search.MaxQueryLength+1), strings.Repeat("a ", search.MaxItems+1))
+	list, _ := json.Marshal(inputs)
+	got := browsertest.EvalAsync[[]string](t, ctx, `Promise.all(`+string(list)+`.map(s =>
+		kbStaticSearch.parseQuery(s).then(q => JSON.stringify(q), e => JSON.stringify({error: e.msg}))))`)
+	for i, text := range inputs {
+		want := map[string]any{}
+		q, err := search.ParseQuery(text)
+		if err != nil {
+			want["error"] = err.Error()
+		} else {
+			terms := []any{}
+			for _, term := range q.Terms {
+				terms = append(terms, map[string]any{"text": term.Text, "quoted": term.Quoted, "exclude": term.Exclude})
+			}
+			nonNil := func(l []string) []string {
+				if l == nil {
+					return []string{}
+				}
+				return l
+			}
+			want["terms"] = terms
+			want["filters"] = map[string]any{"role": nonNil(q.Roles), "chapter": nonNil(q.Chapters), "level": nonNil(q.Levels)}
+		}
+		wantJSON, _ := json.Marshal(want)
+		var have any
+		if err := json.Unmarshal([]byte(got[i]), &have); err != nil {
+			t.Fatal(err)
+		}
+		var wantAny any
+		_ = json.Unmarshal(wantJSON, &wantAny)
+		if !reflect.DeepEqual(have, wantAny) {
+			t.Errorf("%q: the script parses %s, the server %s", text, got[i], wantJSON)
+		}
+	}
+	check()
+}
+
+// TestBrowserHeaderBox types into the header box of an ordinary page on a
+// static host: the first results show under it as the reader types, the
+// count is announced, and the arrow keys lead through the results.
+func TestBrowserHeaderBox(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	static := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer static.Close()
+	ctx := browsertest.New(t, 1100, 800)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(static.URL+"/01-basics/passwords/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "鍵")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `!document.getElementById("search-popup").hidden && document.querySelectorAll("#search-popup li").length > 0`)
+	status := browsertest.Eval[string](t, ctx, `document.getElementById("search-popup-status").textContent`)
+	if !strings.HasPrefix(status, "「鍵」に一致する節は") {
+		t.Errorf("status %q", status)
+	}
+	if live := browsertest.Eval[string](t, ctx, `document.getElementById("search-popup-status").getAttribute("aria-live")`); live != "polite" {
+		t.Errorf("the count is not announced: aria-live=%q", live)
+	}
+	if href := browsertest.Eval[string](t, ctx, `document.querySelector("#search-popup li a").getAttribute("href")`); !strings.HasPrefix(href, "../../01-basics/assets/index.html#") {
+		t.Errorf("first result links to %q", href)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.activeElement.matches("#search-popup li:first-child > a")`)
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.activeElement.matches("#search-popup li:nth-child(2) > a")`)
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.activeElement.id === "search-q" && document.getElementById("search-popup").hidden`)
+	// Enter opens the search page with every result.
+	if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	// (Go's file server answers search/index.html from search/.)
+	browsertest.WaitTrue(t, ctx, `location.pathname === "/search/" && document.querySelectorAll(".search-results li").length > 0`)
+	check()
+}

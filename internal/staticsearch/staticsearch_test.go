@@ -1,0 +1,162 @@
+package staticsearch
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kb-handbook/kb/internal/search"
+)
+
+// parse reads a file of the index back: its name and data.
+func parse(t *testing.T, file []byte, into any) string {
+	t.Helper()
+	rest, ok := bytes.CutPrefix(file, []byte("kbSearchData("))
+	if !ok || !bytes.HasSuffix(rest, []byte(");\n")) {
+		t.Fatalf("not a registering script: %.80s", file)
+	}
+	rest = bytes.TrimSuffix(rest, []byte(");\n"))
+	var name string
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	if err := dec.Decode(&name); err != nil {
+		t.Fatal(err)
+	}
+	body := rest[dec.InputOffset():]
+	body, _ = bytes.CutPrefix(body, []byte(","))
+	if err := json.Unmarshal(body, into); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func TestBuild(t *testing.T) {
+	docs := []search.Document{
+		{URL: "a/", Number: "1", Title: "鍵の管理", Body: "公開鍵と𠮷野家の鍵を管理する。", Chapter: "a", Roles: []string{"admin"}, Level: 2},
+		{URL: "a/#x", Title: "EDR", Body: "EDR で鍵を守る", Chapter: "a"},
+	}
+	meta := search.Meta{Chapters: []search.Facet{{ID: "a", Number: "1", Label: "1 A"}},
+		Roles: []search.Facet{{ID: "admin", Label: "管理者"}}, Levels: []search.Facet{{ID: "2", Label: "中級"}}}
+	files, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Docs       int               `json:"docs"`
+		TermChunks int               `json:"termChunks"`
+		Lengths    []string          `json:"lengths"`
+		Values     map[string]string `json:"values"`
+	}
+	if name := parse(t, files["meta.js"], &m); name != "meta" {
+		t.Errorf("meta.js registers as %q", name)
+	}
+	values := map[string][]int{}
+	for k, v := range m.Values {
+		values[k] = decodeNumbers(v)
+	}
+	// Per section, a count and the positions of its values.
+	if want := map[string][]int{"chapter": {1, 0, 1, 0}, "role": {1, 0, 0}, "level": {1, 0, 0}}; m.Docs != 2 || !reflect.DeepEqual(values, want) {
+		t.Errorf("meta = %+v, values %v", m, values)
+	}
+	if n := decodeNumbers(m.Lengths[1])[0]; n != len(search.Analyze(docs[0].Body)) {
+		t.Errorf("body length %d, want the number of tokens %d", n, len(search.Analyze(docs[0].Body)))
+	}
+
+	// Every term is in the chunk its hash names, with its positions.
+	terms := map[string][]json.RawMessage{}
+	for i := range m.TermChunks {
+		var chunk map[string][]json.RawMessage
+		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
+		for term, e := range chunk {
+			if Hash(term)%uint32(m.TermChunks) != uint32(i) {
+				t.Errorf("%q is in chunk %d, its hash names %d", term, i, Hash(term)%uint32(m.TermChunks))
+			}
+			terms[term] = e
+		}
+	}
+	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 1, 9, 1, 1, 3}) { // section 0 at position 9; section 1 at 3
+		t.Errorf("鍵を in bodies: %v", got)
+	}
+	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{1, 1, 1}) {
+		t.Errorf("edr in titles: %v", got)
+	}
+	// A Japanese character lists the bigrams around it, most frequent first.
+	if e := terms["鍵"]; len(e) != 4 || string(e[2]) != `["鍵を","鍵と","鍵の"]` || string(e[3]) != `["で鍵","の鍵","開鍵"]` {
+		t.Errorf("鍵: %s", e)
+	}
+
+	// Offsets count UTF-16 code units: 𠮷 takes two.
+	var chunk [][]json.RawMessage
+	parse(t, files["d-000.js"], &chunk)
+	offsets := numbersOf(t, chunk[0][9])
+	body := docs[0].Body
+	tokens := search.Analyze(body)
+	start := 0
+	utf16 := func(byteOffset int) int {
+		n := 0
+		for _, r := range body[:byteOffset] {
+			n++
+			if r > 0xFFFF {
+				n++
+			}
+		}
+		return n
+	}
+	for i, tok := range tokens {
+		start += offsets[2*i]
+		if start != utf16(tok.Start) || start+offsets[2*i+1] != utf16(tok.End) {
+			t.Errorf("token %q at %d+%d, want %d–%d", tok.Term, start, offsets[2*i+1], utf16(tok.Start), utf16(tok.End))
+		}
+	}
+	if !strings.Contains(string(files["d-000.js"]), "𠮷野家") {
+		t.Error("the stored body lost its text")
+	}
+}
+
+func TestHash(t *testing.T) {
+	// Values from the script's hash (search-engine.js) in Node.
+	for term, want := range map[string]uint32{"": 0x811c9dc5, "a": 0xe40c292c, "鍵": 0xef2b1f10, "𠮷野": 0xe33e2da8} {
+		if got := Hash(term); got != want {
+			t.Errorf("Hash(%q) = %#x, want %#x", term, got, want)
+		}
+	}
+}
+
+// decodeNumbers reads what numbers writes, as the script does.
+func decodeNumbers(s string) []int {
+	var out []int
+	n, shift := 0, 1
+	for i := range len(s) {
+		d := strings.IndexByte(digits, s[i])
+		if d >= 32 {
+			n += (d - 32) * shift
+			shift *= 32
+			continue
+		}
+		out = append(out, n+d*shift)
+		n, shift = 0, 1
+	}
+	return out
+}
+
+func numbersOf(t *testing.T, raw json.RawMessage) []int {
+	t.Helper()
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatal(err)
+	}
+	return decodeNumbers(s)
+}
+
+func TestNumbers(t *testing.T) {
+	list := []int{0, 1, 31, 32, 33, 1023, 1024, 1 << 20, 123456789}
+	if got := decodeNumbers(numbers(list)); !slices.Equal(got, list) {
+		t.Errorf("numbers round trip: %v", got)
+	}
+	if got := numbers([]int{0, 31, 32}); got != "Af gB" && got != "AfgB" {
+		t.Errorf("numbers(0, 31, 32) = %q", got)
+	}
+}
