@@ -1,4 +1,4 @@
-package build
+package handbook_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-
 	"github.com/kb-handbook/kb/internal/browsertest"
+	"github.com/kb-handbook/kb/internal/build"
 )
 
 // figureProblems lists, for the page in the browser, the figures whose image
@@ -55,7 +55,7 @@ func TestHandbookFiguresInBrowser(t *testing.T) {
 		t.Skip("runs headless Chromium")
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := Run(Options{Source: "../..", Out: out})
+	res, err := build.Run(build.Options{Source: "../..", Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}

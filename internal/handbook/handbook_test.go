@@ -1,17 +1,19 @@
-package build
+package handbook_test
 
 import (
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
 // TestBundledHandbook checks the knowledge base shipped in content/: it builds
 // without diagnostics and has the structure the handbook promises.
 func TestBundledHandbook(t *testing.T) {
-	s, diags := Load("../..", nil)
+	s, diags := build.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has %d problems:\n%s", len(diags), join(diags))
 	}
@@ -135,4 +137,14 @@ func hasTerm(s *site.Site, text string) bool {
 		}
 	}
 	return false
+}
+
+// join lists diagnostics one a line.
+func join(diags []diag.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

@@ -1,4 +1,4 @@
-package build
+package handbook_test
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kb-handbook/kb/internal/build"
 )
 
 // svgFigure is what TestHandbookFigures reads of an SVG file.
@@ -27,7 +29,7 @@ type svgFigure struct {
 // content/figures is used, scales (viewBox), has an accessible title and
 // description, real text, its own background and colours for dark mode.
 func TestHandbookFigures(t *testing.T) {
-	s, diags := Load("../..", nil)
+	s, diags := build.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has %d problems:\n%s", len(diags), join(diags))
 	}

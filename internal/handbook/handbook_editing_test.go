@@ -1,4 +1,4 @@
-package build
+package handbook_test
 
 import (
 	"regexp"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kb-handbook/kb/internal/build"
 )
 
 // The tests in this file hold the bundled handbook to its editing rules:
@@ -40,7 +42,7 @@ var serialNumber = regexp.MustCompile(`-\d`)
 // TestHandbookAcronymsInGlossary fails when the prose of a page (code
 // left out) uses an acronym the glossary does not define.
 func TestHandbookAcronymsInGlossary(t *testing.T) {
-	s, diags := Load("../..", nil)
+	s, diags := build.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
 	}
@@ -84,7 +86,7 @@ func TestHandbookAcronymsInGlossary(t *testing.T) {
 // TestEmployeeGuideStaysInEdition fails when the employee guide links to a
 // page that is not in the employee edition, where the link would lead nowhere.
 func TestEmployeeGuideStaysInEdition(t *testing.T) {
-	s, diags := Load("../..", nil)
+	s, diags := build.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
 	}
@@ -200,7 +202,7 @@ const maxPageChars = 8000
 // which is looked up rather than read through, grows past maxPageChars
 // characters of text; split it into pages under a section instead.
 func TestHandbookPagesFitOneSitting(t *testing.T) {
-	s, diags := Load("../..", nil)
+	s, diags := build.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
 	}

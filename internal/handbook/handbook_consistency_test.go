@@ -1,4 +1,4 @@
-package build
+package handbook_test
 
 import (
 	"fmt"
