@@ -71,7 +71,7 @@ func newBook(s *site.Site, sel Selection, read ReadFunc) (*book, error) {
 
 	var css bytes.Buffer
 	css.Write(stylesheet)
-	if err := markdown.WriteStyles(&css, "github", ""); err != nil {
+	if err := markdown.WriteStyles(&css, markdown.LightCodeStyle, ""); err != nil {
 		return nil, err
 	}
 	if b.css, err = e.AddCSS(dataURL("text/css", css.Bytes()), cssFile); err != nil {
