@@ -14,6 +14,10 @@
   var form = input.form;
   var params = new URLSearchParams(location.search);
   var filters = { role: params.get("role") || "", chapter: params.get("chapter") || "", level: params.get("level") || "" };
+  var phone = window.matchMedia("(max-width: 48rem)");
+  var facetsOpened = false;
+  var served = region.querySelector("details.search-facets");
+  if (served && phone.matches) served.open = false;
   var timer = 0;
   var seq = 0;
 
@@ -82,7 +86,13 @@
     var live = c.live;
     c.status.textContent = statusText(q, res);
     var groups = [["章", "chapter", res.facets.chapters], ["役割", "role", res.facets.roles], ["レベル", "level", res.facets.levels]];
-    var facets = el("div", "search-facets");
+    // On a phone the filters start folded, so that the results come first.
+    var details = el("details", "search-facets");
+    details.open = !phone.matches || facetsOpened;
+    details.appendChild(el("summary", "", "絞り込み"));
+    details.addEventListener("toggle", function () { facetsOpened = details.open; });
+    var facets = el("div", "search-facet-list");
+    details.appendChild(facets);
     groups.forEach(function (g) {
       if (!g[2] || g[2].length === 0) return;
       var box = el("div", "search-facet");
@@ -101,7 +111,7 @@
       box.appendChild(list);
       facets.appendChild(box);
     });
-    if (facets.childNodes.length) live.appendChild(facets);
+    if (facets.childNodes.length) live.appendChild(details);
     if (res.hits.length) {
       var ol = el("ol", "search-results");
       ol.start = res.from + 1;

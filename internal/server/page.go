@@ -61,9 +61,9 @@ var resultsTemplate = template.Must(template.New("results").Parse(`<div class="s
 <li><code>-語</code> で、その語を含む節を除きます。</li>
 <li><code>role:admin</code>、<code>chapter:7</code>、<code>level:2</code> で、役割・章・レベルを絞り込めます。</li>
 </ul>
-{{end}}{{if .Facets}}<div class="search-facets">
+{{end}}{{if .Facets}}<details class="search-facets" open><summary>絞り込み</summary><div class="search-facet-list">
 {{range .Facets}}<div class="search-facet"><p class="search-facet-name">{{.Name}}</p><p class="page-meta">{{range .Values}}<a class="tag{{if .Active}} active{{end}}" href="{{.Href}}" data-param="{{.Param}}" data-value="{{.ID}}"{{if .Active}} aria-current="true"{{end}}>{{.Label}}（{{.Count}}）</a> {{end}}</p></div>
-{{end}}</div>
+{{end}}</div></details>
 {{end}}{{if .Hits}}<ol class="search-results" start="{{.Start}}">
 {{range .Hits}}<li><a href="{{.Href}}">{{.TitleHTML}}</a>{{with .Path}}<p class="path">{{.}}</p>{{end}}<p class="snippet">{{.Snippet}}</p></li>
 {{end}}</ol>
