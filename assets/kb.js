@@ -47,7 +47,8 @@
       sidebar.setAttribute("role", "dialog");
       sidebar.setAttribute("aria-modal", "true");
       var current = sidebar.querySelector('[aria-current="page"]') || closeButton;
-      current.scrollIntoView({ block: "center" });
+      // Scroll the drawer alone: scrollIntoView would move the page too.
+      sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 2;
       current.focus({ preventScroll: true });
     } else {
       sidebar.removeAttribute("role");
@@ -217,6 +218,10 @@
       if (!term.contains(e.relatedTarget)) closePopover();
     });
   }
+  // A tap also sends mouseenter; the pointer that last went down tells a
+  // tap from a mouse.
+  var lastPointer = "mouse";
+  document.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
   document.querySelectorAll("a.term").forEach(function (term) {
     var abbr = term.querySelector("abbr[title]");
     if (abbr) {
@@ -224,14 +229,20 @@
       term.setAttribute("data-definition", abbr.title);
       abbr.removeAttribute("title");
     }
-    term.addEventListener("mouseenter", function () { openPopover(term); });
+    term.addEventListener("mouseenter", function () {
+      if (lastPointer === "mouse") openPopover(term);
+    });
     term.addEventListener("mouseleave", function (e) {
       if (!(popover && popover.contains(e.relatedTarget))) closePopover();
     });
-    term.addEventListener("focus", function () { openPopover(term); });
+    // Keyboard focus shows the definition; the focus a tap gives does not,
+    // so that the tap itself decides.
+    term.addEventListener("focus", function () {
+      if (term.matches(":focus-visible")) openPopover(term);
+    });
     term.addEventListener("click", function (e) {
-      // On touch screens the first tap shows the definition; the link in it leads on.
-      if (window.matchMedia("(hover: none)").matches && popoverTerm !== term) {
+      // A first tap shows the definition; the link in it, or a second tap, leads on.
+      if (lastPointer !== "mouse" && popoverTerm !== term) {
         e.preventDefault();
         openPopover(term);
       }
