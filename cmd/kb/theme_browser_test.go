@@ -386,7 +386,7 @@ func TestNotFoundPageWorksFromAnyDepth(t *testing.T) {
 	if got := eval[string](t, ctx, `getComputedStyle(document.querySelector(".site-header")).position`); got != "sticky" {
 		t.Errorf("the stylesheet did not load (header position %q)", got)
 	}
-	if got := eval[string](t, ctx, `document.getElementById("notfound-q").value`); got != "07 procedures no such folder zero trust backup plan" {
+	if got := eval[string](t, ctx, `document.getElementById("notfound-q").value`); got != "procedures no such folder zero trust backup plan" {
 		t.Errorf("the search box offers %q", got)
 	}
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Promise.all([...document.querySelectorAll("a[href]:not([href^='#'])"), ...document.querySelectorAll("form[action]")].map(a => {
