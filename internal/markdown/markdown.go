@@ -134,6 +134,7 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	doc.html = p.renderFragment(doc, root, body, false, code)
 	if !p.noXHTML {
 		resetCellStyles(root)
+		stackWideTables(root, body)
 		doc.xhtml = p.renderFragment(doc, root, body, true, code)
 	}
 	doc.refIndex = nil
