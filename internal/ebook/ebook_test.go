@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/build"
@@ -204,5 +205,42 @@ func TestBundledKnowledgeBase(t *testing.T) {
 			}
 			checkBook(t, a, s, sel)
 		})
+	}
+}
+
+// TestAccessibilityMetadata checks that the package states what the book
+// holds: the fixture embeds described images, the bundled handbook none.
+func TestAccessibilityMetadata(t *testing.T) {
+	for _, c := range []struct {
+		root       string
+		want, deny []string
+	}{
+		{fixtureRoot,
+			[]string{`<meta property="schema:accessMode">visual</meta>`, `<meta property="schema:accessibilityFeature">alternativeText</meta>`},
+			nil},
+		{bundledRoot,
+			[]string{`<meta property="schema:accessModeSufficient">textual</meta>`},
+			[]string{`visual`, `alternativeText`}},
+	} {
+		s := loadSite(t, c.root)
+		opf := string(unpack(t, buildBook(t, s, Whole(s), c.root)).files[packageName])
+		common := []string{
+			`<meta property="schema:accessMode">textual</meta>`,
+			`<meta property="schema:accessibilityFeature">tableOfContents</meta>`,
+			`<meta property="schema:accessibilityFeature">structuralNavigation</meta>`,
+			`<meta property="schema:accessibilityHazard">none</meta>`,
+			`<meta property="schema:accessibilitySummary">`,
+			`<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>`,
+		}
+		for _, w := range append(common, c.want...) {
+			if !strings.Contains(opf, w) {
+				t.Errorf("%s: package lacks %s", c.root, w)
+			}
+		}
+		for _, d := range c.deny {
+			if strings.Contains(opf, d) {
+				t.Errorf("%s: package claims %q, but the book has no images", c.root, d)
+			}
+		}
 	}
 }

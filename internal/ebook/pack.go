@@ -204,7 +204,8 @@ func replaceOnce(s string, re *regexp.Regexp, repl string) (string, error) {
 }
 
 // patchPackage sets dcterms:modified from the configuration (go-epub writes
-// the clock time), adds the publisher and version, and sorts the manifest
+// the clock time), adds the publisher, version and accessibility metadata,
+// and sorts the manifest
 // (go-epub lists media in map order).
 func (b *book) patchPackage(opf string) (string, error) {
 	cfg := b.site.Config
@@ -216,6 +217,7 @@ func (b *book) patchPackage(opf string) (string, error) {
 	if cfg.Version != "" {
 		fmt.Fprintf(&meta, "\n    <meta property=\"schema:version\">%s</meta>", html.EscapeString(cfg.Version))
 	}
+	meta.WriteString(b.accessibilityMeta())
 	opf, err := replaceOnce(opf, modifiedMeta, meta.String())
 	if err != nil {
 		return "", err
