@@ -244,3 +244,22 @@ func TestAccessibilityMetadata(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapTitle(t *testing.T) {
+	for _, c := range []struct {
+		title string
+		want  []string
+	}{
+		{"中小企業のためのサイバーセキュリティ実践ナレッジベース", []string{"中小企業のための", "サイバーセキュリティ", "実践ナレッジベース"}},
+		{"短い題", []string{"短い題"}},
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJK", "LMNOPQRSTUV", "WXYZ"}},
+	} {
+		if got := wrapTitle(c.title, coverLineRunes); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("wrapTitle(%q) = %q, want %q", c.title, got, c.want)
+		}
+	}
+	svg := string(coverSVG("A & B <C>", "版", "1.0", "発行元"))
+	if !strings.Contains(svg, "A &amp; B &lt;C&gt;") || strings.Contains(svg, "<C>") {
+		t.Errorf("the title is not escaped in the cover: %s", svg)
+	}
+}

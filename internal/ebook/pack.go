@@ -228,6 +228,19 @@ func (b *book) patchPackage(opf string) (string, error) {
 	}
 	items := strings.Split(opf[m[4]:m[5]], "\n")
 	slices.Sort(items)
+	// The generated cover is the book's cover image (go-epub sets the
+	// property only with a cover page of its own).
+	coverItem := ` href="images/` + coverImageFile + `"`
+	found := false
+	for i, item := range items {
+		if strings.Contains(item, coverItem) {
+			items[i] = strings.Replace(item, coverItem, coverItem+` properties="cover-image"`, 1)
+			found = true
+		}
+	}
+	if !found {
+		return "", fmt.Errorf("no manifest item for the cover image")
+	}
 	return opf[:m[4]] + strings.Join(items, "\n") + opf[m[5]:], nil
 }
 
