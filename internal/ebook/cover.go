@@ -66,7 +66,6 @@ func wrapTitle(title string, n int) []string {
 	return lines
 }
 
-
 // script tells katakana (with the long vowel mark) from kanji and the rest,
 // for finding word boundaries in a Japanese title.
 func script(r rune) int {
