@@ -47,7 +47,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSearch -fuzztime 30s ./internal/search/
 	$(GO) test -run '^$$' -fuzz FuzzParseFrontMatter -fuzztime 30s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzSummary -fuzztime 30s ./internal/content/
+	$(GO) test -run '^$$' -fuzz FuzzLoadTree -fuzztime 30s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/config/
 
 clean:
-	rm -rf bin public .public.kb-spare
+	rm -rf bin public .public.kb-spare .public.kb-tmp-*

@@ -82,17 +82,17 @@ func snapshot(t *testing.T, dir string) map[string]string {
 func TestBrokenSiteExitsOneWithEveryProblem(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		"content/a.md": "---\ntitle: A\nauthor: x\n---\n\n[](b.md#nope)\n",
+		"content/a.md": "---\ntitle: A\ntitel: x\n---\n\n[](b.md#nope)\n",
 		"content/b.md": "# B\n\n## 見出し\n\n[外](../../etc/passwd)\n",
 	})
 	code, stdout, stderr := runKB(t, "build", "--source", root, "--out", filepath.Join(root, "public"))
 	if code != 1 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	want := `content/a.md:3:1: front matter: unknown field "author" (known keys: title, weight, number, roles, level, summary, draft, revisions)
+	want := `content/a.md:3:1: warning: unknown front-matter key "titel" (did you mean "title"?)
 content/a.md:6:1: link to missing anchor b.md#nope in content/b.md (anchors on that page: 見出し)
 content/b.md:5:1: link to ../../etc/passwd leaves the content folder (link only to files under content/)
-kb: 3 problem(s) found; nothing was written
+kb: 2 error(s), 1 warning(s) found; nothing was written
 `
 	if stderr != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
@@ -107,6 +107,38 @@ kb: 3 problem(s) found; nothing was written
 	code, _, checkErr := runKB(t, "check", "--source", root)
 	if code != 1 || checkErr != want {
 		t.Errorf("check: exit %d, stderr:\n%s", code, checkErr)
+	}
+}
+
+func TestWarningsBuildUnlessStrict(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	writeFiles(t, root, map[string]string{"content/a.md": "---\ntitel: A\nsidebar: auto\n---\n\n本文\n"})
+	warning := `content/a.md:2:1: warning: unknown front-matter key "titel" (did you mean "title"?)` + "\n"
+	code, stdout, stderr := runKB(t, "build", "--source", root, "--out", out)
+	if code != 0 || stderr != warning+"kb: 1 warning(s); run with --strict to treat them as errors\n" {
+		t.Fatalf("build: exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "built 2 pages") {
+		t.Errorf("stdout: %q", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, "a", "index.html")); err != nil {
+		t.Errorf("page not written: %v", err)
+	}
+	code, stdout, stderr = runKB(t, "check", "--source", root)
+	if code != 0 || !strings.HasPrefix(stderr, warning) || !strings.Contains(stdout, "1 warning(s), no errors") {
+		t.Errorf("check: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+	strictOut := filepath.Join(root, "strict")
+	code, _, stderr = runKB(t, "build", "--strict", "--source", root, "--out", strictOut)
+	if code != 1 || stderr != warning+"kb: 0 error(s), 1 warning(s) found; nothing was written\n" {
+		t.Errorf("build --strict: exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(strictOut); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("a strict build that failed created the output folder")
+	}
+	if code, _, _ = runKB(t, "check", "--strict", "--source", root); code != 1 {
+		t.Errorf("check --strict: exit %d, want 1", code)
 	}
 }
 
@@ -206,5 +238,39 @@ func TestOutputsFlagChoosesPublications(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, all)); err != nil {
 			t.Errorf("default build lacks %s", all)
 		}
+	}
+}
+
+func TestOutputsFlagTrimsNames(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if code, _, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out, "--outputs", "html, epub"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "handbook.epub")); err != nil {
+		t.Error(`--outputs "html, epub" wrote no EPUB`)
+	}
+	if _, err := os.Stat(filepath.Join(out, "search.bleve")); !errors.Is(err, fs.ErrNotExist) {
+		t.Error(`--outputs "html, epub" wrote the search index`)
+	}
+}
+
+// An edition whose roles match no page is found by kb check, at its place in
+// kb.yaml, not only when the EPUB is built.
+func TestCheckFindsEmptyEdition(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"kb.yaml":      "title: T\nroles:\n  admin: 管理者\n  staff: 従業員\neditions:\n  - id: staff\n    roles: [staff]\n",
+		"content/a.md": "---\ntitle: A\nroles: [admin]\n---\n\n本文。\n",
+	})
+	want := "kb.yaml:7:12: edition \"staff\" has no pages: no page has any of the roles [staff] (tag pages with one of these roles in their front matter (roles: [...]), or remove the edition)\n"
+	for _, args := range [][]string{{"check"}, {"build", "--out", filepath.Join(root, "public")}} {
+		code, _, stderr := runKB(t, append(args, "--source", root)...)
+		if code != 1 || !strings.HasPrefix(stderr, want) {
+			t.Errorf("kb %s: exit %d, stderr:\n%s\nwant first line:\n%s", args[0], code, stderr, want)
+		}
+	}
+	// Without the EPUB, the edition does not matter.
+	if code, _, stderr := runKB(t, "build", "--source", root, "--out", filepath.Join(root, "public"), "--outputs", "html"); code != 0 {
+		t.Errorf("build --outputs html: exit %d, stderr:\n%s", code, stderr)
 	}
 }

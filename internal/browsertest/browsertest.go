@@ -1,5 +1,6 @@
 // Package browsertest starts headless Chromium for tests that look at pages
-// as a reader would. Chromium is required: CI installs Debian's package, and a
+// as a reader would. Under go test -short the tests that need it are
+// skipped; otherwise Chromium is required: CI installs Debian's package, and a
 // missing browser fails the test instead of skipping it.
 package browsertest
 
@@ -18,10 +19,20 @@ import (
 // ExecPath is where Debian installs Chromium.
 const ExecPath = "/usr/bin/chromium"
 
+// Require skips the test under go test -short, which runs without a browser.
+// Tests that prepare a page before calling New call it first.
+func Require(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs headless Chromium: not run with -short")
+	}
+}
+
 // New returns a browser context that lives until the test ends, with a
 // window of the given width in CSS pixels.
 func New(t testing.TB, width, height int) context.Context {
 	t.Helper()
+	Require(t)
 	path := ExecPath
 	if _, err := os.Stat(path); err != nil {
 		found, lookErr := exec.LookPath("chromium")

@@ -4,51 +4,37 @@ package build
 
 import (
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/kb-handbook/kb/assets"
-	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
-	"github.com/kb-handbook/kb/internal/markdown"
-	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/srcfs"
 	"github.com/kb-handbook/kb/internal/web"
 	"github.com/kb-handbook/kb/layouts"
 )
 
-// Load reads and parses the site at root and resolves it into a book.
-// It returns the site even when diagnostics were found, for reporting.
+// Load reads and parses the site at root and resolves it into a book, with
+// every part of the pages that any format reads. It returns the site even
+// when diagnostics were found, for reporting.
 func Load(root string, progress func(done, total int)) (*site.Site, []diag.Diagnostic) {
-	return load(root, progress, markdown.Options{})
+	return check(root, nil, progress)
 }
 
-// load is Load; skip says what the parser may leave out (NoXHTML,
-// LeadOnly) because no emitter of this build needs it.
-func load(root string, progress func(done, total int), skip markdown.Options) (*site.Site, []diag.Diagnostic) {
-	var diags diag.List
-	cfg := config.Load(root, &diags)
-	tree := content.Load(root, cfg, &diags)
-	var pages []*content.Page
-	content.Walk(tree.Root, func(p *content.Page) { pages = append(pages, p) })
+// Check is Load followed by the checks of formats, for kb check.
+func Check(root string, formats []Format) (*site.Site, []diag.Diagnostic) {
+	return check(root, formats, nil)
+}
 
-	// The glossary is parsed first: its terms are marked up on every other page.
-	docs := make(map[string]*markdown.Doc, len(pages))
-	var terms []markdown.Term
-	if g := glossaryPage(pages, cfg.Glossary); g != nil {
-		doc := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly}).Parse(g.Body, g.BodyLine)
-		docs[g.Path] = doc
-		terms = markdown.ExtractTerms(doc)
+func check(root string, formats []Format, progress func(done, total int)) (*site.Site, []diag.Diagnostic) {
+	b := NewBuilder(BuilderOptions{Root: root, Formats: formats, Needs: Needs{XHTML: true, SectionText: true}, Progress: progress})
+	s, diags, err := b.Load(nil)
+	if err != nil {
+		diags = append(diags, diag.Diagnostic{File: "kb", Msg: err.Error(), Hint: "please report this bug with the page that triggers it"})
 	}
-	parser := markdown.New(markdown.Options{Glossary: terms, UnsafeHTML: cfg.UnsafeHTML, NoXHTML: skip.NoXHTML, LeadOnly: skip.LeadOnly})
-	parseAll(parser, pages, docs, progress, &diags)
-	s := site.Resolve(cfg, tree, docs, terms, &diags)
-	checkGenerated(s, &diags)
-	return s, diags.Sorted()
+	return s, diags
 }
 
 // glossaryPage returns the page at file, the glossary kb.yaml names, or
@@ -82,44 +68,21 @@ func checkGenerated(s *site.Site, diags *diag.List) {
 	}
 }
 
-// parseAll parses every page not yet in docs, on all cores.
-func parseAll(parser *markdown.Parser, pages []*content.Page, docs map[string]*markdown.Doc, progress func(done, total int), diags *diag.List) {
-	var todo []*content.Page
-	for _, p := range pages {
-		if _, ok := docs[p.Path]; !ok {
-			todo = append(todo, p)
-		}
-	}
-	out := make([]*markdown.Doc, len(todo))
-	var mu sync.Mutex
-	done := len(pages) - len(todo)
-	// Parsing cannot fail; a panic would be a bug, which parallel turns into an error.
-	if err := parallel.Do(len(todo), func(i int) error {
-		out[i] = parser.Parse(todo[i].Body, todo[i].BodyLine)
-		if progress != nil {
-			mu.Lock()
-			done++
-			progress(done, len(pages))
-			mu.Unlock()
-		}
-		return nil
-	}); err != nil {
-		diags.Addf("kb", 0, 0, "please report this bug with the page that triggers it", "%v", err)
-	}
-	for i, p := range todo {
-		docs[p.Path] = out[i]
-	}
-}
-
 // Theme loads the default theme with the site's own layouts/ and assets/ laid over it.
 func Theme(root string) (*web.Theme, error) {
 	return web.LoadTheme(overlayDir(root, "layouts", layouts.FS), overlayDir(root, "assets", assets.FS))
 }
 
+// overlayDir lays the site's folder name over fallback. The site's files
+// are read through its root: regular files inside the site only.
 func overlayDir(root, name string, fallback fs.FS) fs.FS {
-	dir := filepath.Join(root, name)
-	if info, err := os.Stat(dir); err == nil && info.IsDir() {
-		return web.Overlay(os.DirFS(dir), fallback)
+	src, err := srcfs.Open(root)
+	if err != nil {
+		return web.Overlay(nil, fallback)
 	}
+	if info, err := src.Stat(name); err == nil && info.IsDir() {
+		return web.Overlay(src.FS(name), fallback)
+	}
+	_ = src.Close()
 	return web.Overlay(nil, fallback)
 }

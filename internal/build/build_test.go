@@ -141,9 +141,22 @@ func TestDiagnostics(t *testing.T) {
 		want  []string
 	}{
 		{
-			name:  "unknown front-matter key",
-			files: map[string]string{"content/a.md": "---\ntitle: A\ncolour: red\n---\n本文\n"},
-			want:  []string{`content/a.md:3:1: front matter: unknown field "colour" (known keys: title, weight, number, roles, level, summary, draft, revisions)`},
+			name:  "front-matter keys of other tools are kept without a message",
+			files: map[string]string{"content/a.md": "---\ntitle: A\ncolour: red\nsidebar: auto\ndescription: 概要\naliases: [/old]\n---\n本文\n"},
+		},
+		{
+			name:  "misspelled front-matter keys, all of a page at once",
+			files: map[string]string{"content/a.md": "---\ntilte: A\nsidebar: auto\n  \nrols: [x]\nweigth: 2\n---\n本文\n"},
+			want: []string{
+				`content/a.md:2:1: warning: unknown front-matter key "tilte" (did you mean "title"?)`,
+				`content/a.md:5:1: warning: unknown front-matter key "rols" (did you mean "roles"?)`,
+				`content/a.md:6:1: warning: unknown front-matter key "weigth" (did you mean "weight"?)`,
+			},
+		},
+		{
+			name:  "front-matter value of the wrong type",
+			files: map[string]string{"content/a.md": "---\ntitle: A\nweight: heavy\n---\n本文\n"},
+			want:  []string{`content/a.md:3:9: front matter: `},
 		},
 		{
 			name:  "malformed YAML",
@@ -205,8 +218,49 @@ func TestDiagnostics(t *testing.T) {
 			files: map[string]string{"content/a.md": "# A\n\n[秘密](../kb.yaml) [絶対](/etc/passwd)\n"},
 			want: []string{
 				`content/a.md:3:1: link to ../kb.yaml leaves the content folder (link only to files under content/)`,
-				`content/a.md:3:18: absolute link /etc/passwd (use a path relative to this file so the site works under any base path)`,
+				`content/a.md:3:18: link to missing page /etc/passwd`,
 			},
+		},
+		{
+			name: "links as other tools write them",
+			files: map[string]string{
+				"content/README.md":        "# Top\n\n## 概要\n",
+				"content/guide/README.md":  "# Guide\n\n## 始め方 {#start}\n",
+				"content/guide/install.md": "# Install\n\n## 手順 <small>(Linux)</small>\n",
+				"content/other/index.md":   "# Other\n",
+				"content/other/page.md":    "# Page\n",
+				"content/guide/links.md": "# Links\n\n" +
+					"[a](install.html) [b](install) [c](./install#手順-linux) [d](../other/) [e](../other/index.md)\n" +
+					"[f](README.md#start) [g](/guide/install.md) [h](/other/page) [i](install.md#%E6%89%8B%E9%A0%86-linux)\n" +
+					"[j](/) [k](../index.html#概要) [l](./) [m](../other/index.html) [n](/guide/)\n" +
+					"[x](instal.html) [y](/guide/nope) [z](install#nope)\n",
+			},
+			want: []string{
+				`content/guide/links.md:6:1: link to missing page instal.html (did you mean install.md?)`,
+				`content/guide/links.md:6:18: link to missing page /guide/nope`,
+				`content/guide/links.md:6:35: link to missing anchor install#nope in content/guide/install.md (anchors on that page: 手順-linux)`,
+			},
+		},
+		{
+			name: "positions after an include stay those of the page",
+			files: map[string]string{
+				"listings/a.sh": "echo 1\necho 2\necho 3\n",
+				"content/a.md":  "# A\n\n```sh\n{{#include ../listings/a.sh}}\n```\n\n[x](nope.md) {{#include ../listings/none.sh}}\n\n> [!WARNIG]\n> x\n",
+			},
+			want: []string{
+				`content/a.md:7:1: link to missing page nope.md`,
+				`content/a.md:7:14: cannot include ../listings/none.sh: no such file`,
+				`content/a.md:9:3: warning: unknown callout [!WARNIG], shown as a quote (did you mean [!WARNING]?)`,
+			},
+		},
+		{
+			name: "two landing pages in one folder",
+			files: map[string]string{
+				"content/a/README.md": "# A\n",
+				"content/a/index.md":  "# A too\n",
+				"content/a/page.md":   "# Page\n",
+			},
+			want: []string{`content/a/index.md:1:1: folder has two landing pages, README.md and index.md (keep one landing page per folder: rename or merge one of them)`},
 		},
 		{
 			name: "two pages with one output path",
@@ -221,11 +275,22 @@ func TestDiagnostics(t *testing.T) {
 			name: "unknown role and duplicate heading id",
 			files: map[string]string{
 				"kb.yaml":      "roles:\n  admin: 管理者\n",
-				"content/a.md": "---\nroles: [admn]\n---\n\n## 一 {#x}\n\n## 二 {#x}\n",
+				"content/a.md": "---\nroles: [admin, admn]\n---\n\n## 一 {#x}\n\n## 二 {#x}\n",
 			},
 			want: []string{
-				`content/a.md: unknown role "admn" (did you mean "admin"?)`,
+				`content/a.md:2:16: unknown role "admn" (did you mean "admin"?)`,
 				`content/a.md:7:1: duplicate heading ID "x" (first used on line 5) (give each heading its own {#id})`,
+			},
+		},
+		{
+			name: "unknown single role and level at their places",
+			files: map[string]string{
+				"kb.yaml":      "roles:\n  admin: 管理者\n",
+				"content/a.md": "---\ntitle: A\nroles: staff\nlevel: 4\n---\n本文\n",
+			},
+			want: []string{
+				`content/a.md:3:8: unknown role "staff" (roles in kb.yaml: admin)`,
+				`content/a.md:4:8: unknown level 4 (levels in kb.yaml: 1, 2, 3)`,
 			},
 		},
 		{
@@ -441,9 +506,10 @@ func TestHeadingNumbersWithSkippedLevels(t *testing.T) {
 	}
 }
 
-// A page that cannot be read (here a link to nothing; a file without read
-// permission does the same, but root, as CI runs, reads it anyway) is a
-// diagnostic at the file, and the rest of the site is still checked.
+// A page that cannot be read (here an absolute link, which kb never
+// follows; a file without read permission does the same, but root, as CI
+// runs, reads it anyway) is a diagnostic at the file, and the rest of the
+// site is still checked.
 func TestUnreadablePageIsADiagnostic(t *testing.T) {
 	root := writeSite(t, map[string]string{"content/a.md": "# A\n\n[壊れた](missing.md)\n"})
 	if err := os.Symlink(filepath.Join(root, "nowhere.md"), filepath.Join(root, "content", "b.md")); err != nil {
@@ -451,9 +517,33 @@ func TestUnreadablePageIsADiagnostic(t *testing.T) {
 	}
 	_, diags := Load(root, nil)
 	got := join(diags)
-	for _, want := range []string{"content/b.md: cannot read file", "content/a.md:3:1:"} {
+	for _, want := range []string{"content/b.md: link leads outside the site folder", "content/a.md:3:1:"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, got)
 		}
+	}
+}
+
+func TestSummaryWithCommentsAndHTMLLinks(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/SUMMARY.md":    "# Summary\n\n<!-- 目次。\n編集メモ: [古い](old.md) -->\n* [はじめに](README.md)\n* [第一章](ch1/README.html)\n  <!-- - [保留](ch1/hold.md) -->\n  * [導入](ch1/intro.html)\n  * [詳細](ch1/detail)\n\n## 付録\n\n* [用語](glossary.md) <!-- 後で -->\n",
+		"content/README.md":     "# 本の題\n\n前書き。\n",
+		"content/ch1/README.md": "# 第一章\n",
+		"content/ch1/intro.md":  "# 導入\n\n[詳細へ](detail.html#節)\n",
+		"content/ch1/detail.md": "# 詳細\n\n## 節\n",
+		"content/ch1/hold.md":   "# 保留\n",
+		"content/glossary.md":   "# 用語\n",
+	})
+	s, diags := Load(root, nil)
+	if len(diags) > 0 {
+		t.Fatal(join(diags))
+	}
+	var got []string
+	for _, p := range s.Pages {
+		got = append(got, p.NumberedTitle()+" "+p.URL)
+	}
+	want := "本の題 |1 第一章 ch1/|1.1 導入 ch1/intro/|1.2 詳細 ch1/detail/|2 用語 glossary/"
+	if strings.Join(got, "|") != want {
+		t.Errorf("book = %s\nwant   %s", strings.Join(got, "|"), want)
 	}
 }

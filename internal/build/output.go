@@ -36,7 +36,13 @@ const markerText = "This folder was written by kb build; kb replaces it on the n
 // twice the disk.
 type Output struct {
 	dest, tmp string
+	lock      *os.File // held while the build runs; see stale.go
 	dirs      sync.Map // folders that exist in tmp
+	committed bool     // tmp no longer holds this build
+
+	// MovedAside is where Commit put the folder kb did not create that
+	// --force replaced, or "".
+	MovedAside string
 
 	mu       sync.Mutex
 	written  map[string]bool // files written through WriteFile, by slash path; guarded by mu
@@ -46,8 +52,12 @@ type Output struct {
 // ErrNotOurs is returned when the destination exists but was not written by kb.
 var ErrNotOurs = errors.New("not created by kb")
 
+// errNoExchange is exchange's answer where folders cannot be swapped atomically.
+var errNoExchange = errors.New("atomic exchange not supported")
+
 // NewOutput prepares a temporary folder next to dest. Unless force is set, it
-// refuses a dest that exists without kb's marker file.
+// refuses a dest that exists without kb's marker file. It first removes
+// the temporary folders that killed builds left beside dest.
 func NewOutput(dest string, force bool) (*Output, error) {
 	dest = filepath.Clean(dest)
 	if err := CheckReplaceable(dest, force); err != nil {
@@ -57,26 +67,40 @@ func NewOutput(dest string, force bool) (*Output, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".kb-tmp-")
+	removeAbandoned(dest)
+	lock, tmp, err := createLocked(dest)
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{dest: dest, tmp: tmp, written: map[string]bool{}}
-	if err := o.recycle(SparePath(dest)); err != nil {
-		// The spare could not be used as it is: start afresh.
-		o.recycled = nil
-		o.dirs.Clear()
-		if err := os.RemoveAll(tmp); err != nil {
-			return nil, err
-		}
-		if err := os.Mkdir(tmp, 0o700); err != nil {
-			return nil, err
-		}
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	o := &Output{dest: dest, tmp: tmp, lock: lock, written: map[string]bool{}}
+	if err := o.start(); err != nil {
+		o.Abort()
 		return nil, err
 	}
 	return o, nil
+}
+
+// start makes the temporary folder, from the spare tree when there is one,
+// and marks it as kb's from the start, so that it is known as such if the
+// build is killed.
+func (o *Output) start() error {
+	if err := o.recycle(SparePath(o.dest)); err != nil {
+		// The spare could not be used as it is: start afresh.
+		o.recycled = nil
+		o.dirs.Clear()
+		if err := os.RemoveAll(o.tmp); err != nil {
+			return err
+		}
+	}
+	if o.recycled == nil {
+		if err := os.Mkdir(o.tmp, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(o.tmp, MarkerFile), []byte(markerText), 0o644); err != nil {
+		return err
+	}
+	return os.Chmod(o.tmp, 0o755)
 }
 
 // SparePath is where the output before dest's current one is kept, to be
@@ -99,9 +123,6 @@ func (o *Output) recycle(spare string) error {
 	}
 	// Renaming it to the temporary folder's name claims the spare; of two
 	// builds at once, one gets it, and the other starts afresh.
-	if err := os.Remove(o.tmp); err != nil {
-		return err
-	}
 	if err := os.Rename(spare, o.tmp); err != nil {
 		return err
 	}
@@ -264,6 +285,7 @@ func (o *Output) clear(p string) {
 // Commit swaps the finished build in place of the destination and keeps
 // the previous output as the spare for the next build.
 func (o *Output) Commit() error {
+	defer o.unlock()
 	if err := o.removeStale(); err != nil {
 		return err
 	}
@@ -276,21 +298,16 @@ func (o *Output) Commit() error {
 	if err := os.WriteFile(filepath.Join(o.tmp, MarkerFile), []byte(marker), 0o644); err != nil {
 		return err
 	}
-	old := ""
-	if _, err := os.Stat(o.dest); err == nil {
-		old = o.tmp + ".old"
-		if err := os.Rename(o.dest, old); err != nil {
+	if _, err := os.Lstat(o.dest); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(o.tmp, o.dest); err != nil {
 			return err
 		}
-	}
-	if err := os.Rename(o.tmp, o.dest); err != nil {
-		if old != "" {
-			_ = os.Rename(old, o.dest)
-		}
-		return err
-	}
-	if old == "" {
+		o.committed = true
 		return nil
+	}
+	old, err := o.swap()
+	if err != nil {
+		return err
 	}
 	// Keep the previous output as the spare if kb wrote it and no other
 	// build has left one meanwhile.
@@ -300,8 +317,40 @@ func (o *Output) Commit() error {
 				return nil
 			}
 		}
+		return os.RemoveAll(old)
 	}
-	return os.RemoveAll(old)
+	// A folder kb did not create (replaced with --force) is never deleted.
+	aside := movedAsideName(o.dest)
+	if err := os.Rename(old, aside); err != nil {
+		return fmt.Errorf("the folder that %s held before is now %s (moving it to %s failed: %w)", o.dest, old, aside, err)
+	}
+	o.MovedAside = aside
+	return nil
+}
+
+// swap puts the finished build in place of the destination and returns
+// where the previous output now is. With an atomic exchange the
+// destination always holds a whole build, even if kb is killed meanwhile;
+// elsewhere it is missing between two renames.
+func (o *Output) swap() (old string, err error) {
+	err = exchange(o.tmp, o.dest)
+	if err == nil {
+		o.committed = true
+		return o.tmp, nil
+	}
+	if !errors.Is(err, errNoExchange) {
+		return "", err
+	}
+	old = o.tmp + ".old"
+	if err := os.Rename(o.dest, old); err != nil {
+		return "", err
+	}
+	if err := os.Rename(o.tmp, o.dest); err != nil {
+		_ = os.Rename(old, o.dest)
+		return "", err
+	}
+	o.committed = true
+	return old, nil
 }
 
 // removeStale removes the files of a recycled tree that this build did not
@@ -326,6 +375,19 @@ func (o *Output) removeStale() error {
 }
 
 // Abort removes the temporary folder, leaving the destination as it was.
+// After a commit it only releases the lock.
 func (o *Output) Abort() {
-	_ = os.RemoveAll(o.tmp)
+	if !o.committed {
+		_ = os.RemoveAll(o.tmp)
+	}
+	o.unlock()
+}
+
+// unlock releases the temporary folder's lock and removes its file.
+func (o *Output) unlock() {
+	if o.lock != nil {
+		_ = os.Remove(o.lock.Name())
+		_ = o.lock.Close()
+		o.lock = nil
+	}
 }

@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
-	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
-	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Options configure a build.
@@ -17,11 +14,11 @@ type Options struct {
 	Source string // site root
 	Out    string // output folder
 	Force  bool   // replace an output folder kb did not create
-	// NoEPUB tells the parser that no emitter renders XHTML, which it can then skip.
-	NoEPUB bool
-	// NoSearch tells the parser that no emitter indexes the text of the
-	// sections, so it keeps only the page lead.
-	NoSearch bool
+	// Strict fails the build on warnings as well as on errors.
+	Strict bool
+	// Outputs are the formats to write, the HTML site alone when empty;
+	// the parser leaves out what none of them reads.
+	Outputs  []Format
 	Progress func(stage string, done, total int)
 }
 
@@ -30,15 +27,25 @@ type Result struct {
 	Site     *site.Site
 	Pages    int
 	Duration time.Duration
+	// MovedAside is where the folder kb did not create, replaced with
+	// --force, was moved; "" when there was none.
+	MovedAside string
+	// Warnings lists what kb reported without stopping the build.
+	Warnings []diag.Diagnostic
 }
 
-// Emitter writes one more output of the site (search index, EPUB) into dir.
-type Emitter func(s *site.Site, out web.Writer, dir string) error
-
-// Run builds the site into opts.Out. Content problems are returned as a
-// *diag.Error; the previous output is left untouched on any failure.
-func Run(opts Options, extra ...Emitter) (*Result, error) {
+// Run builds the site's chosen outputs into opts.Out. Content errors,
+// including those the outputs' checks find (and warnings, with
+// opts.Strict), are returned as a *diag.Error; the previous output is left
+// untouched on any failure.
+func Run(opts Options) (*Result, error) {
 	start := time.Now()
+	if len(opts.Outputs) == 0 {
+		opts.Outputs = []Format{HTML{}}
+	}
+	if err := CheckOutputPlace(opts.Source, opts.Out); err != nil {
+		return nil, err
+	}
 	if err := CheckReplaceable(opts.Out, opts.Force); err != nil {
 		return nil, err
 	}
@@ -46,56 +53,43 @@ func Run(opts Options, extra ...Emitter) (*Result, error) {
 	if opts.Progress != nil {
 		progress = func(done, total int) { opts.Progress("parse", done, total) }
 	}
-	s, diags := load(opts.Source, progress, markdown.Options{NoXHTML: opts.NoEPUB, LeadOnly: opts.NoSearch})
-	if len(diags) > 0 {
-		return &Result{Site: s}, &diag.Error{Diagnostics: diags}
+	var out *Output
+	b := NewBuilder(BuilderOptions{Root: opts.Source, Formats: opts.Outputs, Strict: opts.Strict, Progress: progress,
+		Open: func() (Sink, error) {
+			var err error
+			out, err = NewOutput(opts.Out, opts.Force)
+			return out, err
+		}})
+	ch, err := b.Build(nil)
+	if err == nil {
+		err = out.Commit()
 	}
-	theme, err := Theme(opts.Source)
 	if err != nil {
-		return nil, fmt.Errorf("theme: %w", err)
-	}
-	out, err := NewOutput(opts.Out, opts.Force)
-	if err != nil {
+		if out != nil {
+			out.Abort()
+		}
+		if ch != nil {
+			return &Result{Site: ch.Site}, err
+		}
 		return nil, err
 	}
-	if err := copyFiles(opts.Source, s, out); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	if err := emitAll(s, theme, out, extra); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	if err := out.Commit(); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	return &Result{Site: s, Pages: len(s.Pages), Duration: time.Since(start)}, nil
+	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start), MovedAside: out.MovedAside, Warnings: ch.Warnings}, nil
 }
 
-// copyFiles copies the images and other files that pages link to.
-func copyFiles(root string, s *site.Site, w web.Writer) error {
-	for _, f := range s.Files {
-		data, err := content.ReadFile(root, f)
-		if err != nil {
-			return err
-		}
-		if err := w.WriteFile(f, data); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// emitAll runs the HTML emitter and the extra ones concurrently.
-func emitAll(s *site.Site, theme *web.Theme, out *Output, extra []Emitter) error {
-	errs := make(chan error, len(extra)+1)
-	go func() { errs <- web.Emit(s, theme, out) }()
-	for _, e := range extra {
-		go func() { errs <- e(s, out, out.Dir()) }()
+// emitAll runs the outputs concurrently.
+func emitAll(job Job, outs []Format) error {
+	errs := make(chan error, len(outs))
+	for _, o := range outs {
+		go func() {
+			if err := o.Emit(job); err != nil {
+				errs <- fmt.Errorf("%s: %w", o.Name(), err)
+				return
+			}
+			errs <- nil
+		}()
 	}
 	var all []error
-	for range len(extra) + 1 {
+	for range outs {
 		if err := <-errs; err != nil {
 			all = append(all, err)
 		}

@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/formats"
 )
 
 // Version is kb's version, set at link time with -ldflags "-X ...cli.Version=…".
@@ -28,9 +29,9 @@ const (
 const usage = `kb — Markdown knowledge base → static site, search index and EPUB
 
 Usage:
-  kb build [--source DIR] [--out DIR] [--force] [--outputs html,search,epub]
+  kb build [--source DIR] [--out DIR] [--force] [--strict] [--outputs html,search,epub]
                                                   build the site, search index and EPUB into DIR (default public)
-  kb check [--source DIR]                         report problems without writing anything
+  kb check [--source DIR] [--strict]              report problems without writing anything
   kb serve [--source DIR] [--addr 127.0.0.1:8080] preview with live reload while you edit
   kb host [DIR] [--addr 127.0.0.1:8080]           serve a built site (default public) with search
   kb version                                      print the version
@@ -93,44 +94,76 @@ func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
 }
 
 func runBuild(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("build", "build [--source DIR] [--out DIR] [--force]", stderr)
+	fs := newFlags("build", "build [--source DIR] [--out DIR] [--force] [--strict] [--outputs LIST]", stderr)
 	source := fs.String("source", ".", "site root holding content/ and optionally kb.yaml, layouts/, assets/")
 	out := fs.String("out", "public", "output folder")
 	force := fs.Bool("force", false, "replace the output folder even if kb did not create it")
-	outputList := fs.String("outputs", allOutputs, "publications to write, comma-separated")
+	strict := fs.Bool("strict", false, "fail on warnings too, not only on errors")
+	outputList := fs.String("outputs", formats.Names(), "outputs to write, comma-separated (html is always written)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	extra, err := emitters(*outputList)
+	chosen, err := formats.Select(*outputList)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb build: %v\n", err)
 		return ExitUsage
 	}
-	named := strings.Split(*outputList, ",")
-	opts := build.Options{Source: *source, Out: *out, Force: *force, Progress: progressPrinter(stderr),
-		NoEPUB: !slices.Contains(named, "epub"), NoSearch: !slices.Contains(named, "search")}
-	res, err := build.Run(opts, extra...)
+	opts := build.Options{Source: *source, Out: *out, Force: *force, Strict: *strict, Outputs: chosen, Progress: progressPrinter(stderr)}
+	res, err := build.Run(opts)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {
 		return code
+	}
+	printWarnings(res.Warnings, stderr)
+	if res.MovedAside != "" {
+		fmt.Fprintf(stderr, "kb build: %s was not created by kb; it was moved to %s, not deleted\n", *out, res.MovedAside)
 	}
 	fmt.Fprintf(stdout, "kb: built %d pages in %s → %s\n", res.Pages, res.Duration.Round(time.Millisecond), *out)
 	return ExitOK
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("check", "check [--source DIR]", stderr)
+	fs := newFlags("check", "check [--source DIR] [--strict]", stderr)
 	source := fs.String("source", ".", "site root holding content/ and optionally kb.yaml")
+	strict := fs.Bool("strict", false, "fail on warnings too, not only on errors")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	start := time.Now()
-	s, diags := build.Load(*source, nil)
-	if len(diags) > 0 {
+	s, diags := build.Check(*source, formats.All())
+	fmt.Fprintln(stdout, layoutLine(s.Config))
+	if diag.Fatal(diags, *strict) {
 		return report(&diag.Error{Diagnostics: diags}, stderr)
+	}
+	printWarnings(diags, stderr)
+	if len(diags) > 0 {
+		fmt.Fprintf(stdout, "kb: checked %d pages in %s, %d warning(s), no errors\n", len(s.Pages), time.Since(start).Round(time.Millisecond), len(diags))
+		return ExitOK
 	}
 	fmt.Fprintf(stdout, "kb: checked %d pages in %s, no problems found\n", len(s.Pages), time.Since(start).Round(time.Millisecond))
 	return ExitOK
+}
+
+// layoutLine says how kb read the book: as its own, or by another tool's configuration.
+func layoutLine(c config.Config) string {
+	dir := c.ContentDir
+	if dir == "" {
+		dir = content.Dir
+	}
+	if c.Layout == "" {
+		return fmt.Sprintf("kb: layout kb (pages in %s/)", dir)
+	}
+	return fmt.Sprintf("kb: layout %s (from %s; pages in %s/)", c.Layout, c.LayoutFile, dir)
+}
+
+// printWarnings prints the warnings of a build or check that went on.
+func printWarnings(diags []diag.Diagnostic, stderr io.Writer) {
+	for _, d := range diags {
+		fmt.Fprintln(stderr, d.String())
+	}
+	if len(diags) > 0 {
+		fmt.Fprintf(stderr, "kb: %d warning(s); run with --strict to treat them as errors\n", len(diags))
+	}
 }
 
 // report prints err and returns the exit code for it.
@@ -143,7 +176,8 @@ func report(err error, stderr io.Writer) int {
 		for _, d := range derr.Diagnostics {
 			fmt.Fprintln(stderr, d.String())
 		}
-		fmt.Fprintf(stderr, "kb: %d problem(s) found; nothing was written\n", len(derr.Diagnostics))
+		errs, warns := diag.Count(derr.Diagnostics)
+		fmt.Fprintf(stderr, "kb: %d error(s), %d warning(s) found; nothing was written\n", errs, warns)
 		return ExitContent
 	}
 	fmt.Fprintf(stderr, "kb: %v\n", err)

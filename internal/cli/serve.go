@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/devserver"
+	"github.com/kb-handbook/kb/internal/formats"
 )
 
 // runServe is kb serve: the editors' preview with live reload.
@@ -49,11 +50,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 
 	// The search index is kept up to date by the preview itself; EPUBs are
 	// built when a browser asks for one.
-	epubOnly, _ := emitters("epub")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv := devserver.New(devserver.Options{Source: *source, Out: filepath.Join(tmp, "site"), IndexDir: filepath.Join(tmp, "search"),
-		OnDemand: epubOnly, Log: stderr, AnyHost: *public})
+		OnDemand: formats.Named("epub"), Log: stderr, AnyHost: *public})
 	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()

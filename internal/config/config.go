@@ -4,11 +4,10 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,6 +20,8 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/layout"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
 // FileName is the configuration file at the site root.
@@ -43,8 +44,51 @@ type Config struct {
 	Annexes     []string          `yaml:"annexes"`   // top-level folders numbered A, B, C …
 	EPUBFile    string            `yaml:"epub_file"` // the EPUB's path in the output
 	Editions    []Edition         `yaml:"editions"`
+	// MaxPageSize is the largest page file kb reads, in bytes; 0 means DefaultMaxPageSize.
+	MaxPageSize int64 `yaml:"max_page_size"`
+	// MaxNesting is how deep lists and block quotes may nest; 0 means DefaultMaxNesting.
+	MaxNesting int `yaml:"max_nesting"`
+	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
+	Variables map[string]any `yaml:"variables"`
+	// ContentDir is the site-relative folder of the pages ("content").
+	ContentDir string `yaml:"content_dir"`
+	// Summary is the content-relative file that fixes the book's order (SUMMARY.md).
+	Summary string `yaml:"summary"`
+	// Layout names the kind of book found at the root ("mdBook", "MkDocs" …), or "".
+	Layout string `yaml:"-"`
+	// LayoutFile is the configuration file of that tool, relative to the root.
+	LayoutFile string `yaml:"-"`
+	// SummaryText is a table of contents in SUMMARY.md's grammar made from
+	// the layout's configuration (MkDocs' nav), and SummaryFrom the file
+	// that holds it, for diagnostics.
+	SummaryText []byte `yaml:"-"`
+	SummaryFrom string `yaml:"-"`
 	// roleOrder keeps the roles in the order kb.yaml lists them.
 	roleOrder []string
+	// src is the text of kb.yaml, for placing problems found after loading.
+	src []byte
+}
+
+// Limits that keep a build's time and memory in proportion to its sources.
+const (
+	DefaultMaxPageSize = 5 << 20
+	DefaultMaxNesting  = 100
+)
+
+// PageSizeLimit is the largest page file kb reads, in bytes.
+func (c Config) PageSizeLimit() int64 {
+	if c.MaxPageSize > 0 {
+		return c.MaxPageSize
+	}
+	return DefaultMaxPageSize
+}
+
+// NestingLimit is how deep lists and block quotes may nest on a page.
+func (c Config) NestingLimit() int {
+	if c.MaxNesting > 0 {
+		return c.MaxNesting
+	}
+	return DefaultMaxNesting
 }
 
 // Edition is an extra EPUB holding only the pages for some roles.
@@ -80,22 +124,25 @@ func Default() Config {
 		BaseURL:   "/",
 		Modified:  "2000-01-01T00:00:00Z",
 		Roles:     map[string]string{},
-		Levels: map[int]string{
-			1: "LV.1 クイックアプローチ",
-			2: "LV.2 ベースラインアプローチ",
-			3: "LV.3 網羅的アプローチ",
-		},
-		Glossary: "annex/glossary.md",
-		Annexes:  []string{"annex", "appendix"},
-		EPUBFile: "handbook.epub",
+		Levels:    map[int]string{1: "LV.1", 2: "LV.2", 3: "LV.3"},
+		Glossary:  "annex/glossary.md",
+		Annexes:   []string{"annex", "appendix"},
+		EPUBFile:  "book.epub",
 	}
 }
 
 // Load reads root/kb.yaml over the defaults. A missing file is not an error;
 // any other problem is reported as a diagnostic naming the file and position.
+//
+// A book written for another tool (book.toml, book.json, mkdocs.yml,
+// .vitepress/) is recognised at root: what its configuration says comes
+// first, and kb.yaml, when there is one, wins over it.
 func Load(root string, diags *diag.List) Config {
 	cfg := Default()
-	src, err := os.ReadFile(filepath.Join(root, FileName))
+	if info := layout.Detect(root, diags); info.Name != "" {
+		cfg = withLayout(cfg, info)
+	}
+	src, err := readFile(root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
 	}
@@ -103,21 +150,53 @@ func Load(root string, diags *diag.List) Config {
 		diags.Addf(FileName, 0, 0, "check the file's permissions", "cannot read configuration: %v", err)
 		return cfg
 	}
-	return Parse(src, diags)
+	return parseOver(cfg, src, diags)
+}
+
+// withLayout sets in cfg what a book's own configuration says.
+func withLayout(cfg Config, info layout.Info) Config {
+	cfg.Layout, cfg.LayoutFile = info.Name, info.File
+	cfg.ContentDir = info.ContentDir
+	cfg.Title = cmp.Or(info.Title, cfg.Title)
+	cfg.Language = cmp.Or(info.Language, cfg.Language)
+	cfg.Author = cmp.Or(info.Author, cfg.Author)
+	cfg.Description = cmp.Or(info.Description, cfg.Description)
+	cfg.Variables = info.Vars
+	cfg.Summary = info.Summary
+	if info.SummaryText != nil {
+		cfg.SummaryText, cfg.SummaryFrom = info.SummaryText, info.File
+	}
+	return cfg
+}
+
+// readFile reads kb.yaml if it is a regular file inside root: a link that
+// leads elsewhere would print another file's lines in diagnostics.
+func readFile(root string) ([]byte, error) {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.ReadFile(FileName, 1<<20)
 }
 
 // Parse reads the text of a kb.yaml over the defaults, reporting problems
 // as diagnostics on kb.yaml. With a problem in the YAML itself, it returns
 // the defaults.
 func Parse(src []byte, diags *diag.List) Config {
+	return parseOver(Default(), src, diags)
+}
+
+// parseOver reads the text of a kb.yaml over base.
+func parseOver(base Config, src []byte, diags *diag.List) Config {
 	src = diag.UnifyLineEnds(src)
-	cfg := Default()
+	cfg := base
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, max_page_size, max_nesting, variables, content_dir, summary",
 			Source: diag.LineText(src, line)})
-		return Default()
+		return base
 	}
 	var ordered struct {
 		Roles yaml.MapSlice `yaml:"roles"`
@@ -133,8 +212,18 @@ func Parse(src []byte, diags *diag.List) Config {
 	if cfg.Roles == nil {
 		cfg.Roles = map[string]string{}
 	}
+	cfg.src = src
 	check(src, cfg, diags)
 	return cfg
+}
+
+// Problem returns a diagnostic on the value at a YAML path of kb.yaml
+// ("$.editions[0].roles"), placed at its line and column, for problems that
+// the later stages find in the configuration.
+func (c Config) Problem(path, hint, format string, args ...any) diag.Diagnostic {
+	line, col := locator(c.src)(path)
+	return diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
+		Msg: fmt.Sprintf(format, args...), Source: diag.LineText(c.src, line)}
 }
 
 // editionID is what an edition's id may be: it becomes part of a file name.
@@ -143,18 +232,15 @@ var editionID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 // check reports the values of a decoded kb.yaml that kb cannot use, each at
 // its place in src.
 func check(src []byte, cfg Config, diags *diag.List) {
-	at := locator(src)
 	report := func(path, hint, format string, args ...any) {
-		line, col := at(path)
-		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Hint: hint,
-			Msg: fmt.Sprintf(format, args...), Source: diag.LineText(src, line)})
+		diags.Add(cfg.Problem(path, hint, format, args...))
 	}
 	if _, err := time.Parse(time.RFC3339, cfg.Modified); err != nil {
 		report("$.modified", "write a date and time such as 2026-04-01T00:00:00Z",
 			"modified: %q is not an RFC 3339 date", cfg.Modified)
 	}
 	if !outputFile(cfg.EPUBFile) {
-		report("$.epub_file", "write a relative path ending in .epub, such as handbook.epub",
+		report("$.epub_file", "write a relative path ending in .epub, such as book.epub",
 			"epub_file: %q is not a file inside the output folder", cfg.EPUBFile)
 	}
 	seen := map[string]bool{}
@@ -228,6 +314,14 @@ func locator(src []byte) func(path string) (line, col int) {
 func DecodeYAML(src []byte, v any) error {
 	return decode(src, v, yaml.Strict())
 }
+
+// Decode decodes src into v like DecodeYAML, ignoring keys v has no field for.
+func Decode(src []byte, v any) error {
+	return decode(src, v)
+}
+
+// LineFeeds returns src with each CR LF turned into LF, as the decoders read it.
+func LineFeeds(src []byte) []byte { return lineFeeds(src) }
 
 // decode runs go-yaml on src. Its decoder panics on some odd input (a tag
 // on an empty list, for one); that comes back as an error, not a crash.

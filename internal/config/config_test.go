@@ -28,10 +28,10 @@ func TestDefaultsWithoutFile(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
-	if cfg.Language != "ja" || cfg.BaseURL != "/" || cfg.Glossary != "annex/glossary.md" || cfg.EPUBFile != "handbook.epub" {
+	if cfg.Language != "ja" || cfg.BaseURL != "/" || cfg.Glossary != "annex/glossary.md" || cfg.EPUBFile != "book.epub" {
 		t.Errorf("defaults: %+v", cfg)
 	}
-	if cfg.LevelLabel(2) != "LV.2 ベースラインアプローチ" || cfg.RoleLabel("admin") != "admin" {
+	if cfg.LevelLabel(2) != "LV.2" || cfg.RoleLabel("admin") != "admin" {
 		t.Error("labels without configuration")
 	}
 }
@@ -73,7 +73,7 @@ func TestProblems(t *testing.T) {
 
 func TestEditionFiles(t *testing.T) {
 	cfg, _ := load(t, "roles:\n  admin: A\neditions:\n  - id: admin\n    roles: [admin]\n")
-	if got := cfg.GeneratedFiles(); !slices.Equal(got, []string{"handbook.epub", "handbook-admin.epub"}) {
+	if got := cfg.GeneratedFiles(); !slices.Equal(got, []string{"book.epub", "book-admin.epub"}) {
 		t.Errorf("GeneratedFiles = %v", got)
 	}
 }

@@ -5,38 +5,64 @@ package content
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
+	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
-// Dir is the folder under the site root that holds the Markdown sources.
+// Dir is the folder under the site root that holds the Markdown sources,
+// unless kb.yaml's content_dir or the book's own layout names another.
 const Dir = "content"
 
-// IndexName is the file that makes a folder a section and holds its landing page.
+// IndexName is the file that makes a folder a section and holds its landing
+// page. README.md and index.md, as other tools name it, do the same.
 const IndexName = "_index.md"
+
+// IndexNames lists the names of a folder's landing page, in order of preference.
+var IndexNames = []string{IndexName, "index.md", "README.md"}
+
+// IsIndexName reports whether a file of that name is its folder's landing page.
+func IsIndexName(name string) bool {
+	return slices.Contains(IndexNames, name)
+}
 
 // FrontMatter is the YAML block at the top of a page. Every key is optional.
 type FrontMatter struct {
 	Title     string     `yaml:"title"`
 	Weight    int        `yaml:"weight"`
 	Number    Number     `yaml:"number"`
-	Roles     []string   `yaml:"roles"`
+	Roles     Roles      `yaml:"roles"`
 	Level     int        `yaml:"level"`
 	Summary   string     `yaml:"summary"`
 	Draft     bool       `yaml:"draft"`
 	Revisions []Revision `yaml:"revisions"`
+}
+
+// Roles is the front-matter "roles" key: a list, or a single role as a string.
+type Roles []string
+
+// UnmarshalYAML accepts a list of strings or one string.
+func (r *Roles) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*r = Roles{one}
+		return nil
+	}
+	var list []string
+	if err := unmarshal(&list); err != nil {
+		return err
+	}
+	*r = list
+	return nil
 }
 
 // Revision is one entry of a page's revision history (改版履歴).
@@ -83,6 +109,10 @@ type Page struct {
 	// BodyLine is the 1-based line of the file where Body starts.
 	BodyLine int
 	Front    FrontMatter
+	// Params holds the front-matter keys kb does not use, for templates.
+	Params map[string]any
+	// FrontPos locates front-matter values by key ("level", "roles[1]"), for diagnostics.
+	FrontPos map[string]Pos
 	// IsSection is true for a folder's landing page (_index.md or synthesized).
 	IsSection bool
 	// Synthesized is true for a section whose folder has no _index.md.
@@ -97,6 +127,8 @@ func (p *Page) Dir() string {
 
 // Tree is the loaded content: the root section and the other files found.
 type Tree struct {
+	// Dir is the site-relative folder the pages were read from.
+	Dir  string
 	Root *Page
 	// Files lists non-Markdown files by content-relative path (images, PDFs …).
 	Files []string
@@ -105,29 +137,35 @@ type Tree struct {
 // Load reads root/content into a tree. Problems are added to diags; the
 // returned tree holds every page that could be read.
 func Load(root string, cfg config.Config, diags *diag.List) *Tree {
-	base := filepath.Join(root, Dir)
-	tree := &Tree{}
-	info, err := os.Stat(base)
+	dir := cmp.Or(cfg.ContentDir, Dir)
+	tree := &Tree{Dir: dir}
+	base, err := openSources(root, cfg)
+	var info fs.FileInfo
+	if err == nil {
+		defer base.root.Close()
+		info, err = base.root.Stat(dir)
+	}
 	if err != nil || !info.IsDir() {
-		diags.Addf(Dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", base)
-		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
+		diags.Addf(dir, 0, 0, "create the folder and put Markdown files in it, or pass --source", "no content folder at %s", filepath.Join(root, filepath.FromSlash(dir)))
+		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
 		return tree
 	}
-	if summary, ok := readSummary(base); ok {
-		tree.Root = &Page{Path: IndexName, File: Dir + "/" + IndexName, IsSection: true, Synthesized: true}
-		if _, err := os.Stat(filepath.Join(base, IndexName)); err != nil {
-			// A book without a top page still builds; the site gets a synthesized one.
-		} else if idx := loadPage(base, IndexName, diags); idx != nil {
-			tree.Root.Front, tree.Root.Body, tree.Root.BodyLine, tree.Root.Synthesized = idx.Front, idx.Body, idx.BodyLine, false
+	if summary, summaryFile, ok := readSummary(base, cfg, diags); ok {
+		tree.Root = &Page{Path: IndexName, File: path.Join(dir, IndexName), IsSection: true, Synthesized: true}
+		// A book without a top page still builds; the site gets a synthesized one.
+		if name := rootIndex(base, diags); name != "" {
+			if idx := loadPage(base, name, diags); idx != nil {
+				tree.Root.setIndex(idx)
+			}
 		}
-		loadSummary(base, summary, tree.Root, diags)
-		tree.Files = otherFiles(base)
+		loadSummary(base, summaryFile, summary, tree.Root, diags)
+		tree.Files = otherFiles(base, ".", []fs.FileInfo{info}, diags)
 		return tree
 	}
 	var reads []*pageRead
-	plan := planSection(base, ".", diags, tree, &reads)
+	plan := planSection(base, ".", []fs.FileInfo{info}, diags, tree, &reads)
 	readPages(base, reads, diags)
-	tree.Root = plan.build()
+	tree.Root = plan.build(dir)
 	return tree
 }
 
@@ -151,34 +189,47 @@ type pageRead struct {
 }
 
 // planSection lists the folder rel and its subfolders, noting the pages to
-// read in reads and the other files in tree.Files.
-func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
+// read in reads and the other files in tree.Files. Links are followed
+// while they stay inside the site; ancestors are the folders above rel and
+// rel itself, so that a link back to one of them is not followed forever.
+func planSection(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.List, tree *Tree, reads *[]*pageRead) *sectionPlan {
 	plan := &sectionPlan{rel: rel}
-	entries, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
+	entries, err := base.root.ReadDir(base.path(rel))
 	if err != nil {
-		diags.Addf(path.Join(Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
+		diags.Addf(path.Join(tree.Dir, rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return plan
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName {
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") && name != IndexName || e.IsDir() && ignoredDir(name) {
 			continue
 		}
 		p := path.Join(rel, name)
+		info, ok := base.entryKind(p, e, diags)
 		switch {
-		case e.IsDir():
-			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, diags, tree, reads)})
-		case name == IndexName:
+		case !ok:
+		case info.IsDir():
+			if loops(ancestors, info) {
+				diags.Addf(path.Join(tree.Dir, p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				continue
+			}
+			plan.entries = append(plan.entries, planEntry{sub: planSection(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags, tree, reads)})
+		case IsIndexName(name):
+			if plan.index != nil {
+				diags.Addf(path.Join(tree.Dir, p), 1, 1, "keep one landing page per folder: rename or merge one of them",
+					"folder has two landing pages, %s and %s", path.Base(plan.index.rel), name)
+				continue
+			}
 			plan.index = &pageRead{rel: p}
 			*reads = append(*reads, plan.index)
 		case strings.EqualFold(path.Ext(name), ".md"):
-			if rel == "." && name == "SUMMARY.md" {
+			if rel == "." && name == SummaryName {
 				continue
 			}
 			r := &pageRead{rel: p}
 			*reads = append(*reads, r)
 			plan.entries = append(plan.entries, planEntry{page: r})
-		case e.Type().IsRegular():
+		default:
 			tree.Files = append(tree.Files, strings.TrimPrefix(p, "./"))
 		}
 	}
@@ -186,7 +237,7 @@ func planSection(base, rel string, diags *diag.List, tree *Tree, reads *[]*pageR
 }
 
 // readPages reads and splits the pages on all cores. Problems go to diags.
-func readPages(base string, reads []*pageRead, diags *diag.List) {
+func readPages(base *sources, reads []*pageRead, diags *diag.List) {
 	_ = parallel.Do(len(reads), func(i int) error {
 		reads[i].page = loadPage(base, reads[i].rel, diags)
 		return nil
@@ -195,13 +246,13 @@ func readPages(base string, reads []*pageRead, diags *diag.List) {
 
 // build turns the plan of a folder, its pages read, into its section page:
 // drafts and unreadable pages left out, and folders with nothing in them.
-func (plan *sectionPlan) build() *Page {
+func (plan *sectionPlan) build(dir string) *Page {
 	rel := plan.rel
-	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(Dir, rel, IndexName), IsSection: true, Synthesized: true}
+	section := &Page{Path: path.Join(rel, IndexName), File: path.Join(dir, rel, IndexName), IsSection: true, Synthesized: true}
 	for _, e := range plan.entries {
 		switch {
 		case e.sub != nil:
-			sub := e.sub.build()
+			sub := e.sub.build(dir)
 			if sub.Synthesized && len(sub.Children) == 0 {
 				continue
 			}
@@ -214,8 +265,7 @@ func (plan *sectionPlan) build() *Page {
 		}
 	}
 	if plan.index != nil && plan.index.page != nil {
-		pg := plan.index.page
-		section.Front, section.Body, section.BodyLine, section.Synthesized = pg.Front, pg.Body, pg.BodyLine, false
+		section.setIndex(plan.index.page)
 	}
 	slices.SortStableFunc(section.Children, func(a, b *Page) int {
 		return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Path, b.Path))
@@ -223,27 +273,76 @@ func (plan *sectionPlan) build() *Page {
 	return section
 }
 
-// otherFiles lists the non-Markdown files under base, for a book whose pages come from SUMMARY.md.
-func otherFiles(base string) []string {
-	var files []string
-	_ = filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") || strings.EqualFold(filepath.Ext(p), ".md") {
-			return nil
+// setIndex makes pg, a folder's landing page, the content of the section.
+func (section *Page) setIndex(pg *Page) {
+	section.Path, section.File = pg.Path, pg.File
+	section.Front, section.Params, section.FrontPos = pg.Front, pg.Params, pg.FrontPos
+	section.Body, section.BodyLine, section.Synthesized = pg.Body, pg.BodyLine, false
+}
+
+// rootIndex returns the name of the top page at the content root, or "" when
+// there is none; two are a diagnostic.
+func rootIndex(base *sources, diags *diag.List) string {
+	found := ""
+	for _, name := range IndexNames {
+		if info, err := base.root.Stat(base.path(name)); err != nil || !info.Mode().IsRegular() {
+			continue
 		}
-		rel, _ := filepath.Rel(base, p)
-		files = append(files, filepath.ToSlash(rel))
+		if found != "" {
+			diags.Addf(base.path(name), 1, 1, "keep one landing page per folder: rename or merge one of them",
+				"folder has two landing pages, %s and %s", found, name)
+			continue
+		}
+		found = name
+	}
+	return found
+}
+
+// ignoredDir reports whether a folder holds tools' files rather than pages.
+func ignoredDir(name string) bool {
+	return name == "node_modules"
+}
+
+// otherFiles lists the non-Markdown files under the content folder rel,
+// for a book whose pages come from SUMMARY.md. It follows links and skips
+// hidden names as planSection does.
+func otherFiles(base *sources, rel string, ancestors []fs.FileInfo, diags *diag.List) []string {
+	var files []string
+	entries, err := base.root.ReadDir(base.path(rel))
+	if err != nil {
+		diags.Addf(base.path(rel), 0, 0, "check the folder's permissions", "cannot read folder: %v", err)
 		return nil
-	})
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := path.Join(rel, e.Name())
+		if !e.IsDir() && strings.EqualFold(path.Ext(p), ".md") && e.Type()&fs.ModeSymlink == 0 {
+			continue
+		}
+		info, ok := base.entryKind(p, e, diags)
+		switch {
+		case !ok:
+		case info.IsDir():
+			if loops(ancestors, info) {
+				diags.Addf(base.path(p), 0, 0, "remove the link", "link to a folder that holds it makes an endless loop")
+				continue
+			}
+			files = append(files, otherFiles(base, p, append(ancestors[:len(ancestors):len(ancestors)], info), diags)...)
+		case !strings.EqualFold(path.Ext(p), ".md"):
+			files = append(files, p)
+		}
+	}
 	return files
 }
 
 // loadPage reads one Markdown file and splits off its front matter.
-func loadPage(base, rel string, diags *diag.List) *Page {
+func loadPage(base *sources, rel string, diags *diag.List) *Page {
 	rel = strings.TrimPrefix(rel, "./")
-	file := path.Join(Dir, rel)
-	src, err := os.ReadFile(filepath.Join(base, filepath.FromSlash(rel)))
-	if err != nil {
-		diags.Addf(file, 0, 0, "check the file's permissions", "cannot read file: %v", err)
+	file := base.path(rel)
+	src, ok := base.readPage(rel, diags)
+	if !ok {
 		return nil
 	}
 	if !utf8.Valid(src) {
@@ -298,20 +397,7 @@ func ParseFrontMatter(page *Page, src []byte, diags *diag.List) {
 		page.Body = nil
 		return
 	}
-	block := src[len(first)+1 : yamlEnd]
-	if err := config.DecodeYAML(block, &page.Front); err != nil {
-		line, col, msg := config.YAMLErrorPosition(err)
-		hint := "known keys: title, weight, number, roles, level, summary, draft, revisions"
-		var yerr yaml.Error
-		if !errors.As(err, &yerr) || line == 0 {
-			line, col = 0, 0
-		}
-		if line > 0 {
-			line++ // the opening fence
-		}
-		diags.Add(diag.Diagnostic{File: page.File, Line: line, Col: col, Msg: "front matter: " + msg, Hint: hint,
-			Source: diag.LineText(src, line)})
-	}
+	decodeFront(page, src[len(first)+1:yamlEnd], 2, src, diags)
 	page.Body = src[bodyStart:]
 	page.BodyLine = 1 + bytes.Count(src[:bodyStart], []byte("\n"))
 }
@@ -324,7 +410,28 @@ func Walk(p *Page, fn func(*Page)) {
 	}
 }
 
-// ReadFile reads a content-relative file of the site at root, such as a linked image.
-func ReadFile(root, rel string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(rel)))
+// ReadFile reads a content-relative file of the site at root, such as a
+// linked image: a regular file inside the site, never one a link leads
+// out to. dir is the site-relative content folder; "" is the default.
+func ReadFile(root, dir, rel string) ([]byte, error) {
+	r, err := srcfs.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return r.ReadFile(path.Join(cmp.Or(dir, Dir), rel), 0)
+}
+
+// ReadPage reads the page at the content-relative path rel of the site at
+// root as Load does, within cfg's limits; ok is false when Load would
+// report a problem with the file.
+func ReadPage(root string, cfg config.Config, rel string) (src []byte, ok bool) {
+	base, err := openSources(root, cfg)
+	if err != nil {
+		return nil, false
+	}
+	defer base.root.Close()
+	var diags diag.List
+	src, ok = base.readPage(rel, &diags)
+	return src, ok && utf8.Valid(src)
 }

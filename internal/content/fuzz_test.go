@@ -1,12 +1,16 @@
 package content
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 )
 
@@ -56,7 +60,8 @@ func FuzzParseFrontMatter(f *testing.F) {
 // page may be placed in the book once at most. Seeds live in
 // testdata/fuzz/FuzzSummary.
 func FuzzSummary(f *testing.F) {
-	base := f.TempDir()
+	siteRoot := f.TempDir()
+	base := filepath.Join(siteRoot, Dir)
 	files := map[string]string{
 		"intro.md":     "# はじめに\n",
 		"a/_index.md":  "---\ntitle: 第一章\n---\n",
@@ -79,10 +84,14 @@ func FuzzSummary(f *testing.F) {
 	f.Add("# 目次\n\n[はじめに](intro.md)\n\n- [第一章](a/_index.md)\n    - [頁](a/page.md)\n    - [下書き](a/draft.md)\n- [第二章](b/_index.md)\n\t- [深い](b/deep/x.md)\n- [未定]()\n\n---\n\n[FAQ](faq.md)\n")
 	f.Add("- [a](../escape.md)\n- [b](a/page.md)\n- [b again](./a/page.md)\n- [gone](missing.md)\n* [x](not-markdown)\n")
 	f.Add("  - [深い](a/page.md)\n- [浅い](intro.md)\n        - [x](faq.md)\r\n")
+	sources, err := openSources(siteRoot, config.Default())
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		var diags diag.List
 		root := &Page{IsSection: true}
-		loadSummary(base, diag.UnifyLineEnds([]byte(src)), root, &diags)
+		loadSummary(sources, Dir+"/"+SummaryName, diag.UnifyLineEnds([]byte(src)), root, &diags)
 		lines := strings.Split(strings.ReplaceAll(string(diag.UnifyLineEnds([]byte(src))), "\r\n", "\n"), "\n")
 		for _, d := range diags.Sorted() {
 			if d.File != "content/"+SummaryName {
@@ -103,6 +112,72 @@ func FuzzSummary(f *testing.F) {
 					t.Errorf("%q is not a Markdown page of the folder", p.Path)
 				}
 			})
+		}
+	})
+}
+
+// FuzzLoadTree builds a content folder from ops — folders, pages, other
+// files, links pointing inside, outside or at devices, FIFOs — and loads it
+// in whichever layout the ops make. No byte of the sentinel file beside
+// the site may reach a page or a copied file, and Load must return.
+func FuzzLoadTree(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	f.Add([]byte{0, 0, 3, 3, 9, 4, 1, 7, 2, 8, 5, 6})
+	f.Add([]byte{9, 9, 9, 2, 0, 6, 3, 5, 1, 4})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 40 {
+			ops = ops[:40]
+		}
+		dir := t.TempDir()
+		root := filepath.Join(dir, "site")
+		sentinel := filepath.Join(dir, "sentinel.md")
+		if err := os.WriteFile(sentinel, []byte("# SENTINEL\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		folders := []string{filepath.Join(root, Dir)}
+		_ = os.MkdirAll(folders[0], 0o755)
+		targets := []string{sentinel, "../../sentinel.md", "../../../sentinel.md", dir, "..", ".", "/dev/zero", "_index.md", "p0.md"}
+		for i, op := range ops {
+			at := folders[int(op>>4)%len(folders)]
+			name := fmt.Sprintf("%s%d", []string{"p", ".h", "_i", "f"}[int(op>>2)%4], i)
+			switch op % 10 {
+			case 0:
+				p := filepath.Join(at, name)
+				if os.Mkdir(p, 0o755) == nil {
+					folders = append(folders, p)
+				}
+			case 1, 2:
+				_ = os.WriteFile(filepath.Join(at, name+".md"), []byte("# page\n"), 0o644)
+			case 3:
+				_ = os.WriteFile(filepath.Join(at, name+".png"), []byte("png"), 0o644)
+			case 4, 5, 6:
+				_ = os.Symlink(targets[int(op>>3)%len(targets)], filepath.Join(at, name+".md"))
+			case 7:
+				_ = os.Symlink(targets[int(op>>3)%len(targets)], filepath.Join(at, name))
+			case 8:
+				_ = syscall.Mkfifo(filepath.Join(at, name+".md"), 0o644)
+			case 9:
+				_ = os.WriteFile(filepath.Join(at, "SUMMARY.md"), []byte("- [a](p0.md)\n- [b](.h1/p2.md)\n- [c](f3.md)\n"), 0o644)
+			}
+		}
+		var diags diag.List
+		done := make(chan *Tree, 1)
+		go func() { done <- Load(root, config.Default(), &diags) }()
+		var tree *Tree
+		select {
+		case tree = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("Load hung")
+		}
+		Walk(tree.Root, func(p *Page) {
+			if strings.Contains(string(p.Body), "SENTINEL") {
+				t.Errorf("%s holds the sentinel", p.Path)
+			}
+		})
+		for _, file := range tree.Files {
+			if data, _ := ReadFile(root, "", file); strings.Contains(string(data), "SENTINEL") {
+				t.Errorf("file %s holds the sentinel", file)
+			}
 		}
 	})
 }

@@ -2,12 +2,15 @@ package content
 
 import (
 	"bytes"
-	"os"
+	"cmp"
+	"errors"
+	"io/fs"
+	"net/url"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 
+	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
 )
 
@@ -32,15 +35,15 @@ var (
 //	[Suffix](faq.md)             unnumbered chapters after the list
 //
 // Pages that SUMMARY.md does not list are not built, as in mdBook.
-func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
-	file := path.Join(Dir, SummaryName)
+func loadSummary(base *sources, file string, src []byte, root *Page, diags *diag.List) {
+	dir := base.dir
 	type level struct {
 		indent int
 		page   *Page
 	}
 	var stack []level
 	seen := map[string]int{}
-	for i, line := range strings.Split(string(src), "\n") {
+	for i, line := range strings.Split(string(BlankComments(src)), "\n") {
 		n := i + 1
 		line = strings.TrimRight(line, "\r")
 		trimmed := strings.TrimSpace(line)
@@ -64,9 +67,9 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 			continue // a draft chapter
 		}
 		col := 1 + len([]rune(line[:strings.Index(line, "](")+2]))
-		rel := path.Clean(target)
+		rel := summaryPath(base, target)
 		if strings.HasPrefix(rel, "../") || path.IsAbs(rel) || !strings.EqualFold(path.Ext(rel), ".md") {
-			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md entry " + target + " is not a Markdown file under content/",
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " entry " + target + " is not a Markdown file under " + dir + "/",
 				Hint: "list pages by their path relative to content/", Source: line})
 			continue
 		}
@@ -75,9 +78,23 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 			continue
 		}
 		seen[rel] = n
-		if _, err := os.Stat(filepath.Join(base, filepath.FromSlash(rel))); err != nil {
-			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: "SUMMARY.md lists missing page " + target,
+		if hidden(rel) {
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " lists " + target + ", which is in a hidden folder",
+				Hint: "kb never reads names that start with a dot; move the page", Source: line})
+			continue
+		}
+		if _, err := base.root.Lstat(base.path(rel)); errors.Is(err, fs.ErrNotExist) {
+			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " lists missing page " + target,
 				Hint: "create the file or fix the path", Source: line})
+			continue
+		}
+		if path.Dir(rel) == "." && IsIndexName(rel) {
+			// The top page, which mdBook lists as the first chapter.
+			if root.Synthesized {
+				if page := loadPage(base, rel, diags); page != nil {
+					root.setIndex(page)
+				}
+			}
 			continue
 		}
 		page := loadPage(base, rel, diags)
@@ -107,11 +124,74 @@ func loadSummary(base string, src []byte, root *Page, diags *diag.List) {
 	}
 }
 
-// readSummary returns SUMMARY.md at the content root, if there is one.
-func readSummary(base string) ([]byte, bool) {
-	src, err := os.ReadFile(filepath.Join(base, SummaryName))
-	if err != nil {
-		return nil, false
+// readSummary returns the book's table of contents and its site-relative
+// file: one the layout made (from MkDocs' nav), the file the configuration
+// names, or SUMMARY.md at the content root, if there is one.
+func readSummary(base *sources, cfg config.Config, diags *diag.List) ([]byte, string, bool) {
+	if cfg.SummaryText != nil {
+		return cfg.SummaryText, cfg.SummaryFrom, true
 	}
-	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), true
+	name := cmp.Or(cfg.Summary, SummaryName)
+	src, err := base.root.ReadFile(base.path(name), base.maxPage)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", false
+	}
+	if err != nil {
+		diags.Addf(base.path(name), 0, 0, "make it a regular file inside the site", "cannot read %s: %v", name, err)
+		return nil, "", false
+	}
+	return diag.UnifyLineEnds(bytes.TrimPrefix(src, []byte("\ufeff"))), base.path(name), true
+}
+
+// summaryPath returns the content-relative Markdown file a SUMMARY.md entry
+// names: x.html and x (as Honkit and GitBook write them) are x.md when it exists.
+func summaryPath(base *sources, target string) string {
+	rel := path.Clean(strings.TrimPrefix(target, "./"))
+	if u, err := url.PathUnescape(rel); err == nil {
+		rel = u
+	}
+	ext := strings.ToLower(path.Ext(rel))
+	if ext == ".md" {
+		return rel
+	}
+	stem := rel
+	if ext == ".html" || ext == ".htm" {
+		stem = strings.TrimSuffix(rel, path.Ext(rel))
+	} else if ext != "" {
+		return rel
+	}
+	for _, cand := range []string{stem + ".md", path.Join(stem, "README.md"), path.Join(stem, "index.md")} {
+		if _, err := base.root.Stat(base.path(cand)); err == nil {
+			return cand
+		}
+	}
+	return rel
+}
+
+// BlankComments returns src with every HTML comment (<!-- … -->) replaced by
+// spaces, keeping its line feeds, so that positions after it stay valid.
+func BlankComments(src []byte) []byte {
+	i := bytes.Index(src, []byte("<!--"))
+	if i < 0 {
+		return src
+	}
+	out := bytes.Clone(src)
+	for i >= 0 {
+		end := bytes.Index(out[i+4:], []byte("-->"))
+		stop := len(out)
+		if end >= 0 {
+			stop = i + 4 + end + 3
+		}
+		for j := i; j < stop; j++ {
+			if out[j] != '\n' {
+				out[j] = ' '
+			}
+		}
+		next := bytes.Index(out[stop:], []byte("<!--"))
+		if next < 0 {
+			break
+		}
+		i = stop + next
+	}
+	return out
 }

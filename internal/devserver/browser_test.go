@@ -18,6 +18,7 @@ func (h *harness) clients() int {
 }
 
 func TestBrowserLiveReload(t *testing.T) {
+	browsertest.Require(t)
 	h := start(t, nil)
 	// A long page, so that keeping the scroll position can be seen.
 	long := strings.Repeat("長い段落です。スクロール位置を確かめるための文章です。\n\n", 150)

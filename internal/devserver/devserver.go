@@ -38,11 +38,11 @@ type Options struct {
 	// IndexDelay is how long the builds must pause before the index is
 	// built again; 1 s by default.
 	IndexDelay time.Duration
-	// OnDemand are the emitters of the files that the site generates
+	// OnDemand are the formats of the files that the site generates
 	// besides its pages (the EPUBs, see config.GeneratedFiles): they run
 	// only when a browser asks for one of those files, with the preview
 	// folder, where they find linked files, as their folder.
-	OnDemand []build.Emitter
+	OnDemand []build.Format
 	// AnyHost accepts requests for any Host. Without it only localhost,
 	// 127.0.0.1 and [::1] are served, which stops DNS-rebinding pages from
 	// reading the preview.
@@ -52,7 +52,7 @@ type Options struct {
 // Server builds, watches and serves one site.
 type Server struct {
 	opts     Options
-	rb       *build.Rebuilder
+	rb       *build.Builder
 	search   *indexer  // nil without IndexDir
 	onDemand *onDemand // nil without OnDemand
 	hub      hub
@@ -78,13 +78,14 @@ func New(opts Options) *Server {
 		opts.IndexDelay = time.Second
 	}
 	opts.Log = &lockedWriter{w: opts.Log}
-	s := &Server{opts: opts, rb: build.NewRebuilder(opts.Source, opts.Out), hub: hub{clients: map[*client]bool{}},
+	s := &Server{opts: opts, rb: build.NewBuilder(build.BuilderOptions{Root: opts.Source, Formats: []build.Format{build.HTML{}},
+		Needs: build.Needs{XHTML: true, SectionText: true}, Open: build.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
 	if opts.IndexDir != "" {
 		s.search = newIndexer(opts.Out, opts.IndexDir, opts.IndexDelay, opts.Log)
 	}
 	if len(opts.OnDemand) > 0 {
-		s.onDemand = &onDemand{emitters: opts.OnDemand, dir: opts.Out}
+		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}
 	}
 	return s
 }
@@ -114,10 +115,10 @@ func (s *Server) Run(ctx context.Context) error {
 	s.rebuild(nil)
 	close(s.ready)
 	stop := func() bool { return in.waiting() || ctx.Err() != nil }
-	finish := true // the site-wide pages may be left to write
+	finish := true // the last build may have left pages to write
 	for {
-		if finish && s.rb.SiteWidePending() && !stop() {
-			finish = s.finishSiteWide(stop)
+		if finish && s.rb.Pending() && !stop() {
+			finish = s.finish(stop)
 			continue
 		}
 		select {
@@ -156,17 +157,17 @@ func (s *Server) rebuild(paths []string) {
 	}
 }
 
-// finishSiteWide writes the site-wide pages left by the last build, unless
+// finish writes what the last build left (see build.Builder.Finish), unless
 // a newer change arrives first. It reports whether to try again, which is
 // only when it was stopped: a failure waits for the next change.
-func (s *Server) finishSiteWide(stop func() bool) (again bool) {
+func (s *Server) finish(stop func() bool) (again bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.fail(fmt.Errorf("internal error (please report it): %v\n%s", v, debug.Stack()))
 			again = false
 		}
 	}()
-	ch, err := s.rb.FinishSiteWide(stop)
+	ch, err := s.rb.Finish(stop)
 	if errors.Is(err, build.ErrStopped) {
 		return true
 	}
@@ -174,7 +175,8 @@ func (s *Server) finishSiteWide(stop func() bool) (again bool) {
 		s.fail(err)
 		return false
 	}
-	fmt.Fprintf(s.opts.Log, "kb: site-wide pages in %s: %d files written\n", ch.Duration.Round(time.Millisecond), len(ch.Written))
+	fmt.Fprintf(s.opts.Log, "kb: finished in %s: %d pages rendered, %d files written, %d removed\n",
+		ch.Duration.Round(time.Millisecond), ch.Rendered, len(ch.Written), len(ch.Removed))
 	s.succeed(ch, false)
 	return false
 }

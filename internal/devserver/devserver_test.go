@@ -30,10 +30,14 @@ func TestEditShowsNewText(t *testing.T) {
 	_, body := h.get(editPage)
 	s := h.subscribe(editPage, pageGen(body))
 	h.edit("content/01-guide/edit-me.md", "最初の本文です。", "書き換えた本文です。")
-	// The edit is in the lead paragraph, which the chapter page shows as a summary.
+	// The edited page is written and reloaded first. The edit is in the lead
+	// paragraph, which the chapter and role pages show as a summary: they follow.
 	d := s.expect(t, "reload")
-	if !slices.Equal(d.Pages, []string{"/01-guide/", editPage}) {
-		t.Errorf("reload names %v, want the edited page and its chapter", d.Pages)
+	if !slices.Equal(d.Pages, []string{editPage}) {
+		t.Errorf("first reload names %v, want the edited page", d.Pages)
+	}
+	if next := s.expect(t, "reload"); !slices.Equal(next.Pages, []string{"/01-guide/", "/roles/employee/"}) {
+		t.Errorf("second reload names %v, want the chapter and the role list", next.Pages)
 	}
 	script := regexp.MustCompile(`<script src="/__kb/reload.js\?v=[0-9a-f]{8}" data-gen="\d+" defer></script></body>`)
 	for _, p := range []string{editPage, editPage + "index.html"} {
@@ -356,7 +360,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 }
 
 func TestEPUBOnDemand(t *testing.T) {
-	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Emitter{ebook.Emit} })
+	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Format{ebook.Format{}} })
 	get := func() []byte {
 		t.Helper()
 		status, body := h.get("/handbook.epub")

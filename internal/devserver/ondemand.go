@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -18,8 +20,8 @@ import (
 // as the EPUBs, when a browser asks for one. They take too long to build on
 // every change, so they are built at most once per build of the site.
 type onDemand struct {
-	emitters []build.Emitter
-	dir      string // the preview folder, where emitters find linked files
+	formats []build.Format
+	dir     string // the preview folder, where formats find linked files
 
 	mu    sync.Mutex
 	site  *site.Site // the site files was built from
@@ -33,10 +35,10 @@ func (o *onDemand) file(s *site.Site, name string) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.site != s {
-		w := &memWriter{files: map[string][]byte{}}
+		w := &memWriter{files: map[string][]byte{}, dir: o.dir}
 		var err error
-		for _, e := range o.emitters {
-			if err = e(s, w, o.dir); err != nil {
+		for _, f := range o.formats {
+			if err = f.Emit(build.Job{Site: s, Out: w}); err != nil {
 				break
 			}
 		}
@@ -52,13 +54,34 @@ func (o *onDemand) file(s *site.Site, name string) ([]byte, error) {
 	return data, nil
 }
 
-// memWriter keeps written files in memory.
+// memWriter keeps written files in memory and reads the files of the
+// preview folder, dir.
 type memWriter struct {
 	mu    sync.Mutex
 	files map[string][]byte
+	dir   string
 }
 
-// WriteFile implements web.Writer.
+// ReadFile implements build.Writer.
+func (m *memWriter) ReadFile(name string) ([]byte, error) {
+	m.mu.Lock()
+	data, ok := m.files[name]
+	m.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	if !fs.ValidPath(name) {
+		return nil, fs.ErrInvalid
+	}
+	return os.ReadFile(filepath.Join(m.dir, filepath.FromSlash(name)))
+}
+
+// Folder implements build.Writer: formats built on demand write files only.
+func (m *memWriter) Folder(name string) (string, error) {
+	return "", fmt.Errorf("%s: a format built on demand cannot write a folder", name)
+}
+
+// WriteFile implements build.Writer.
 func (m *memWriter) WriteFile(name string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

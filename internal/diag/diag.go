@@ -11,19 +11,35 @@ import (
 	"sync"
 )
 
+// Severity tells whether a diagnostic stops a build.
+type Severity int
+
+const (
+	// SeverityError is a real problem, such as a broken link: nothing is written.
+	SeverityError Severity = iota
+	// SeverityWarning is something kb does not use or understand; the
+	// build goes on unless it is run with --strict.
+	SeverityWarning
+)
+
 // Diagnostic is one problem found in the sources, located at File:Line:Col.
 // Line and Col are 1-based; zero means the position is unknown.
 type Diagnostic struct {
-	File string // path relative to the site root, with forward slashes
-	Line int
-	Col  int
-	Msg  string
-	Hint string // what the author can do about it; may be empty
+	File     string // path relative to the site root, with forward slashes
+	Line     int
+	Col      int
+	Severity Severity
+	Msg      string
+	Hint     string // what the author can do about it; may be empty
 	// Source is the offending source line, shown in the browser overlay.
 	Source string
 }
 
-// String formats the diagnostic as "file:line:col: message (hint)".
+// IsWarning reports whether the diagnostic is a warning.
+func (d Diagnostic) IsWarning() bool { return d.Severity == SeverityWarning }
+
+// String formats the diagnostic as "file:line:col: message (hint)", with
+// "warning: " before the message of a warning.
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	b.WriteString(d.File)
@@ -34,6 +50,9 @@ func (d Diagnostic) String() string {
 		}
 	}
 	b.WriteString(": ")
+	if d.IsWarning() {
+		b.WriteString("warning: ")
+	}
 	b.WriteString(d.Msg)
 	if d.Hint != "" {
 		b.WriteString(" (")
@@ -61,6 +80,11 @@ func (l *List) Addf(file string, line, col int, hint, format string, args ...any
 	l.Add(Diagnostic{File: file, Line: line, Col: col, Hint: hint, Msg: fmt.Sprintf(format, args...)})
 }
 
+// Warnf records a warning built from a format string.
+func (l *List) Warnf(file string, line, col int, hint, format string, args ...any) {
+	l.Add(Diagnostic{File: file, Line: line, Col: col, Hint: hint, Severity: SeverityWarning, Msg: fmt.Sprintf(format, args...)})
+}
+
 // Len reports how many diagnostics were recorded.
 func (l *List) Len() int {
 	l.mu.Lock()
@@ -80,7 +104,29 @@ func (l *List) Sorted() []Diagnostic {
 	return slices.Compact(out)
 }
 
-// Error is returned by a build that found diagnostics.
+// Fatal reports whether diags stop a build: any error, or with strict any warning.
+func Fatal(diags []Diagnostic, strict bool) bool {
+	for _, d := range diags {
+		if !d.IsWarning() || strict {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns how many of diags are errors and how many warnings.
+func Count(diags []Diagnostic) (errors, warnings int) {
+	for _, d := range diags {
+		if d.IsWarning() {
+			warnings++
+		} else {
+			errors++
+		}
+	}
+	return errors, warnings
+}
+
+// Error is returned by a build that found diagnostics that stop it.
 type Error struct {
 	Diagnostics []Diagnostic
 }

@@ -71,3 +71,26 @@ func TestUnifyLineEnds(t *testing.T) {
 		}
 	}
 }
+
+func TestSeverity(t *testing.T) {
+	var l List
+	l.Warnf("a.md", 2, 1, "did you mean \"title\"?", "unknown front-matter key %q", "tilte")
+	warnings := l.Sorted()
+	if got := warnings[0].String(); got != `a.md:2:1: warning: unknown front-matter key "tilte" (did you mean "title"?)` {
+		t.Errorf("warning formatted as %s", got)
+	}
+	if Fatal(warnings, false) || !Fatal(warnings, true) {
+		t.Error("a warning alone must stop only a strict build")
+	}
+	l.Addf("a.md", 3, 1, "", "broken")
+	all := l.Sorted()
+	if !Fatal(all, false) {
+		t.Error("an error must stop the build")
+	}
+	if e, w := Count(all); e != 1 || w != 1 {
+		t.Errorf("Count = %d errors, %d warnings", e, w)
+	}
+	if Fatal(nil, true) {
+		t.Error("no diagnostics must not stop a build")
+	}
+}

@@ -43,6 +43,7 @@ const narrowCellScript = `[...document.querySelectorAll("th, td")].filter(c => c
 // No table cell may be narrower than 2em: tables of many columns are
 // stacked records in the EPUB.
 func TestPhoneWidth(t *testing.T) {
+	browsertest.Require(t)
 	dir := t.TempDir()
 	fixture := loadSite(t, fixtureRoot)
 	unpackTo(t, buildBook(t, fixture, Whole(fixture), fixtureRoot), filepath.Join(dir, "fixture"))

@@ -47,7 +47,7 @@ func loadSite(t testing.TB, root string) *site.Site {
 }
 
 func readFrom(root string) ReadFunc {
-	return func(rel string) ([]byte, error) { return content.ReadFile(root, rel) }
+	return func(rel string) ([]byte, error) { return content.ReadFile(root, "", rel) }
 }
 
 // buildBook builds one selection, failing the test on error.

@@ -167,7 +167,7 @@ func TestEmitReproducible(t *testing.T) {
 	var outs [2]string
 	for i := range outs {
 		outs[i] = filepath.Join(t.TempDir(), "public")
-		if _, err := build.Run(build.Options{Source: fixtureRoot, Out: outs[i]}, Emit); err != nil {
+		if _, err := build.Run(build.Options{Source: fixtureRoot, Out: outs[i], Outputs: []build.Format{build.HTML{}, Format{}}}); err != nil {
 			t.Fatalf("build %d: %v", i+1, err)
 		}
 	}

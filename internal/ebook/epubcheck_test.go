@@ -21,6 +21,7 @@ var epubcheckSummary = regexp.MustCompile(`Messages: (\d+) fatals? / (\d+) error
 // fatal error, error or warning.
 func epubcheck(t *testing.T, file string) {
 	t.Helper()
+	requireEPUBCheck(t)
 	java, err := exec.LookPath("java")
 	if err != nil {
 		t.Fatalf("java is not installed: install a Java runtime (Debian: default-jre-headless; CI: .ci/run) to validate EPUBs")
@@ -47,12 +48,22 @@ func epubcheck(t *testing.T, file string) {
 	}
 }
 
+// requireEPUBCheck skips the test under go test -short, which runs without
+// Java and epubcheck.
+func requireEPUBCheck(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs epubcheck and Java: not run with -short")
+	}
+}
+
 // TestEPUBCheckFixture validates the book and editions that kb build writes
 // for the fixture site.
 func TestEPUBCheckFixture(t *testing.T) {
+	requireEPUBCheck(t)
 	s := loadSite(t, fixtureRoot)
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(build.Options{Source: fixtureRoot, Out: out}, Emit); err != nil {
+	if _, err := build.Run(build.Options{Source: fixtureRoot, Out: out, Outputs: []build.Format{build.HTML{}, Format{}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range s.Config.GeneratedFiles() {
@@ -63,6 +74,7 @@ func TestEPUBCheckFixture(t *testing.T) {
 // TestEPUBCheckBundled validates the bundled knowledge base as a book, its
 // configured editions and an edition for each role.
 func TestEPUBCheckBundled(t *testing.T) {
+	requireEPUBCheck(t)
 	s := loadSite(t, bundledRoot)
 	dir := t.TempDir()
 	for _, sel := range selections(s, true) {

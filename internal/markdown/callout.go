@@ -2,7 +2,12 @@ package markdown
 
 import (
 	"bytes"
+	"cmp"
 	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/kb-handbook/kb/internal/diag"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -23,6 +28,9 @@ var CalloutLabels = map[string]string{
 	"補足":        "補足",
 }
 
+// detailsLabel is the summary line of a "::: details" container without a title.
+const detailsLabel = "詳細"
+
 // calloutClasses gives each kind an ASCII class name for the stylesheet.
 var calloutClasses = map[string]string{
 	"NOTE": "note", "TIP": "tip", "IMPORTANT": "important", "WARNING": "warning", "CAUTION": "caution",
@@ -32,11 +40,20 @@ var calloutClasses = map[string]string{
 // KindCallout is the node kind of a callout.
 var KindCallout = ast.NewNodeKind("Callout")
 
-// Callout is a GitHub-style alert blockquote such as "> [!NOTE]".
+// Callout is a GitHub-style alert blockquote such as "> [!NOTE]", or a
+// "::: tip" container. CalloutKind is "" for a container kb does not know,
+// whose content is shown in a plain box; DetailsKind makes a collapsible block.
 type Callout struct {
 	ast.BaseBlock
 	CalloutKind string
+	// Title replaces the kind's label when the author gave one.
+	Title string
+	// fence is the number of colons that opened a container; 0 for a blockquote.
+	fence int
 }
+
+// DetailsKind is the kind of a "::: details" container, shown collapsed.
+const DetailsKind = "DETAILS"
 
 // Kind implements ast.Node.
 func (*Callout) Kind() ast.NodeKind { return KindCallout }
@@ -46,7 +63,25 @@ func (n *Callout) Dump(source []byte, level int) {
 	ast.DumpHelper(n, source, level, map[string]string{"Kind": n.CalloutKind}, nil)
 }
 
-var calloutMarker = regexp.MustCompile(`^\[!([^\]\s]+)\][ \t]*$`)
+var calloutMarker = regexp.MustCompile(`^\[!([^\]\s]+)\][ \t]*(.*)$`)
+
+// calloutKind returns the kind a marker names, ignoring the case of ASCII
+// letters as GitHub does, and whether kb knows it.
+func calloutKind(name string) (string, bool) {
+	kind := strings.ToUpper(name)
+	_, ok := CalloutLabels[kind]
+	return kind, ok
+}
+
+// calloutNames lists the known kinds, for suggestions.
+func calloutNames() []string {
+	names := make([]string, 0, len(CalloutLabels))
+	for k := range CalloutLabels {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
 
 // calloutTransformer turns blockquotes that open with [!KIND] into Callouts.
 type calloutTransformer struct{}
@@ -70,8 +105,13 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		if m == nil {
 			continue
 		}
-		kind := string(m[1])
-		if _, known := CalloutLabels[kind]; !known {
+		kind, known := calloutKind(string(m[1]))
+		if !known {
+			hint := "known kinds: " + strings.Join(calloutNames(), ", ")
+			if sug := diag.Suggest(kind, calloutNames()); sug != "" {
+				hint = "did you mean [!" + sug + "]?"
+			}
+			addProblem(pc, first.Start, diag.SeverityWarning, "unknown callout [!"+string(m[1])+"], shown as a quote", hint)
 			continue
 		}
 		// Drop the inline nodes of the marker line.
@@ -80,7 +120,7 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			para.RemoveChild(para, c)
 			c = next
 		}
-		callout := &Callout{CalloutKind: kind}
+		callout := &Callout{CalloutKind: kind, Title: strings.TrimSpace(string(m[2]))}
 		callout.SetLines(q.Lines())
 		if para.ChildCount() == 0 {
 			q.RemoveChild(q, para)
@@ -106,8 +146,27 @@ func startsBefore(n ast.Node, offset int) bool {
 
 func (r *nodeRenderer) renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*Callout)
+	switch n.CalloutKind {
+	case "":
+		if entering {
+			_, _ = w.WriteString(`<div class="container">` + "\n")
+		} else {
+			_, _ = w.WriteString("</div>\n")
+		}
+		return ast.WalkContinue, nil
+	case DetailsKind:
+		if entering {
+			title := cmp.Or(n.Title, detailsLabel)
+			_, _ = w.WriteString(`<details class="callout callout-details"><summary class="callout-label">`)
+			_, _ = w.Write(util.EscapeHTML([]byte(title)))
+			_, _ = w.WriteString("</summary>\n")
+		} else {
+			_, _ = w.WriteString("</details>\n")
+		}
+		return ast.WalkContinue, nil
+	}
 	if entering {
-		label := CalloutLabels[n.CalloutKind]
+		label := cmp.Or(n.Title, CalloutLabels[n.CalloutKind])
 		_, _ = w.WriteString(`<aside class="callout callout-` + calloutClasses[n.CalloutKind] + `" role="note" aria-label="`)
 		_, _ = w.Write(util.EscapeHTML([]byte(label)))
 		_, _ = w.WriteString(`"><p class="callout-label">`)

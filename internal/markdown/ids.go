@@ -30,6 +30,10 @@ func Slug(text string) string {
 // must not leak into heading IDs.
 var linkMarkup = regexp.MustCompile(`\]\([^)]*\)`)
 
+// htmlTag matches inline HTML tags and comments, which GitHub leaves out of
+// the text a heading's ID is made from.
+var htmlTag = regexp.MustCompile(`<!--.*?-->|</?[A-Za-z][^<>]*>`)
+
 // headingIDs generates GitHub-style IDs and makes them unique on a page by
 // appending -1, -2 … It implements parser.IDs.
 type headingIDs struct {
@@ -42,7 +46,7 @@ func newHeadingIDs() *headingIDs {
 
 // Generate returns a fresh ID for a heading whose raw Markdown line is value.
 func (s *headingIDs) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := Slug(linkMarkup.ReplaceAllString(string(value), "]"))
+	base := Slug(htmlTag.ReplaceAllString(linkMarkup.ReplaceAllString(string(value), "]"), ""))
 	if base == "" {
 		base = "section"
 	}

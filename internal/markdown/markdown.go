@@ -18,6 +18,8 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/kb-handbook/kb/internal/diag"
 )
 
 // Options configure a Parser.
@@ -42,7 +44,8 @@ type Parser struct {
 }
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
-// footnotes, definition lists, CJK line joining, {#id} attributes and callouts.
+// footnotes, definition lists, CJK line joining and CJK-friendly emphasis,
+// {#id} attributes, callouts and "::: tip" containers.
 func New(opts Options) *Parser {
 	transformers := []util.PrioritizedValue{
 		util.Prioritized(calloutTransformer{}, 100),
@@ -56,6 +59,9 @@ func New(opts Options) *Parser {
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
 			parser.WithAutoHeadingID(),
+			parser.WithBlockParsers(containerBlockParser()),
+			// Before goldmark's own emphasis parser (500), which it replaces.
+			parser.WithInlineParsers(util.Prioritized(cjkEmphasisParser{}, 499)),
 			parser.WithASTTransformers(transformers...),
 		),
 	)
@@ -72,13 +78,18 @@ type Doc struct {
 	refIndex    map[string]int
 	terms       []Term
 	// Title is the text of a leading "# heading", which is not rendered in the body.
-	Title    string
+	Title string
+	// TitleID is the ID of that heading, which links may point at.
+	TitleID  string
 	Headings []Heading
 	Links    []Link
 	// sections holds the plain text of the page split at ##–#### headings,
 	// with placeholders for the text of empty links; see PlainSections.
 	sections []Section
 	termIDs  []string
+	// Problems lists what the page uses that kb does not understand, located
+	// in the page's file; File is left empty for the caller to fill in.
+	Problems []diag.Diagnostic
 }
 
 // TermIDs returns the anchors of the definition-list terms on the page.
@@ -112,6 +123,13 @@ type Section struct {
 // Parse parses body, the Markdown of a page whose first line is line
 // firstLine of its file. Positions in the Doc are file positions.
 func (p *Parser) Parse(body []byte, firstLine int) *Doc {
+	return p.ParseLines(body, firstLine, nil)
+}
+
+// ParseLines is Parse for a body in which text was put in from elsewhere
+// (an included file): origin gives the file line of each line of body, so
+// that positions still point into the page's file. A nil origin is Parse's.
+func (p *Parser) ParseLines(body []byte, firstLine int, origin []int) *Doc {
 	// goldmark's CJK line joining assumes valid UTF-8 (it panics otherwise);
 	// the loader rejects such files, and this keeps the parser safe on its own.
 	if !utf8.Valid(body) {
@@ -124,11 +142,17 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 	doc := &Doc{refIndex: map[string]int{}}
-	if h, ok := root.FirstChild().(*ast.Heading); ok && h.Level == 1 {
+	first := root.FirstChild()
+	for first != nil && isComment(first, body) {
+		first = first.NextSibling()
+	}
+	if h, ok := first.(*ast.Heading); ok && h.Level == 1 {
 		doc.Title = plainText(h, body, nil)
+		doc.TitleID = explicitID(h, body)
 		root.RemoveChild(root, h)
 	}
-	doc.collect(root, body, firstLine, p.leadOnly)
+	problems, _ := ctx.Get(problemsKey).([]problem)
+	doc.collect(root, body, firstLine, origin, problems, p.leadOnly)
 	doc.terms = collectTerms(root, body)
 	code := map[ast.Node][]byte{}
 	doc.html = p.renderFragment(doc, root, body, false, code)
@@ -141,7 +165,7 @@ func (p *Parser) Parse(body []byte, firstLine int) *Doc {
 	return doc
 }
 
-func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, leadOnly bool) {
+func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, problems []problem, leadOnly bool) {
 	// Offsets of the line starts, for positions by binary search.
 	var lineStarts []int
 	pos := func(offset int) (int, int) {
@@ -157,7 +181,18 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, leadOnly bool)
 		if !found {
 			line--
 		}
-		return line + firstLine, 1 + utf8.RuneCount(src[lineStarts[line]:offset])
+		col := 1 + utf8.RuneCount(src[lineStarts[line]:offset])
+		if origin != nil && line < len(origin) {
+			if origin[line] != origin[max(line-1, 0)] || line == 0 {
+				return origin[line], col
+			}
+			return origin[line], 1 // a line put in from elsewhere: the line that put it there
+		}
+		return line + firstLine, col
+	}
+	for _, pr := range problems {
+		line, col := pos(pr.offset)
+		doc.Problems = append(doc.Problems, diag.Diagnostic{Line: line, Col: col, Severity: pr.severity, Msg: pr.msg, Hint: pr.hint})
 	}
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -283,18 +318,25 @@ func blockOf(n ast.Node) ast.Node {
 // known once the site is resolved. With leadOnly, it stops at the first heading.
 func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly bool) []Section {
 	sections := []Section{{}}
-	cur := &sections[0]
+	// The text of the current section is gathered in one builder, so that
+	// a long section costs time in proportion to its length.
+	var text strings.Builder
+	flush := func() {
+		sections[len(sections)-1].Text = text.String()
+		text.Reset()
+	}
 	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
 		if h, ok := c.(*ast.Heading); ok && h.Level >= 2 && h.Level <= 4 {
 			if leadOnly {
 				break
 			}
+			flush()
 			id, _ := h.AttributeString("id")
 			idStr, _ := id.([]byte)
 			sections = append(sections, Section{HeadingID: string(idStr), Level: h.Level, Title: plainText(h, src, nil)})
-			cur = &sections[len(sections)-1]
 			continue
 		}
+		cur := &sections[len(sections)-1]
 		if co, ok := c.(*Callout); ok && !slices.Contains(cur.Callouts, co.CalloutKind) {
 			cur.Callouts = append(cur.Callouts, co.CalloutKind)
 		}
@@ -302,11 +344,12 @@ func splitSections(root ast.Node, src []byte, ref func(string) int, leadOnly boo
 		if t == "" {
 			continue
 		}
-		if cur.Text != "" {
-			cur.Text += "\n"
+		if text.Len() > 0 {
+			text.WriteByte('\n')
 		}
-		cur.Text += t
+		text.WriteString(t)
 	}
+	flush()
 	return sections
 }
 
@@ -389,4 +432,28 @@ func resetCellStyles(root ast.Node) {
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// isComment reports whether n is an HTML block holding only a comment.
+func isComment(n ast.Node, src []byte) bool {
+	b, ok := n.(*ast.HTMLBlock)
+	return ok && b.HTMLBlockType == ast.HTMLBlockType2
+}
+
+// explicitID returns the ID an author gave heading h with {#id}, or "".
+func explicitID(h *ast.Heading, src []byte) string {
+	id, ok := h.AttributeString("id")
+	b, isBytes := id.([]byte)
+	if !ok || !isBytes || h.Lines().Len() == 0 {
+		return ""
+	}
+	start := h.Lines().At(0).Start
+	end := bytes.IndexByte(src[start:], '\n')
+	if end < 0 {
+		end = len(src) - start
+	}
+	if !bytes.Contains(src[start:start+end], append([]byte("{#"), b...)) {
+		return ""
+	}
+	return string(b)
 }

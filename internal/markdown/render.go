@@ -186,10 +186,8 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindHeading, r.renderHeading)
 	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
 	reg.Register(ast.KindCodeBlock, r.renderCodeBlock)
-	if !r.unsafe {
-		reg.Register(ast.KindRawHTML, r.renderRawHTML)
-		reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
-	}
+	reg.Register(ast.KindRawHTML, r.renderRawHTML)
+	reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
 }
 
 func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -301,26 +299,53 @@ func codeText(n ast.Node, src []byte) []byte {
 	return b.Bytes()
 }
 
+// renderRawHTML drops comments, writes other inline HTML as it is when
+// raw HTML is allowed, and as text when not.
 func (r *nodeRenderer) renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		n := node.(*ast.RawHTML)
-		for i := 0; i < n.Segments.Len(); i++ {
-			seg := n.Segments.At(i)
-			_, _ = w.Write(util.EscapeHTML(seg.Value(src)))
+	if !entering {
+		return ast.WalkSkipChildren, nil
+	}
+	n := node.(*ast.RawHTML)
+	if n.Segments.Len() > 0 {
+		if first := n.Segments.At(0); bytes.HasPrefix(first.Value(src), []byte("<!--")) {
+			return ast.WalkSkipChildren, nil
+		}
+	}
+	for i := 0; i < n.Segments.Len(); i++ {
+		at := n.Segments.At(i)
+		seg := at.Value(src)
+		if r.unsafe {
+			_, _ = w.Write(seg)
+		} else {
+			_, _ = w.Write(util.EscapeHTML(seg))
 		}
 	}
 	return ast.WalkSkipChildren, nil
 }
 
+// renderHTMLBlock drops comments, writes other HTML blocks as they are when
+// raw HTML is allowed, and as a paragraph of text when not.
 func (r *nodeRenderer) renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		n := node.(*ast.HTMLBlock)
-		_, _ = w.WriteString(`<p class="raw-html">`)
-		_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(codeText(n, src), "\n")))
-		if n.HasClosure() {
-			_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(n.ClosureLine.Value(src), "\n")))
-		}
-		_, _ = w.WriteString("</p>\n")
+	if !entering {
+		return ast.WalkSkipChildren, nil
 	}
+	n := node.(*ast.HTMLBlock)
+	if n.HTMLBlockType == ast.HTMLBlockType2 {
+		return ast.WalkSkipChildren, nil
+	}
+	text := codeText(n, src)
+	if r.unsafe {
+		_, _ = w.Write(text)
+		if n.HasClosure() {
+			_, _ = w.Write(n.ClosureLine.Value(src))
+		}
+		return ast.WalkSkipChildren, nil
+	}
+	_, _ = w.WriteString(`<p class="raw-html">`)
+	_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(text, "\n")))
+	if n.HasClosure() {
+		_, _ = w.Write(util.EscapeHTML(bytes.TrimRight(n.ClosureLine.Value(src), "\n")))
+	}
+	_, _ = w.WriteString("</p>\n")
 	return ast.WalkSkipChildren, nil
 }

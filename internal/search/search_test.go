@@ -63,7 +63,7 @@ func TestSearchFacetsAndPaging(t *testing.T) {
 	want := search.Facets{
 		Chapters: []search.FacetCount{{ID: "02-measures", Label: "2 対策", Count: int(res.Total)}},
 		Roles:    []search.FacetCount{{ID: "admin", Label: "システム管理者", Count: int(res.Total)}},
-		Levels:   []search.FacetCount{{ID: "2", Label: "LV.2 ベースラインアプローチ", Count: int(res.Total)}},
+		Levels:   []search.FacetCount{{ID: "2", Label: "LV.2", Count: int(res.Total)}},
 	}
 	if !reflect.DeepEqual(res.Facets, want) {
 		t.Errorf("facets = %#v, want %#v", res.Facets, want)

@@ -43,7 +43,7 @@ func BenchmarkHostLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := filepath.Join(src, "public")
-	if _, err := build.Run(build.Options{Source: src, Out: out}, emitIndex); err != nil {
+	if _, err := build.Run(build.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(newHandler(b, out))

@@ -19,6 +19,7 @@ import (
 // TestBrowserSearch types into the header search box of a page served by
 // the handler, as kb host serves it, and follows a result to its section.
 func TestBrowserSearch(t *testing.T) {
+	browsertest.Require(t)
 	srv := httptest.NewServer(newHandler(t, fixture(t)))
 	defer srv.Close()
 	ctx := browsertest.New(t, 1100, 800)

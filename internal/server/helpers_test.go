@@ -8,8 +8,6 @@ import (
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/search"
-	"github.com/kb-handbook/kb/internal/site"
-	"github.com/kb-handbook/kb/internal/web"
 )
 
 // fixtureSite is the search package's test knowledge base.
@@ -20,16 +18,14 @@ const fixtureSite = "../search/testdata/site"
 func buildSite(t testing.TB, src string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(build.Options{Source: src, Out: out}, emitIndex); err != nil {
+	if _, err := build.Run(build.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
-// emitIndex is the search emitter as kb build registers it.
-func emitIndex(s *site.Site, _ web.Writer, dir string) error {
-	return search.Build(s, filepath.Join(dir, search.IndexDir))
-}
+// withIndex are the outputs of a site that kb host serves with search.
+var withIndex = []build.Format{build.HTML{}, search.Format{}}
 
 var (
 	fixtureOnce sync.Once
@@ -48,7 +44,7 @@ func fixture(t testing.TB) string {
 			return
 		}
 		fixtureDir = filepath.Join(dir, "public")
-		_, fixtureErr = build.Run(build.Options{Source: fixtureSite, Out: fixtureDir}, emitIndex)
+		_, fixtureErr = build.Run(build.Options{Source: fixtureSite, Out: fixtureDir, Outputs: withIndex})
 	})
 	if fixtureErr != nil {
 		t.Fatal(fixtureErr)

@@ -75,26 +75,52 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 			return Target{}, "malformed link " + dest, "escape the path correctly"
 		}
 	}
+	if strings.Contains(anchor, "%") {
+		if a, err := url.PathUnescape(anchor); err == nil {
+			anchor = a
+		}
+	}
+	target, _, _ = strings.Cut(target, "?")
 	if target == "" {
 		return s.pageTarget(p, anchor, dest)
 	}
+	from := p.Source.Dir()
 	if strings.HasPrefix(target, "/") {
-		return Target{}, "absolute link " + dest, "use a path relative to this file so the site works under any base path"
+		// Site-root links, as mdBook, MkDocs and VitePress resolve them: from the content folder.
+		from, target = ".", strings.TrimLeft(target, "/")
 	}
-	joined := path.Clean(path.Join(p.Source.Dir(), target))
+	joined := path.Clean(path.Join(from, target))
 	if joined == ".." || strings.HasPrefix(joined, "../") {
 		return Target{}, "link to " + dest + " leaves the content folder", "link only to files under content/"
 	}
-	if strings.HasSuffix(target, "/") || path.Ext(joined) == "" {
-		if idx := s.byPath[path.Join(joined, content.IndexName)]; idx != nil {
-			return s.pageTarget(idx, anchor, dest)
-		}
-	}
-	if strings.EqualFold(path.Ext(joined), ".md") {
+	ext := strings.ToLower(path.Ext(joined))
+	switch {
+	case ext == ".md":
 		if tp := s.byPath[joined]; tp != nil {
 			return s.pageTarget(tp, anchor, dest)
 		}
 		return Target{}, "link to missing page " + dest, s.suggestPage(p, joined)
+	case ext == ".html" || ext == ".htm":
+		// A link to the page as another tool publishes it: x.html is x.md, index.html its folder.
+		stem := strings.TrimSuffix(joined, path.Ext(joined))
+		if path.Base(stem) == "index" {
+			stem = path.Dir(stem)
+		}
+		if tp := s.pageAt(stem); tp != nil {
+			return s.pageTarget(tp, anchor, dest)
+		}
+		if files[joined] {
+			return Target{File: joined, Anchor: anchor}, "", ""
+		}
+		return Target{}, "link to missing page " + dest, s.suggestPage(p, stem+".md")
+	case strings.HasSuffix(target, "/") || ext == "" || joined == ".":
+		if tp := s.pageAt(joined); tp != nil {
+			return s.pageTarget(tp, anchor, dest)
+		}
+		if files[joined] {
+			return Target{File: joined, Anchor: anchor}, "", ""
+		}
+		return Target{}, "link to missing page " + dest, s.suggestPage(p, joined+".md")
 	}
 	if files[joined] {
 		return Target{File: joined, Anchor: anchor}, "", ""
@@ -103,6 +129,23 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 		return Target{File: joined, Generated: true}, "", ""
 	}
 	return Target{}, "link to missing file " + dest, "put the file under content/ next to the page, or fix the path"
+}
+
+// pageAt returns the page a path without extension names: the page stem.md,
+// or the landing page of the folder stem.
+func (s *Site) pageAt(stem string) *Page {
+	if stem == "." {
+		return s.Root
+	}
+	if tp := s.byPath[stem+".md"]; tp != nil {
+		return tp
+	}
+	for _, name := range content.IndexNames {
+		if tp := s.byPath[path.Join(stem, name)]; tp != nil {
+			return tp
+		}
+	}
+	return nil
 }
 
 // pageTarget checks that anchor exists on tp.
@@ -125,7 +168,7 @@ func (s *Site) pageTarget(tp *Page, anchor, dest string) (Target, string, string
 // hasID reports whether a link can point at id on the page. It runs for
 // every anchored link of the book, so it allocates nothing.
 func (p *Page) hasID(id string) bool {
-	if _, ok := p.numbers[id]; ok {
+	if _, ok := p.numbers[id]; ok || id == p.Doc.TitleID && id != "" {
 		return true
 	}
 	for _, h := range p.Doc.Headings {
@@ -139,6 +182,9 @@ func (p *Page) hasID(id string) bool {
 // pageIDs lists the IDs a link can point at on a page: headings and glossary entries.
 func pageIDs(p *Page) []string {
 	var ids []string
+	if p.Doc.TitleID != "" {
+		ids = append(ids, p.Doc.TitleID)
+	}
 	for _, h := range p.Doc.Headings {
 		ids = append(ids, h.ID)
 	}

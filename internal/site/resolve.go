@@ -87,7 +87,7 @@ func (s *Site) build(src *content.Page, parent *Page, docs map[string]*markdown.
 // outputDir maps a content path to its output folder: a/b.md → a/b/, a/_index.md → a/.
 func outputDir(contentPath string) string {
 	dir, file := path.Split(contentPath)
-	if file == content.IndexName {
+	if content.IsIndexName(file) {
 		return dir
 	}
 	return dir + strings.TrimSuffix(file, path.Ext(file)) + "/"
@@ -96,7 +96,7 @@ func outputDir(contentPath string) string {
 // titleFromName derives a title from a file name such as "03-backup.md".
 func titleFromName(p string) string {
 	base := path.Base(p)
-	if base == content.IndexName {
+	if content.IsIndexName(base) {
 		base = path.Base(path.Dir(p))
 	}
 	base = strings.TrimSuffix(base, path.Ext(base))
@@ -221,23 +221,44 @@ func (s *Site) checkOutputs(diags *diag.List) {
 
 func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
 	front := p.Source.Front
+	at := func(key string) (int, int) {
+		pos := p.Source.FrontPos[key]
+		return pos.Line, pos.Col
+	}
 	if len(s.Config.Roles) > 0 {
-		for _, r := range front.Roles {
+		for i, r := range front.Roles {
 			if _, ok := s.Config.Roles[r]; !ok {
 				known := make([]string, 0, len(s.Config.Roles))
 				for k := range s.Config.Roles {
 					known = append(known, k)
 				}
 				slices.Sort(known)
-				diags.Addf(p.Source.File, 0, 0, hintFor(r, known, "roles in kb.yaml: "+strings.Join(known, ", ")),
-					"unknown role %q", r)
+				line, col := at(fmt.Sprintf("roles[%d]", i))
+				if line == 0 {
+					line, col = at("roles") // a single role written without brackets
+				}
+				diags.Add(diag.Diagnostic{File: p.Source.File, Line: line, Col: col,
+					Hint: hintFor(r, known, "roles in kb.yaml: "+strings.Join(known, ", ")),
+					Msg:  fmt.Sprintf("unknown role %q", r), Source: sourceLine(p, line)})
 			}
 		}
 	}
 	if front.Level != 0 {
 		if _, ok := s.Config.Levels[front.Level]; !ok {
-			diags.Addf(p.Source.File, 0, 0, "levels in kb.yaml are 1, 2 and 3 by default", "unknown level %d", front.Level)
+			levels := slices.Sorted(maps.Keys(s.Config.Levels))
+			names := make([]string, len(levels))
+			for i, l := range levels {
+				names[i] = strconv.Itoa(l)
+			}
+			line, col := at("level")
+			diags.Add(diag.Diagnostic{File: p.Source.File, Line: line, Col: col,
+				Hint: "levels in kb.yaml: " + strings.Join(names, ", "),
+				Msg:  fmt.Sprintf("unknown level %d", front.Level), Source: sourceLine(p, line)})
 		}
+	}
+	for _, d := range p.Doc.Problems {
+		d.File, d.Source = p.Source.File, sourceLine(p, d.Line)
+		diags.Add(d)
 	}
 	ids := map[string]int{}
 	for _, h := range p.Doc.Headings {
@@ -255,4 +276,13 @@ func hintFor(want string, candidates []string, fallback string) string {
 		return fmt.Sprintf("did you mean %q?", s)
 	}
 	return fallback
+}
+
+// sourceLine returns line n of the page's file, or "" when n is 0 or lies
+// in the front matter, which Body does not hold.
+func sourceLine(p *Page, n int) string {
+	if n < p.Source.BodyLine {
+		return ""
+	}
+	return diag.LineText(p.Source.Body, n-p.Source.BodyLine+1)
 }

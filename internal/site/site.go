@@ -119,15 +119,33 @@ func (p *Page) Roles() []string { return p.Source.Front.Roles }
 // Level returns the page's level (1–3), or 0.
 func (p *Page) Level() int { return p.Source.Front.Level }
 
-// Summary returns the front-matter summary, or else the lead paragraph.
+// SummaryLength is how many characters of a summary are shown in lists of
+// pages and meta descriptions; a longer one is clipped.
+const SummaryLength = 160
+
+// Summary returns the front-matter summary, or else the lead paragraph,
+// clipped to SummaryLength characters.
 func (p *Page) Summary() string {
 	if s := p.Source.Front.Summary; s != "" {
-		return s
+		return Clip(s, SummaryLength)
 	}
 	if p.Doc != nil {
-		return p.Doc.Lead(plainResolver{p})
+		return Clip(p.Doc.Lead(plainResolver{p}), SummaryLength)
 	}
 	return ""
+}
+
+// Clip shortens s to at most n characters, cutting on a character boundary
+// and marking the cut with "…".
+func Clip(s string, n int) string {
+	count := 0
+	for i := range s {
+		if count == n {
+			return strings.TrimRight(s[:i], " \n") + "…"
+		}
+		count++
+	}
+	return s
 }
 
 // PlainSections returns the page's text split at ##–#### headings, with

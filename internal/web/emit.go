@@ -75,15 +75,35 @@ func (d *pageData) Asset(name string) string {
 	return d.Root + d.assets[name]
 }
 
-// Emit writes the HTML site for s to w.
+// Emit writes the HTML site for s to w: every page and the site-wide files.
 func Emit(s *site.Site, theme *Theme, w Writer) error {
+	if err := EmitPages(s, theme, w, s.Pages); err != nil {
+		return err
+	}
+	return EmitSiteWide(s, theme, w)
+}
+
+// EmitPages renders and writes the given pages of the book on all cores.
+func EmitPages(s *site.Site, theme *Theme, w Writer, pages []*site.Page) error {
+	pages = writeOrder(pages)
+	return parallel.Do(len(pages), func(i int) error {
+		p := pages[i]
+		data, err := RenderPage(s, theme, p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Source.File, err)
+		}
+		return w.WriteFile(p.OutFile(), data)
+	})
+}
+
+// EmitSiteWide writes what is not a page of the book: the theme's assets,
+// the generated pages (目次, role and level lists, 改版履歴, search),
+// 404.html and sitemap.xml.
+func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
 	for _, name := range slices.Sorted(maps.Keys(theme.Files)) {
 		if err := w.WriteFile(name, theme.Files[name]); err != nil {
 			return err
 		}
-	}
-	if err := renderPages(s, theme, w); err != nil {
-		return err
 	}
 	for _, g := range generatedPages(s) {
 		data, err := theme.execute(g.kind, g.dir, s, nil, &g.data)
@@ -104,19 +124,6 @@ func Emit(s *site.Site, theme *Theme, w Writer) error {
 		return err
 	}
 	return w.WriteFile("sitemap.xml", sitemap(s))
-}
-
-// renderPages renders and writes the book's pages on all cores.
-func renderPages(s *site.Site, theme *Theme, w Writer) error {
-	pages := writeOrder(s.Pages)
-	return parallel.Do(len(pages), func(i int) error {
-		p := pages[i]
-		data, err := RenderPage(s, theme, p)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.Source.File, err)
-		}
-		return w.WriteFile(p.OutFile(), data)
-	})
 }
 
 // writeOrder deals the pages round-robin by the folder their own folder is

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/layouts"
 )
 
 // copyTree copies the folder src to dst.
@@ -78,15 +79,15 @@ func sameTrees(t *testing.T, step string, got, want map[string][]byte) {
 	}
 }
 
-// TestRebuilderMatchesFullBuild edits a site step by step and checks after
+// TestBuilderMatchesFullBuild edits a site step by step and checks after
 // each incremental build that the output folder equals a full build's, and
 // that an edit of one page's body parses and renders that page only.
-func TestRebuilderMatchesFullBuild(t *testing.T) {
+func TestBuilderMatchesFullBuild(t *testing.T) {
 	root := t.TempDir()
 	src := filepath.Join(root, "site")
 	copyTree(t, basicSite, src)
 	out := filepath.Join(root, "serve")
-	r := NewRebuilder(src, out)
+	r := NewBuilder(BuilderOptions{Root: src, Formats: []Format{HTML{}}, Open: Dir(out)})
 	write := func(rel, text string) {
 		p := filepath.Join(src, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -117,8 +118,8 @@ func TestRebuilderMatchesFullBuild(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
-		for r.SiteWidePending() {
-			if _, err := r.FinishSiteWide(nil); err != nil {
+		for r.Pending() {
+			if _, err := r.Finish(nil); err != nil {
 				t.Fatalf("%s: site-wide pages: %v", step, err)
 			}
 		}
@@ -210,13 +211,31 @@ func TestRebuilderMatchesFullBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("rename", []string{"content/03-new/page.md", "content/03-new/renamed.md"})
+
+	// A site's own template may read anything of the site: here every page
+	// shows the titles and summaries of its parent's children and the title
+	// of the page after the next, which no built-in template reads.
+	builtin, err := fs.ReadFile(layouts.FS, "page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := strings.Replace(string(builtin), `{{define "main"}}`, `{{define "main"}}<p class="own">{{with .Page.Parent}}{{range .Children}}{{.Title}}:{{.Summary}};{{end}}{{end}}{{with .Page.Next}}{{with .Next}}{{.Title}}{{end}}{{end}}</p>`, 1)
+	write("layouts/page.html", own)
+	check("own template", []string{"layouts/page.html"})
+	edit("content/02-measures/backup.md", "バックアップの手順です。", "手順を改めたバックアップの説明です。")
+	check("summary read by an own template", []string{"content/02-measures/backup.md"})
+	edit("content/03-new/renamed.md", "# 新しいページ", "# 最後のページ")
+	check("title read two pages back", []string{"content/03-new/renamed.md"})
+	edit("content/01-intro/overview.md", "title: 全体の見取り図", "title: 全体像の見取り図")
+	check("title read two pages back, again", []string{"content/01-intro/overview.md"})
 }
 
-// TestRebuilderRecoversPanics checks that a panic in a build, on the
+// TestBuilderRecoversPanics checks that a panic in a build, on the
 // calling goroutine or on a worker, becomes an error, and that the next
 // build starts afresh and succeeds.
-func TestRebuilderRecoversPanics(t *testing.T) {
-	r := NewRebuilder(basicSite, filepath.Join(t.TempDir(), "out"))
+func TestBuilderRecoversPanics(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	r := NewBuilder(BuilderOptions{Root: basicSite, Formats: []Format{HTML{}}, Open: Dir(out)})
 	if _, err := r.Build(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +244,7 @@ func TestRebuilderRecoversPanics(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "internal error") {
 		t.Fatalf("a panicking build returned %v", err)
 	}
-	stray := filepath.Join(r.out, "gone", "index.html") // as if a page was deleted meanwhile
+	stray := filepath.Join(out, "gone", "index.html") // as if a page was deleted meanwhile
 	if err := os.MkdirAll(filepath.Dir(stray), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/kb-handbook/kb/internal/bench/corpus"
 )
 
-// BenchmarkRebuildAfterEdit measures the Rebuilder's work for one edited
+// BenchmarkRebuildAfterEdit measures the Builder's work for one edited
 // page body in a 1,000-page corpus: re-read, re-parse, re-resolve, and
 // rewrite what changed. (kb serve adds the watcher's quiet period and the
 // browser's reload.)
@@ -19,7 +19,7 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 	if err := corpus.Write(src, corpus.Options{Pages: 1000, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
-	r := NewRebuilder(src, filepath.Join(b.TempDir(), "out"))
+	r := NewBuilder(BuilderOptions{Root: src, Formats: []Format{HTML{}}, Open: Dir(filepath.Join(b.TempDir(), "out"))})
 	if _, err := r.Build(nil); err != nil {
 		b.Fatal(err)
 	}

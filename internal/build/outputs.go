@@ -1,0 +1,152 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
+)
+
+// A Format is one output written from the resolved site: the HTML site,
+// the search index, the EPUB editions. Formats are listed in one registry
+// (package formats); kb build --outputs chooses among them by name, kb check
+// runs every Check, and kb serve builds the ones it serves on demand.
+type Format interface {
+	// Name is the format's name on the command line (kb build --outputs).
+	Name() string
+	// Needs says what the format reads from the parsed pages, so that the
+	// parser can leave out what no chosen format reads.
+	Needs() Needs
+	// Check adds the format's own problems with the site, such as an EPUB
+	// edition with no pages, to diags. It writes nothing.
+	Check(s *site.Site, diags *diag.List)
+	// Emit writes the format through job.Out. Formats run concurrently.
+	Emit(job Job) error
+}
+
+// Needs lists the parts of a parsed page beyond its HTML that a format reads.
+type Needs struct {
+	XHTML       bool // the XHTML fragment of every page
+	SectionText bool // the plain text of every section, not only the page lead
+}
+
+// Job is what a format is given to write.
+type Job struct {
+	Site  *site.Site
+	Theme *web.Theme
+	Out   Writer
+	// Part, when not nil, asks a format that can be written in parts (the
+	// HTML site) for a part only; other formats write everything.
+	Part *Part
+}
+
+// Part is a part of the HTML site: kb serve writes the edited pages first,
+// tells the browsers, and writes the rest after.
+type Part struct {
+	Pages    []*site.Page // the pages to render
+	SiteWide bool         // also the files that are not pages of the book
+}
+
+// Writer is the output folder as a format sees it.
+type Writer interface {
+	web.Writer
+	// ReadFile reads a file of the build: one copied from content/ or
+	// written by a format.
+	ReadFile(name string) ([]byte, error)
+	// Folder returns the path of an empty folder at name inside the
+	// build, for a format that writes its files itself (the bleve index).
+	// The folder itself is created by the caller.
+	Folder(name string) (string, error)
+}
+
+// parserOptions returns the parser options that leave out what none of outs reads.
+func parserOptions(outs []Format) markdown.Options {
+	var n Needs
+	for _, o := range outs {
+		n.XHTML = n.XHTML || o.Needs().XHTML
+		n.SectionText = n.SectionText || o.Needs().SectionText
+	}
+	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText}
+}
+
+// HTML is the HTML site, rendered from the theme's layouts.
+type HTML struct{}
+
+// Name implements Format.
+func (HTML) Name() string { return "html" }
+
+// Needs implements Format.
+func (HTML) Needs() Needs { return Needs{} }
+
+// Check implements Format; the site's own checks cover the HTML.
+func (HTML) Check(*site.Site, *diag.List) {}
+
+// Emit implements Format.
+func (HTML) Emit(job Job) error {
+	if job.Part == nil {
+		return web.Emit(job.Site, job.Theme, job.Out)
+	}
+	if err := web.EmitPages(job.Site, job.Theme, job.Out, job.Part.Pages); err != nil {
+		return err
+	}
+	if job.Part.SiteWide {
+		return web.EmitSiteWide(job.Site, job.Theme, job.Out)
+	}
+	return nil
+}
+
+// ReadFile implements Writer.
+func (o *Output) ReadFile(name string) ([]byte, error) {
+	p, err := o.local(name)
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(p)
+}
+
+// Folder implements Writer.
+func (o *Output) Folder(name string) (string, error) {
+	p, err := o.local(name)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Lstat(p); err == nil {
+		return "", fmt.Errorf("output folder %q is written twice", name)
+	}
+	return p, nil
+}
+
+// Remove implements Sink.
+func (o *Output) Remove(name string) error {
+	p, err := o.local(name)
+	if err != nil {
+		return err
+	}
+	o.mu.Lock()
+	delete(o.written, path.Clean(name))
+	o.mu.Unlock()
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// Prune implements Sink. It removes nothing: Commit removes what the build
+// did not write.
+func (o *Output) Prune(map[string]bool) ([]string, error) { return nil, nil }
+
+// local returns the path of name (slash-separated, relative) inside the build.
+func (o *Output) local(name string) (string, error) {
+	name = path.Clean(name)
+	if !fs.ValidPath(name) || name == "." {
+		return "", fmt.Errorf("output file %q is outside the output folder", name)
+	}
+	return filepath.Join(o.tmp, filepath.FromSlash(name)), nil
+}

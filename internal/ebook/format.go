@@ -1,0 +1,37 @@
+package ebook
+
+import (
+	"fmt"
+
+	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/site"
+)
+
+// Format is the EPUB of the whole book and of each edition as an output of
+// the build.
+type Format struct{}
+
+// Name implements build.Format.
+func (Format) Name() string { return "epub" }
+
+// Needs implements build.Format: pages are written as XHTML.
+func (Format) Needs() build.Needs { return build.Needs{XHTML: true} }
+
+// Check implements build.Format: an edition must hold at least one page
+// besides the glossary.
+func (Format) Check(s *site.Site, diags *diag.List) {
+	for i, e := range s.Config.Editions {
+		if sel := EditionOf(s, e); len(sel.Pages) == 0 || len(sel.Pages) == 1 && sel.Pages[0] == s.Glossary {
+			diags.Add(s.Config.Problem(fmt.Sprintf("$.editions[%d].roles", i),
+				"tag pages with one of these roles in their front matter (roles: [...]), or remove the edition",
+				"edition %q has no pages: no page has any of the roles %v", e.ID, e.Roles))
+		}
+	}
+}
+
+// Emit implements build.Format. Linked images are read from the build,
+// where they were copied before the formats run.
+func (Format) Emit(job build.Job) error {
+	return Write(job.Site, job.Out, job.Out.ReadFile)
+}

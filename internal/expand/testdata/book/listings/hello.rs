@@ -1,0 +1,5 @@
+fn main() {
+    // ANCHOR: greet
+    println!("こんにちは");
+    // ANCHOR_END: greet
+}

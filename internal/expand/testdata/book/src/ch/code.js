@@ -1,0 +1,4 @@
+const a = 1;
+// [setup]
+const b = 2;
+// [setup]
