@@ -11,6 +11,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/ebook"
+	"github.com/kb-handbook/kb/internal/printbook"
 	"github.com/kb-handbook/kb/internal/search"
 )
 
@@ -19,6 +20,7 @@ var registry = []build.Format{
 	build.HTML{},
 	search.Format{},
 	ebook.Format{},
+	printbook.Format{},
 }
 
 // All returns every format.
