@@ -38,7 +38,7 @@ long="${url}07-procedures/05-technical/index.html"
 
 shot desktop.png 1280 900 "${url}index.html"
 shot phone.png 390 844 "$long"
-shot desktop-long-dark.png 1280 900 "$long#backup" "${dark[@]}"
+shot desktop-long-dark.png 1280 900 "$long" "${dark[@]}"
 shot phone-dark.png 390 844 "${url}annex/glossary/index.html" "${dark[@]}"
 shot phone-search.png 390 844 "${url}search/index.html?q=%E3%83%90%E3%83%83%E3%82%AF%E3%82%A2%E3%83%83%E3%83%97"
 shot print.png 1000 1200 "${url}print/index.html"
