@@ -255,6 +255,18 @@
     if (popover && !popover.contains(e.target) && !(popoverTerm && popoverTerm.contains(e.target))) closePopover();
   });
 
+  // --- The page's table of contents: folded on phones, where it would push
+  // the text below the fold; always open as the rail of wide screens ---
+  var tocBox = document.querySelector(".page-toc-box");
+  if (tocBox) {
+    var rail = window.matchMedia("(min-width: 75rem)");
+    var phone = window.matchMedia("(max-width: 48rem)");
+    if (phone.matches && !location.hash) tocBox.open = false;
+    var keepOpen = function () { if (rail.matches) tocBox.open = true; };
+    rail.addEventListener("change", keepOpen);
+    keepOpen();
+  }
+
   // --- The current section in the page's table of contents ---
   var tocLinks = Array.prototype.slice.call(document.querySelectorAll(".page-toc a[href^='#']"));
   var sections = tocLinks.map(function (a) {
