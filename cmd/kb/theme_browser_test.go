@@ -4,15 +4,18 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -32,7 +35,7 @@ func builtHandbook(t *testing.T) string {
 	handbookOnce.Do(func() {
 		// Beside the test binary, removed with it by TestMain.
 		handbookDir = filepath.Join(filepath.Dir(kbBinary), "handbook")
-		if code, _, stderr := runKB(t, "build", "--source", "../..", "--out", handbookDir, "--outputs", "html,search"); code != 0 {
+		if code, _, stderr := runKB(t, "build", "--source", "../..", "--out", handbookDir, "--outputs", "html,search,print"); code != 0 {
 			handbookErr = stderr
 		}
 	})
@@ -46,7 +49,7 @@ func builtHandbook(t *testing.T) string {
 func builtFixture(t *testing.T) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	if code, _, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out, "--outputs", "html,search"); code != 0 {
+	if code, _, stderr := runKB(t, "build", "--source", "../../testdata/sites/basic", "--out", out, "--outputs", "html,search,print"); code != 0 {
 		t.Fatal(stderr)
 	}
 	return out
@@ -425,5 +428,41 @@ func TestNoSeriousAccessibilityViolations(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestPrintEditionGivesAnA4PDF prints the fixture site's print edition from
+// Chromium: A4 pages, the cover and the table of contents on pages of their
+// own and each chapter starting a page, and in-document links that work.
+func TestPrintEditionGivesAnA4PDF(t *testing.T) {
+	skipShort(t)
+	dir := builtFixture(t)
+	ctx := browsertest.New(t, 1280, 900)
+	navigate(t, ctx, "file://"+filepath.Join(dir, "print", "index.html"))
+	chapters := eval[int](t, ctx, `document.querySelectorAll(".print-page.chapter").length`)
+	if chapters < 2 {
+		t.Fatalf("%d chapters in the print edition", chapters)
+	}
+	if broken := eval[[]string](t, ctx, `[...document.querySelectorAll("a[href^='#']")].map(a => decodeURIComponent(a.getAttribute("href").slice(1))).filter(id => !document.getElementById(id))`); len(broken) > 0 {
+		t.Errorf("in-document links without a target: %v", broken)
+	}
+	prefer := true
+	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &prefer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(res.Data, -1)
+	if len(pages) < chapters+2 {
+		t.Errorf("the PDF has %d pages for a cover, a table of contents and %d chapters", len(pages), chapters)
+	}
+	// A4 is 595.28 × 841.89 points; Chromium rounds to its own units.
+	box := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]`).FindSubmatch(res.Data)
+	if box == nil {
+		t.Fatal("no MediaBox in the PDF")
+	}
+	w, _ := strconv.ParseFloat(string(box[1]), 64)
+	h, _ := strconv.ParseFloat(string(box[2]), 64)
+	if math.Abs(w-595.28) > 1 || math.Abs(h-841.89) > 1 {
+		t.Errorf("the PDF's pages are %.2f × %.2f points, not A4", w, h)
 	}
 }
