@@ -5,6 +5,7 @@ package build
 import (
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/kb-handbook/kb/assets"
@@ -48,12 +49,17 @@ func glossaryPage(pages []*content.Page, file string) *content.Page {
 	return nil
 }
 
-// checkGenerated reports pages whose folder the theme writes a generated
-// page into, which would overwrite the one or the other.
+// checkGenerated moves aside the pages whose folder the theme writes a
+// generated page into (search/, toc/ …), which would overwrite the one or
+// the other: the page gets the folder name with "-page" added, and a warning.
 func checkGenerated(s *site.Site, diags *diag.List) {
 	taken := map[string]bool{}
 	for _, dir := range web.GeneratedFolders(s) {
 		taken[strings.ToLower(dir)] = true
+	}
+	used := map[string]bool{}
+	for _, p := range s.Pages {
+		used[strings.ToLower(p.URL)] = true
 	}
 	for _, p := range s.Pages {
 		if !taken[strings.ToLower(p.URL)] {
@@ -63,8 +69,15 @@ func checkGenerated(s *site.Site, diags *diag.List) {
 		if p.Source.Synthesized {
 			file, line = path.Dir(file), 0 // a folder without an _index.md
 		}
-		diags.Addf(file, line, line, "rename the file or its folder",
-			"page would be written to %s, where kb writes a page of its own (目次, role and level lists, 改版履歴, search)", p.OutFile())
+		was := p.OutFile()
+		moved := strings.TrimSuffix(p.URL, "/") + "-page/"
+		for n := 2; taken[strings.ToLower(moved)] || used[strings.ToLower(moved)]; n++ {
+			moved = strings.TrimSuffix(p.URL, "/") + "-page-" + strconv.Itoa(n) + "/"
+		}
+		p.URL = moved
+		used[strings.ToLower(moved)] = true
+		diags.Warnf(file, line, line, "rename the file or its folder to choose its address",
+			"page would be written to %s, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to %s instead", was, p.OutFile())
 	}
 }
 

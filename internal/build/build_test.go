@@ -3,9 +3,11 @@ package build
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -168,9 +170,9 @@ func TestDiagnostics(t *testing.T) {
 			files: map[string]string{"content/search.md": "# 検索のコツ\n", "kb.yaml": "roles:\n  admin: 管理者\n",
 				"content/roles/admin.md": "# 管理者\n"},
 			want: []string{
-				"content/roles: page would be written to roles/index.html, where kb writes a page of its own",
-				"content/roles/admin.md:1:1: page would be written to roles/admin/index.html, where kb writes a page of its own",
-				"content/search.md:1:1: page would be written to search/index.html, where kb writes a page of its own",
+				"content/roles: warning: page would be written to roles/index.html, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to roles-page/index.html instead",
+				"content/roles/admin.md:1:1: warning: page would be written to roles/admin/index.html, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to roles/admin-page/index.html instead",
+				"content/search.md:1:1: warning: page would be written to search/index.html, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to search-page/index.html instead",
 			},
 		},
 		{
@@ -545,5 +547,79 @@ func TestSummaryWithCommentsAndHTMLLinks(t *testing.T) {
 	want := "本の題 |1 第一章 ch1/|1.1 導入 ch1/intro/|1.2 詳細 ch1/detail/|2 用語 glossary/"
 	if strings.Join(got, "|") != want {
 		t.Errorf("book = %s\nwant   %s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestPageInGeneratedFolderIsMovedAside(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"content/search.md": "# 検索のコツ\n\n本文。\n",
+		"content/a.md":      "# A\n\n[コツ](search.md)\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := Run(Options{Source: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Msg, "it is written to search-page/index.html instead") {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	moved, err := os.ReadFile(filepath.Join(out, "search-page", "index.html"))
+	if err != nil || !strings.Contains(string(moved), "検索のコツ") {
+		t.Errorf("moved page: %v", err)
+	}
+	own, _ := os.ReadFile(filepath.Join(out, "search", "index.html"))
+	if strings.Contains(string(own), "本文。") || !strings.Contains(string(moved), "本文。") {
+		t.Error("the page overwrote kb's search page")
+	}
+	a, _ := os.ReadFile(filepath.Join(out, "a", "index.html"))
+	if !strings.Contains(string(a), `href="../search-page/index.html"`) {
+		t.Error("the link does not follow the moved page")
+	}
+}
+
+// Callout kinds declared in kb.yaml are understood in pages, in both forms,
+// and may relabel a built-in kind; a misspelt kind is a warning that names
+// the declared ones.
+func TestCalloutKindsFromConfig(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"kb.yaml":      "title: T\ncallouts:\n  - kind: 点検\n    class: check\n  - kind: NOTE\n    label: メモ\n",
+		"content/a.md": "# A\n\n> [!点検]\n> 月末に確かめる。\n\n::: 点検 今月の点検\n扉の施錠。\n:::\n\n> [!note]\n> 覚え書き。\n\n> [!点険]\n> 誤記。\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := Run(Options{Source: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "a", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<aside class="callout callout-check" role="note" aria-label="点検"><p class="callout-label">点検</p>`,
+		`<aside class="callout callout-check" role="note" aria-label="今月の点検">`,
+		`<aside class="callout callout-note" role="note" aria-label="メモ">`,
+	} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Hint, "[!点検]") {
+		t.Errorf("warnings = %v, want one suggesting [!点検]", res.Warnings)
+	}
+}
+
+func TestCalloutKindsChecked(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"kb.yaml":      "title: T\ncallouts:\n  - kind: \"a b\"\n  - kind: 点検\n",
+		"content/a.md": "# A\n",
+	})
+	_, diags := Load(root, nil)
+	var msgs []string
+	for _, d := range diags {
+		msgs = append(msgs, fmt.Sprintf("%s:%d:%d: %s", d.File, d.Line, d.Col, d.Msg))
+	}
+	want := []string{`kb.yaml:3:11: callout kind "a b" cannot be written in a page`, `kb.yaml:4:5: callout "点検" needs a class for the stylesheet`}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -151,7 +151,16 @@ func (b *Builder) parserOptions() markdown.Options {
 		n.XHTML = n.XHTML || f.Needs().XHTML
 		n.SectionText = n.SectionText || f.Needs().SectionText
 	}
-	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText}
+	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText, Callouts: calloutKinds(b.cfg)}
+}
+
+// calloutKinds are the built-in callout kinds with kb.yaml's laid over them.
+func calloutKinds(cfg config.Config) []markdown.CalloutKind {
+	kinds := markdown.DefaultCallouts()
+	for _, c := range cfg.Callouts {
+		kinds = append(kinds, markdown.CalloutKind{Name: c.Kind, Label: cmp.Or(c.Label, c.Kind), Class: cmp.Or(c.Class, strings.ToLower(c.Kind))})
+	}
+	return kinds
 }
 
 // Load loads, parses and resolves the site after the given files changed
@@ -192,8 +201,14 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 		return nil, 0, nil, err
 	}
 	var more diag.List
+	var pages []*content.Page
+	content.Walk(b.tree.Root, func(p *content.Page) { pages = append(pages, p) })
+	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
+		checkGlossary(g, b.terms, &more)
+	}
 	s := site.Resolve(b.cfg, b.tree, docs, b.terms, &more)
 	checkGenerated(s, &more)
+	checkReservedIDs(s, &more)
 	for _, f := range b.opts.Formats {
 		f.Check(s, &more)
 	}
@@ -445,10 +460,10 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	unsafe := b.cfg.UnsafeHTML
 	opts := b.parserOptions()
 	opts.UnsafeHTML = unsafe
-	skip := fmt.Sprintf(" %v %v", opts.NoXHTML, opts.LeadOnly)
+	skip := fmt.Sprintf(" %v %v %v", opts.NoXHTML, opts.LeadOnly, opts.Callouts)
 	var terms []markdown.Term
 	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
-		key := "glossary " + strconv.FormatBool(unsafe) + skip
+		key := "glossary " + strconv.FormatBool(unsafe) + skip + expandKey(b.cfg)
 		e, ok := b.docs[g.Path]
 		if !ok || !e.same(g, key) {
 			e = b.entry(g, parsePage(markdown.New(opts), bookOf(b.opts.Root, b.cfg), g), key)
@@ -461,7 +476,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 		b.terms, b.unsafe = terms, unsafe
 		b.parserGen++
 	}
-	key := "page " + strconv.Itoa(b.parserGen) + skip
+	key := "page " + strconv.Itoa(b.parserGen) + skip + expandKey(b.cfg)
 	var todo []*content.Page
 	for _, p := range pages {
 		if _, done := docs[p.Path]; done {

@@ -166,7 +166,7 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 		t.Errorf("deleting a page removed %v", ch.Removed)
 	}
 
-	edit("content/annex/glossary.md", "WAN\n:", "バックアップ\n: データの複製。\n\nWAN\n:")
+	edit("content/annex/glossary.md", "\nWAN\n:", "\nバックアップ\n: データの複製。\n\nWAN\n:")
 	check("glossary term added", []string{"content/annex/glossary.md"})
 
 	edit("kb.yaml", "title: テスト用ナレッジベース", "title: 改題したナレッジベース")

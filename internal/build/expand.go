@@ -1,18 +1,24 @@
 package build
 
 import (
+	"cmp"
+	"fmt"
+	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/expand"
 	"github.com/kb-handbook/kb/internal/markdown"
 )
 
 // bookOf returns what expanding the pages of the site at root needs.
 func bookOf(root string, cfg config.Config) expand.Book {
-	return expand.Book{Root: root, Vars: cfg.Variables}
+	return expand.Book{Root: root, Vars: cfg.Variables, ContentDir: cmp.Or(cfg.ContentDir, content.Dir)}
 }
 
 // parsePage parses a page after putting in its includes and variables; what
@@ -33,4 +39,31 @@ func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) *mark
 		doc.Title = x.Title
 	}
 	return doc
+}
+
+// SourceNames lists the entries of the site root that kb serve watches: the
+// content folder (for a book whose pages are at the root, the root's
+// entries), the theme, kb.yaml and the other tools' configuration files.
+func SourceNames(root string) []string {
+	var quiet diag.List
+	cfg := config.Load(root, &quiet)
+	top, _, _ := strings.Cut(cmp.Or(cfg.ContentDir, content.Dir), "/")
+	names := []string{"layouts", "assets", config.FileName, "book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", ".vitepress"}
+	if top != "." {
+		return append(names, top)
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, ".") && !strings.HasPrefix(n, "_") && n != "node_modules" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// expandKey is the part of the configuration that changes what expansion
+// puts into a page, for the Builder's cache of parsed pages.
+func expandKey(cfg config.Config) string {
+	return fmt.Sprintf(" %s %v", cfg.ContentDir, cfg.Variables)
 }

@@ -57,7 +57,7 @@ func TestBundledHandbook(t *testing.T) {
 				page = p
 			}
 		}
-		text := pageText(page)
+		text := subtreeText(page)
 		for _, w := range words {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s does not mention %s", num, w)
@@ -113,6 +113,19 @@ func pageText(p *site.Page) string {
 		b.WriteString(sec.Title + "\n" + sec.Text + "\n")
 	}
 	return b.String()
+}
+
+// subtreeText is the text of a page and of the pages under it, so a topic
+// counts wherever a split section put it.
+func subtreeText(p *site.Page) string {
+	if p == nil {
+		return ""
+	}
+	text := pageText(p)
+	for _, c := range p.Children {
+		text += subtreeText(c)
+	}
+	return text
 }
 
 func hasTerm(s *site.Site, text string) bool {

@@ -30,10 +30,8 @@ const markerText = "This folder was written by kb build; kb replaces it on the n
 // (.<name>.kb-spare) after a swap, and the next build claims it, rewrites
 // in place the files that changed, leaves those that did not (and their
 // modification times), and removes those it did not write. On file systems
-// where creating a file costs far more than rewriting one (this machine's
-// ext4: 1,000 folders with a page each took 0.4–0.75 s to create and
-// 0.1 s to rewrite), this makes a rebuild several times cheaper, for
-// twice the disk.
+// where creating a file costs far more than rewriting one, this makes a
+// rebuild cheaper, for twice the disk (internal/bench measures it).
 type Output struct {
 	dest, tmp string
 	lock      *os.File // held while the build runs; see stale.go

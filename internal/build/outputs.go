@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/kb-handbook/kb/internal/diag"
-	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
 )
@@ -64,16 +63,6 @@ type Writer interface {
 	// build, for a format that writes its files itself (the bleve index).
 	// The folder itself is created by the caller.
 	Folder(name string) (string, error)
-}
-
-// parserOptions returns the parser options that leave out what none of outs reads.
-func parserOptions(outs []Format) markdown.Options {
-	var n Needs
-	for _, o := range outs {
-		n.XHTML = n.XHTML || o.Needs().XHTML
-		n.SectionText = n.SectionText || o.Needs().SectionText
-	}
-	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText}
 }
 
 // HTML is the HTML site, rendered from the theme's layouts.

@@ -17,7 +17,7 @@ import (
 
 const (
 	selfAssessmentFile = "../../content/annex/self-assessment.md"
-	standardsDir       = "../../content/06-standards"
+	assessStandardsDir = "../../content/06-standards"
 )
 
 // mdTable is one Markdown pipe table: its header cells and its rows, and the
@@ -73,13 +73,13 @@ func readTables(t *testing.T, file string) []mdTable {
 	return tables
 }
 
-var controlID = regexp.MustCompile(`\b([A-Z]{2,3})-(\d{2})\b`)
+var citedControl = regexp.MustCompile(`\b([A-Z]{2,3})-(\d{2})\b`)
 
 // controlIDs lists the control IDs a cell cites; "HR-11〜HR-13" stands for
 // HR-11, HR-12 and HR-13.
 func controlIDs(cell string) []string {
 	var ids []string
-	matches := controlID.FindAllStringSubmatch(cell, -1)
+	matches := citedControl.FindAllStringSubmatch(cell, -1)
 	for i, m := range matches {
 		ids = append(ids, m[0])
 		if i+1 < len(matches) && strings.Contains(cell, m[0]+"〜"+matches[i+1][0]) && matches[i+1][1] == m[1] {
@@ -96,7 +96,7 @@ func controlIDs(cell string) []string {
 // standardLevels reads the LV of every control in the chapter 6 tables.
 func standardLevels(t *testing.T) map[string]int {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(standardsDir, "*.md"))
+	files, err := filepath.Glob(filepath.Join(assessStandardsDir, "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func standardLevels(t *testing.T) map[string]int {
 		}
 	}
 	if len(levels) < 40 {
-		t.Fatalf("found %d controls in %s; the tables need the columns 番号 and LV", len(levels), standardsDir)
+		t.Fatalf("found %d controls in %s; the tables need the columns 番号 and LV", len(levels), assessStandardsDir)
 	}
 	return levels
 }

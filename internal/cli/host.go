@@ -12,18 +12,20 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/server"
 )
 
 // runHost is kb host: serve a built site read-only, with search, until
 // SIGINT or SIGTERM.
 func runHost(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("host", "host [DIR] [--addr 127.0.0.1:8080]", stderr)
+	fs := newFlags("host", "host [DIR] [--addr 127.0.0.1:8080] [--allowed-hosts NAMES]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; the default serves this machine only")
+	allowed := fs.String("allowed-hosts", "", "comma-separated host names the site is reached by (Host header); "+
+		"without it, a loopback --addr answers only localhost names and any other address answers every name")
 	dir, code, ok := hostArgs(fs, args)
 	if !ok {
 		return code
@@ -32,20 +34,22 @@ func runHost(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb host: %s is not a built site (no index.html); run kb build first\n", dir)
 		return ExitContent
 	}
-	// A site built with --outputs and no search is served all the same; its
-	// search page and API say that search is unavailable.
-	var idx *search.Index
-	indexDir := filepath.Join(dir, search.IndexDir)
-	if _, err := os.Stat(indexDir); err == nil {
-		if idx, err = search.Open(indexDir); err != nil {
-			fmt.Fprintf(stderr, "kb host: %s has no usable search index (%v); run kb build again\n", dir, err)
-			return ExitContent
-		}
-	} else {
-		fmt.Fprintf(stderr, "kb host: %s has no search index (built without search); serving it without search\n", dir)
-	}
-	h := server.New(dir, idx, server.Options{Log: log.New(stderr, "kb host: ", 0)})
+	logger := log.New(stderr, "kb host: ", 0)
+	h := server.New(dir, nil, server.Options{Log: logger})
 	defer h.Close()
+	// A site built with --outputs and no search is served all the same; its
+	// search page and API say that search is unavailable, as they do when
+	// the index is damaged. Each new build of the folder is swapped in.
+	follower := server.Follow(h, dir)
+	reportLoad := func(l server.Load) {
+		switch {
+		case l.Err != nil:
+			fmt.Fprintf(stderr, "kb host: %s has no usable search index (%v); serving the pages without search; run kb build again\n", dir, l.Err)
+		case l.NoIndex:
+			fmt.Fprintf(stderr, "kb host: %s has no search index (built without search); serving it without search\n", dir)
+		}
+	}
+	reportLoad(follower.Check())
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "kb host: %v\n", err)
@@ -53,12 +57,29 @@ func runHost(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go follower.Run(ctx, time.Second, func(l server.Load) {
+		logger.Printf("serving a new build of %s", dir)
+		reportLoad(l)
+	})
+	policy := server.PolicyFor(*addr, splitList(*allowed))
+	guarded := server.Guard(h, policy, "", "kb host を --allowed-hosts でそのホスト名を指定して起動してください。")
 	fmt.Fprintf(stdout, "kb: hosting %s at http://%s/ (Ctrl+C to stop)\n", dir, ln.Addr())
-	if err := host(ctx, ln, h, stderr); err != nil {
+	if err := host(ctx, ln, guarded, stderr); err != nil {
 		fmt.Fprintf(stderr, "kb host: %v\n", err)
 		return ExitContent
 	}
 	return ExitOK
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var items []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return items
 }
 
 // hostArgs parses the flags and the optional folder, which may come before
@@ -95,15 +116,7 @@ func hostArgs(fs *flag.FlagSet, args []string) (dir string, code int, ok bool) {
 // host serves on ln until ctx is done, then lets the requests in flight
 // finish for up to five seconds.
 func host(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          log.New(stderr, "kb host: ", 0),
-	}
+	srv := server.NewHTTPServer(h, log.New(stderr, "kb host: ", 0))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

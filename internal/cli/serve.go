@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/devserver"
 	"github.com/kb-handbook/kb/internal/formats"
+	"github.com/kb-handbook/kb/internal/server"
 )
 
 // runServe is kb serve: the editors' preview with live reload.
@@ -31,7 +33,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb serve: bad --addr %q: %v\n", *addr, err)
 		return ExitUsage
 	}
-	if !*public && !isLoopback(host) {
+	if !*public && !server.IsLoopback(host) {
 		fmt.Fprintf(stderr, "kb serve: %s is reachable from other machines; pass --public to serve there, or use 127.0.0.1\n", *addr)
 		return ExitUsage
 	}
@@ -54,7 +56,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	srv := devserver.New(devserver.Options{Source: *source, Out: filepath.Join(tmp, "site"), IndexDir: filepath.Join(tmp, "search"),
 		OnDemand: formats.Named("epub"), Log: stderr, AnyHost: *public})
-	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := server.NewHTTPServer(srv.Handler(), log.New(stderr, "kb serve: ", 0))
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	runErr := make(chan error, 1)
@@ -81,13 +83,4 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb serve: %v\n", err)
 	}
 	return code
-}
-
-// isLoopback reports whether host (a name or an IP, without port) stays on this machine.
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -48,6 +48,8 @@ type Config struct {
 	MaxPageSize int64 `yaml:"max_page_size"`
 	// MaxNesting is how deep lists and block quotes may nest; 0 means DefaultMaxNesting.
 	MaxNesting int `yaml:"max_nesting"`
+	// Callouts declare callout kinds beyond the built-in ones, or relabel them.
+	Callouts []Callout `yaml:"callouts"`
 	// Variables are the values {{ book.name }} stands for in pages, as in Honkit.
 	Variables map[string]any `yaml:"variables"`
 	// ContentDir is the site-relative folder of the pages ("content").
@@ -90,6 +92,16 @@ func (c Config) NestingLimit() int {
 	}
 	return DefaultMaxNesting
 }
+
+// Callout is a callout kind declared in kb.yaml: "> [!KIND]" in pages.
+type Callout struct {
+	Kind  string `yaml:"kind"`
+	Label string `yaml:"label"` // shown to readers; the kind when empty
+	Class string `yaml:"class"` // the stylesheet's class, callout-<class>; the kind in lower case when empty
+}
+
+// calloutClass is what a callout's class may be.
+var calloutClass = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // Edition is an extra EPUB holding only the pages for some roles.
 type Edition struct {
@@ -194,7 +206,7 @@ func parseOver(base Config, src []byte, diags *diag.List) Config {
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, max_page_size, max_nesting, variables, content_dir, summary",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, callouts, max_page_size, max_nesting, variables, content_dir, summary",
 			Source: diag.LineText(src, line)})
 		return base
 	}
@@ -242,6 +254,16 @@ func check(src []byte, cfg Config, diags *diag.List) {
 	if !outputFile(cfg.EPUBFile) {
 		report("$.epub_file", "write a relative path ending in .epub, such as book.epub",
 			"epub_file: %q is not a file inside the output folder", cfg.EPUBFile)
+	}
+	for i, c := range cfg.Callouts {
+		switch {
+		case c.Kind == "" || strings.ContainsAny(c.Kind, " \t]["):
+			report(fmt.Sprintf("$.callouts[%d].kind", i), "write the name used in > [!KIND], without spaces or brackets",
+				"callout kind %q cannot be written in a page", c.Kind)
+		case !calloutClass.MatchString(cmp.Or(c.Class, strings.ToLower(c.Kind))):
+			report(fmt.Sprintf("$.callouts[%d]", i), "give the kind a class of lower-case letters, digits and -, such as class: checklist",
+				"callout %q needs a class for the stylesheet", c.Kind)
+		}
 	}
 	seen := map[string]bool{}
 	for i, e := range cfg.Editions {

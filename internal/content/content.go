@@ -132,6 +132,10 @@ type Tree struct {
 	Root *Page
 	// Files lists non-Markdown files by content-relative path (images, PDFs …).
 	Files []string
+	// Unreadable lists the files, by content-relative path, that were
+	// reported as unreadable (a link out of the site, a special file, a
+	// page too large …), so that links to them say so.
+	Unreadable map[string]bool
 }
 
 // Load reads root/content into a tree. Problems are added to diags; the
@@ -160,12 +164,14 @@ func Load(root string, cfg config.Config, diags *diag.List) *Tree {
 		}
 		loadSummary(base, summaryFile, summary, tree.Root, diags)
 		tree.Files = otherFiles(base, ".", []fs.FileInfo{info}, diags)
+		tree.Unreadable = base.unreadable
 		return tree
 	}
 	var reads []*pageRead
 	plan := planSection(base, ".", []fs.FileInfo{info}, diags, tree, &reads)
 	readPages(base, reads, diags)
 	tree.Root = plan.build(dir)
+	tree.Unreadable = base.unreadable
 	return tree
 }
 
@@ -349,6 +355,7 @@ func loadPage(base *sources, rel string, diags *diag.List) *Page {
 		off := firstInvalidUTF8(src)
 		line, col := diag.Position(diag.UnifyLineEnds(src), off)
 		diags.Addf(file, line, col, "save the file as UTF-8", "invalid UTF-8 at byte %d", off)
+		base.failed(rel)
 		return nil
 	}
 	page := &Page{Path: rel, File: file, Body: src, BodyLine: 1}

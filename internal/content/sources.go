@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/diag"
@@ -20,6 +21,20 @@ type sources struct {
 	dir        string // the content folder, site-relative
 	maxPage    int64  // bytes
 	maxNesting int
+
+	mu         sync.Mutex
+	unreadable map[string]bool // content-relative paths reported as unreadable; guarded by mu
+}
+
+// failed notes that the file at the content-relative path rel could not
+// be read, so that links to it are not reported as links to nothing.
+func (s *sources) failed(rel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unreadable == nil {
+		s.unreadable = map[string]bool{}
+	}
+	s.unreadable[strings.TrimPrefix(rel, "./")] = true
 }
 
 // openSources opens the site root for reading its content.
@@ -42,6 +57,9 @@ func (s *sources) path(rel string) string {
 func (s *sources) entryKind(rel string, e fs.DirEntry, diags *diag.List) (info fs.FileInfo, ok bool) {
 	file := s.path(rel)
 	info, err := s.root.Stat(file)
+	if err != nil || !info.IsDir() && !info.Mode().IsRegular() {
+		s.failed(rel)
+	}
 	switch {
 	case errors.Is(err, srcfs.ErrOutside):
 		diags.Addf(file, 0, 0, "copy the file into the site instead of linking to it",
@@ -101,6 +119,9 @@ func hidden(rel string) bool {
 func (s *sources) readPage(rel string, diags *diag.List) ([]byte, bool) {
 	file := s.path(rel)
 	src, err := s.root.ReadFile(file, s.maxPage)
+	if err != nil {
+		s.failed(rel)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, srcfs.ErrTooLarge):
@@ -121,6 +142,7 @@ func (s *sources) readPage(rel string, diags *diag.List) ([]byte, bool) {
 	if line, col := tooDeep(src, s.maxNesting); line > 0 {
 		diags.Addf(file, line, col, "flatten the lists or quotes, or raise max_nesting in kb.yaml",
 			"lists and quotes nest more than %d deep here", s.maxNesting)
+		s.failed(rel)
 		return nil, false
 	}
 	return src, true

@@ -67,6 +67,9 @@ func loadSummary(base *sources, file string, src []byte, root *Page, diags *diag
 			continue // a draft chapter
 		}
 		col := 1 + len([]rune(line[:strings.Index(line, "](")+2]))
+		if !strings.EqualFold(path.Ext(file), ".md") {
+			col = 0 // a table of contents made from another file (mkdocs.yml): only the line is its
+		}
 		rel := summaryPath(base, target)
 		if strings.HasPrefix(rel, "../") || path.IsAbs(rel) || !strings.EqualFold(path.Ext(rel), ".md") {
 			diags.Add(diag.Diagnostic{File: file, Line: n, Col: col, Msg: path.Base(file) + " entry " + target + " is not a Markdown file under " + dir + "/",

@@ -97,7 +97,7 @@ func (s *Server) Ready() <-chan struct{} { return s.ready }
 // is done. It builds the whole site first.
 func (s *Server) Run(ctx context.Context) error {
 	defer close(s.closing)
-	w, err := watch.New(watch.Options{Root: s.opts.Source, Names: []string{"content", "layouts", "assets", "kb.yaml"},
+	w, err := watch.New(watch.Options{Root: s.opts.Source, Names: build.SourceNames(s.opts.Source),
 		Quiet: s.opts.Quiet, MaxDelay: time.Second})
 	if err != nil {
 		close(s.ready)

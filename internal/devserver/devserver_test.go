@@ -318,7 +318,15 @@ func TestServesNothingOutside(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(h.out, ".kb-write-1"), []byte("SECRET"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/02-more/..%2f..%2fsecret.txt", "/.kb-write-1"} {
+	// A link in the preview's output is not followed out of it.
+	if err := os.Symlink(secret, filepath.Join(h.out, "linked.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(h.out), filepath.Join(h.out, "up")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/02-more/..%2f..%2fsecret.txt", "/.kb-write-1",
+		"/linked.txt", "/up/secret.txt"} {
 		if status, body := h.get(p); strings.Contains(body, "SECRET") {
 			t.Errorf("%s answered %d with a file from outside the site", p, status)
 		}
@@ -332,6 +340,25 @@ func TestServesNothingOutside(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusMisdirectedRequest {
 		t.Errorf("a request for another host answered %d", resp.StatusCode)
+	}
+	// kb serve's own paths are read-only too, and pages carry the CSP.
+	for _, p := range []string{"/__kb/events", "/__kb/reload.js", "/"} {
+		resp, err := http.Post(h.ts.URL+p, "text/plain", strings.NewReader("x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("POST %s answered %d", p, resp.StatusCode)
+		}
+	}
+	resp, err = http.Get(h.ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("page without CSP: %q", csp)
 	}
 }
 

@@ -96,6 +96,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	_, _ = fmt.Sscan(r.URL.Query().Get("gen"), &seen)
 	page := r.URL.Query().Get("page")
 
+	// The stream lasts as long as the page is open, past the server's write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	c := s.hub.add() // before looking at the state, so that no build falls in between
 	defer s.hub.remove(c)
 	h := w.Header()

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"hash/crc32"
 	"html"
-	"net"
+	"io"
 	"net/http"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/kb-handbook/kb/internal/server"
 )
 
 //go:embed reload.js
@@ -44,35 +45,8 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	mux.HandleFunc("/", s.serveFile)
-	return s.guard(mux)
-}
-
-// guard sets the common headers and refuses requests for other hosts.
-func (s *Server) guard(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.opts.AnyHost && !isLocalHost(r.Host) {
-			http.Error(w, "kb serve は localhost 宛ての要求にだけ答えます。ほかのホスト名で使うには --public を付けて起動してください。", http.StatusMisdirectedRequest)
-			return
-		}
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		next.ServeHTTP(w, r)
-	})
-}
-
-func isLocalHost(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
-	}
-	host = strings.Trim(host, "[]")
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	policy := server.HostPolicy{Any: s.opts.AnyHost}
+	return server.Guard(mux, policy, server.DefaultCSP, "ほかのホスト名で使うには --public を付けて起動してください。")
 }
 
 // serveFile serves a file of the built site. Paths are cleaned before they
@@ -98,23 +72,33 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	name := filepath.Join(s.opts.Out, filepath.FromSlash(clean))
-	info, err := os.Stat(name)
+	// Files are opened inside the output folder: a link there is not
+	// followed out of it.
+	name := strings.TrimPrefix(clean, "/")
+	if name == "" {
+		name = "."
+	}
+	f, info, err := s.open(name)
 	if err == nil && info.IsDir() {
+		f.Close()
 		if !strings.HasSuffix(r.URL.Path, "/") {
 			http.Redirect(w, r, path.Base(clean)+"/", http.StatusMovedPermanently)
 			return
 		}
-		name = filepath.Join(name, "index.html")
-		info, err = os.Stat(name)
+		name = path.Join(name, "index.html")
+		f, info, err = s.open(name)
 	}
 	if err != nil || !info.Mode().IsRegular() {
+		if err == nil {
+			f.Close()
+		}
 		if !s.serveGenerated(w, r, clean[1:]) {
 			s.notFound(w, r, gen)
 		}
 		return
 	}
-	if filepath.Ext(name) != ".html" {
+	defer f.Close()
+	if path.Ext(name) != ".html" {
 		// Theme assets are fingerprinted: a changed file gets a new name.
 		// Files copied from content/ keep theirs, so they are checked each time.
 		if strings.HasPrefix(clean, "/assets/") {
@@ -122,10 +106,10 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")
 		}
-		http.ServeFile(w, r, name)
+		http.ServeContent(w, r, name, info.ModTime(), f)
 		return
 	}
-	data, err := os.ReadFile(name)
+	data, err := io.ReadAll(f)
 	if err != nil {
 		s.notFound(w, r, gen)
 		return
@@ -133,11 +117,25 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	writeHTML(w, r, http.StatusOK, data, gen)
 }
 
+// open opens a file of the output folder without leaving it.
+func (s *Server) open(name string) (*os.File, os.FileInfo, error) {
+	f, err := os.OpenInRoot(s.opts.Out, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
 // notFound serves the site's 404 page, or a note when there is none yet
 // because no build has succeeded; either way with the script, so that the
 // browser shows the build's problems and loads the page once it exists.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, gen uint64) {
-	data, err := os.ReadFile(filepath.Join(s.opts.Out, "404.html"))
+	data, err := readInRoot(s.opts.Out, "404.html")
 	if err != nil {
 		data = fmt.Appendf(nil, `<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>kb serve</title></head>
@@ -173,4 +171,17 @@ func inject(page []byte, gen uint64) []byte {
 		return append(page, tag...)
 	}
 	return bytes.Join([][]byte{page[:at], tag, page[at:]}, nil)
+}
+
+// readInRoot reads the regular file name inside dir.
+func readInRoot(dir, name string) ([]byte, error) {
+	f, err := os.OpenInRoot(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil, os.ErrNotExist
+	}
+	return io.ReadAll(f)
 }

@@ -61,6 +61,9 @@ func TestFixtureBook(t *testing.T) {
 		`<h1><span class="secno">1.1</span> 概要と図</h1>`,
 		`<span class="tag role">一般従業員</span>`, `<span class="tag level">LV.1 クイックアプローチ</span>`,
 		`<img src="../images/img-001.svg" alt="全体の構成図" />`, `<img src="../images/img-002.png" alt="写真" />`,
+		// a figure: the SVG embedded once, numbered after the page
+		`<figure id="fig-overview">`+"\n"+`<img src="../images/img-001.svg" alt="守る対象と仕組みの関係" />`+"\n"+
+			`<figcaption><span class="figno">図 1.1.1</span> 情報資産の全体像</figcaption>`+"\n</figure>",
 		`<span class="offbook">外部の画像</span><span class="offbook-note">（画像はウェブ版を参照してください）</span>`,
 		"<p>構成図の原本と", // a link to an embedded image is text: images are not spine items
 		`<span class="offbook">配布資料（PDF）</span><span class="offbook-note">（ウェブ版から入手できます）</span>`,
@@ -72,6 +75,8 @@ func TestFixtureBook(t *testing.T) {
 		`id="p-01-basics_overview-fn:1"`)
 	wantContains(t, u, x+"p-02-measures_01-accounts_passwords.xhtml",
 		`<a href="#%E3%83%91%E3%82%B9%E3%83%95%E3%83%AC%E3%83%BC%E3%82%BA">2.1.1.2 パスフレーズ</a>`,
+		// an empty link to a figure on another page: its label, number and caption
+		`<a href="p-01-basics_overview.xhtml#fig-overview">図 1.1.1 情報資産の全体像</a>`,
 		`id="p-02-measures_01-accounts_passwords-fn:2"`, `<input checked="" disabled="" type="checkbox" />`)
 	wantContains(t, u, "EPUB/css/epub.css", string(stylesheet), ".chroma")
 	for _, img := range []struct{ book, source string }{
@@ -208,8 +213,27 @@ func TestBundledKnowledgeBase(t *testing.T) {
 	}
 }
 
+// textOnlySite writes a site of two pages without images.
+func textOnlySite(t *testing.T) string {
+	root := t.TempDir()
+	for name, text := range map[string]string{
+		"kb.yaml":                "title: 文字だけの本\nmodified: 2026-01-02T03:04:05Z\n",
+		"content/_index.md":      "# 文字だけの本\n\n本文です。\n",
+		"content/01-a/_index.md": "# 第一章\n\n## 節\n\n本文です。\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
 // TestAccessibilityMetadata checks that the package states what the book
-// holds: the fixture embeds described images, the bundled handbook none.
+// holds: the fixture embeds described images, a site of text alone none.
 func TestAccessibilityMetadata(t *testing.T) {
 	for _, c := range []struct {
 		root       string
@@ -218,7 +242,7 @@ func TestAccessibilityMetadata(t *testing.T) {
 		{fixtureRoot,
 			[]string{`<meta property="schema:accessMode">visual</meta>`, `<meta property="schema:accessibilityFeature">alternativeText</meta>`},
 			nil},
-		{bundledRoot,
+		{textOnlySite(t),
 			[]string{`<meta property="schema:accessModeSufficient">textual</meta>`},
 			[]string{`visual`, `alternativeText`}},
 	} {

@@ -26,6 +26,8 @@ import (
 type Book struct {
 	// Root is the folder that includes may read from: the site root.
 	Root string
+	// ContentDir is the site-relative folder of the pages.
+	ContentDir string
 	// Vars are the variables {{ book.x }} reads (book.json's "variables").
 	Vars map[string]any
 }

@@ -194,7 +194,7 @@ func mkDocs(file string, src []byte, diags *diag.List) (info Info) {
 				Hint: "kb reads docs_dir, site_name, site_description, site_author, theme.language and nav"})
 		}
 	}()
-	tree, err := parser.ParseBytes(src, 0)
+	tree, err := parser.ParseBytes(blankTags(src), 0)
 	if err != nil || len(tree.Docs) == 0 {
 		line := 0
 		msg := "empty file"
@@ -236,6 +236,22 @@ func mkDocs(file string, src []byte, diags *diag.List) (info Info) {
 		}
 	}
 	return info
+}
+
+// yamlTag matches a YAML tag such as !!python/name:mod.func or !ENV.
+var yamlTag = regexp.MustCompile(`(?m)(^|[\s:\-\[,])(!!?[A-Za-z][\w/.:-]*)`)
+
+// blankTags replaces the tags in src by spaces, keeping positions: MkDocs'
+// Python tags are not YAML that go-yaml reads, and kb needs none of them.
+func blankTags(src []byte) []byte {
+	return yamlTag.ReplaceAllFunc(src, func(m []byte) []byte {
+		sub := yamlTag.FindSubmatchIndex(m)
+		out := []byte(string(m))
+		for i := sub[4]; i < sub[5]; i++ {
+			out[i] = ' '
+		}
+		return out
+	})
 }
 
 // navLines writes the entries of a nav list into lines, each on the line

@@ -16,25 +16,57 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// CalloutLabels maps each callout kind to the Japanese label shown to readers.
-var CalloutLabels = map[string]string{
-	"NOTE":      "注記",
-	"TIP":       "ヒント",
-	"IMPORTANT": "重要",
-	"WARNING":   "警告",
-	"CAUTION":   "注意",
-	"参照資料":      "参照資料",
-	"要約資料":      "要約資料",
-	"補足":        "補足",
+// A CalloutKind is a kind of callout: "> [!NAME]", or "::: name" for the
+// kinds containers name.
+type CalloutKind struct {
+	Name  string // as written after "[!"; ASCII letters in any case
+	Label string // shown to readers when the author gives no title
+	Class string // the stylesheet's class: callout-<Class>
+}
+
+// DefaultCallouts are the kinds every site knows: GitHub's five alerts and
+// the handbook's references, summaries and supplements. kb.yaml's callouts
+// add kinds or relabel these.
+func DefaultCallouts() []CalloutKind {
+	return []CalloutKind{
+		{"NOTE", "注記", "note"}, {"TIP", "ヒント", "tip"}, {"IMPORTANT", "重要", "important"},
+		{"WARNING", "警告", "warning"}, {"CAUTION", "注意", "caution"},
+		{"参照資料", "参照資料", "references"}, {"要約資料", "要約資料", "summary"}, {"補足", "補足", "supplement"},
+	}
 }
 
 // detailsLabel is the summary line of a "::: details" container without a title.
 const detailsLabel = "詳細"
 
-// calloutClasses gives each kind an ASCII class name for the stylesheet.
-var calloutClasses = map[string]string{
-	"NOTE": "note", "TIP": "tip", "IMPORTANT": "important", "WARNING": "warning", "CAUTION": "caution",
-	"参照資料": "references", "要約資料": "summary", "補足": "supplement",
+// callouts is a table of callout kinds by upper-case name.
+type callouts map[string]CalloutKind
+
+// newCallouts makes the table of kinds; later kinds of the same name win.
+func newCallouts(kinds []CalloutKind) callouts {
+	c := callouts{}
+	for _, k := range kinds {
+		k.Name = strings.ToUpper(k.Name)
+		c[k.Name] = k
+	}
+	return c
+}
+
+// lookup returns the kind a marker names, ignoring the case of ASCII
+// letters as GitHub does, and whether it is known.
+func (c callouts) lookup(name string) (string, bool) {
+	kind := strings.ToUpper(name)
+	_, ok := c[kind]
+	return kind, ok
+}
+
+// names lists the known kinds, for suggestions.
+func (c callouts) names() []string {
+	names := make([]string, 0, len(c))
+	for k := range c {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // KindCallout is the node kind of a callout.
@@ -65,28 +97,10 @@ func (n *Callout) Dump(source []byte, level int) {
 
 var calloutMarker = regexp.MustCompile(`^\[!([^\]\s]+)\][ \t]*(.*)$`)
 
-// calloutKind returns the kind a marker names, ignoring the case of ASCII
-// letters as GitHub does, and whether kb knows it.
-func calloutKind(name string) (string, bool) {
-	kind := strings.ToUpper(name)
-	_, ok := CalloutLabels[kind]
-	return kind, ok
-}
-
-// calloutNames lists the known kinds, for suggestions.
-func calloutNames() []string {
-	names := make([]string, 0, len(CalloutLabels))
-	for k := range CalloutLabels {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
-}
-
 // calloutTransformer turns blockquotes that open with [!KIND] into Callouts.
-type calloutTransformer struct{}
+type calloutTransformer struct{ kinds callouts }
 
-func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+func (t calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	var quotes []*ast.Blockquote
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -105,10 +119,10 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 		if m == nil {
 			continue
 		}
-		kind, known := calloutKind(string(m[1]))
+		kind, known := t.kinds.lookup(string(m[1]))
 		if !known {
-			hint := "known kinds: " + strings.Join(calloutNames(), ", ")
-			if sug := diag.Suggest(kind, calloutNames()); sug != "" {
+			hint := "known kinds: " + strings.Join(t.kinds.names(), ", ") + " (kb.yaml's callouts can add one)"
+			if sug := diag.Suggest(kind, t.kinds.names()); sug != "" {
 				hint = "did you mean [!" + sug + "]?"
 			}
 			addProblem(pc, first.Start, diag.SeverityWarning, "unknown callout [!"+string(m[1])+"], shown as a quote", hint)
@@ -166,8 +180,9 @@ func (r *nodeRenderer) renderCallout(w util.BufWriter, _ []byte, node ast.Node, 
 		return ast.WalkContinue, nil
 	}
 	if entering {
-		label := cmp.Or(n.Title, CalloutLabels[n.CalloutKind])
-		_, _ = w.WriteString(`<aside class="callout callout-` + calloutClasses[n.CalloutKind] + `" role="note" aria-label="`)
+		k := r.callouts[n.CalloutKind]
+		label := cmp.Or(n.Title, k.Label)
+		_, _ = w.WriteString(`<aside class="callout callout-` + k.Class + `" role="note" aria-label="`)
 		_, _ = w.Write(util.EscapeHTML([]byte(label)))
 		_, _ = w.WriteString(`"><p class="callout-label">`)
 		_, _ = w.Write(util.EscapeHTML([]byte(label)))

@@ -23,7 +23,7 @@ var containerKinds = map[string]string{
 // with a name and an optional title opens one, a line of at least as many
 // colons alone closes it. An outer container takes more colons than the
 // ones inside it, as in VitePress.
-type containerParser struct{}
+type containerParser struct{ kinds callouts }
 
 // containerOpening splits an opening line into its colons, name and title.
 func containerOpening(line []byte) (fence int, name, title string, ok bool) {
@@ -45,7 +45,7 @@ func containerOpening(line []byte) (fence int, name, title string, ok bool) {
 
 func (containerParser) Trigger() []byte { return []byte{':'} }
 
-func (containerParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+func (c containerParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, seg := reader.PeekLine()
 	fence, name, title, ok := containerOpening(line)
 	if !ok {
@@ -54,12 +54,17 @@ func (containerParser) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 	n := &Callout{Title: title, fence: fence}
 	if kind, known := containerKinds[strings.ToLower(name)]; known {
 		n.CalloutKind = kind
+	} else if kind, known := c.kinds.lookup(name); known {
+		n.CalloutKind = kind // a callout kind by its own name, as kb.yaml declares it
 	} else {
-		names := make([]string, 0, len(containerKinds))
+		names := make([]string, 0, len(containerKinds)+len(c.kinds))
 		for k := range containerKinds {
 			names = append(names, k)
 		}
-		hint := "kb knows ::: tip, info, note, important, warning, danger, caution and details; the content is shown in a plain box"
+		for _, k := range c.kinds.names() {
+			names = append(names, strings.ToLower(k))
+		}
+		hint := "kb knows ::: tip, info, note, important, warning, danger, caution, details and the callout kinds by name; the content is shown in a plain box"
 		if sug := diag.Suggest(strings.ToLower(name), names); sug != "" {
 			hint = "did you mean ::: " + sug + "?"
 		}
@@ -89,6 +94,6 @@ func (containerParser) CanAcceptIndentedLine() bool { return false }
 var _ parser.BlockParser = containerParser{}
 
 // containerBlockParser is the parser in goldmark's registry form.
-func containerBlockParser() util.PrioritizedValue {
-	return util.Prioritized(containerParser{}, 150)
+func containerBlockParser(kinds callouts) util.PrioritizedValue {
+	return util.Prioritized(containerParser{kinds: kinds}, 150)
 }

@@ -55,7 +55,7 @@ func TestUnknownContainerAndCalloutAreWarnings(t *testing.T) {
 		got = append(got, d.String())
 	}
 	want := []string{
-		":5:1: warning: unknown container ::: code-group (kb knows ::: tip, info, note, important, warning, danger, caution and details; the content is shown in a plain box)",
+		":5:1: warning: unknown container ::: code-group (kb knows ::: tip, info, note, important, warning, danger, caution, details and the callout kinds by name; the content is shown in a plain box)",
 		":11:3: warning: unknown callout [!WARNIG], shown as a quote (did you mean [!WARNING]?)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -40,8 +40,19 @@ type headingIDs struct {
 	used map[string]bool
 }
 
+// ReservedIDs are the IDs the theme gives to parts of every page; a
+// heading taking one would break the page's links and scripts.
+var ReservedIDs = []string{"main", "sidebar", "top", "search-q", "search-results",
+	"page-toc-title", "child-pages-title", "revisions-title", "term-popover"}
+
+// newHeadingIDs starts a page's IDs with the theme's taken, so that a
+// heading whose text reads "main" becomes main-1.
 func newHeadingIDs() *headingIDs {
-	return &headingIDs{used: map[string]bool{}}
+	used := map[string]bool{}
+	for _, id := range ReservedIDs {
+		used[id] = true
+	}
+	return &headingIDs{used: used}
 }
 
 // Generate returns a fresh ID for a heading whose raw Markdown line is value.

@@ -33,11 +33,14 @@ type Options struct {
 	// LeadOnly keeps only the first plain-text section, the page lead
 	// (see PlainSections), for builds without a search index.
 	LeadOnly bool
+	// Callouts are the kinds of callout pages may use; nil means DefaultCallouts.
+	Callouts []CalloutKind
 }
 
 // Parser parses Markdown pages. It is safe for concurrent use.
 type Parser struct {
 	md       goldmark.Markdown
+	callouts callouts
 	unsafe   bool
 	noXHTML  bool
 	leadOnly bool
@@ -45,10 +48,16 @@ type Parser struct {
 
 // New returns a Parser with kb's Markdown dialect: CommonMark, GFM,
 // footnotes, definition lists, CJK line joining and CJK-friendly emphasis,
-// {#id} attributes, callouts and "::: tip" containers.
+// {#id} attributes, callouts and "::: tip" containers, and numbered figures.
 func New(opts Options) *Parser {
+	kinds := opts.Callouts
+	if kinds == nil {
+		kinds = DefaultCallouts()
+	}
+	table := newCallouts(kinds)
 	transformers := []util.PrioritizedValue{
-		util.Prioritized(calloutTransformer{}, 100),
+		util.Prioritized(calloutTransformer{kinds: table}, 100),
+		util.Prioritized(figureTransformer{}, 105),
 		util.Prioritized(termIDTransformer{}, 110),
 	}
 	if len(opts.Glossary) > 0 {
@@ -59,13 +68,13 @@ func New(opts Options) *Parser {
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
 			parser.WithAutoHeadingID(),
-			parser.WithBlockParsers(containerBlockParser()),
+			parser.WithBlockParsers(containerBlockParser(table)),
 			// Before goldmark's own emphasis parser (500), which it replaces.
 			parser.WithInlineParsers(util.Prioritized(cjkEmphasisParser{}, 499)),
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
+	return &Parser{md: md, callouts: table, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
 }
 
 // Doc is a parsed page. Its body is kept as HTML and XHTML fragments in
@@ -83,6 +92,8 @@ type Doc struct {
 	TitleID  string
 	Headings []Heading
 	Links    []Link
+	// Figures lists the page's figures in page order, the order of their numbers.
+	Figures []Figure
 	// sections holds the plain text of the page split at ##–#### headings,
 	// with placeholders for the text of empty links; see PlainSections.
 	sections []Section
@@ -200,6 +211,7 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
+			keepOnlyIDAndClass(n)
 			id, _ := n.AttributeString("id")
 			idStr, _ := id.([]byte)
 			h := Heading{Level: n.Level, ID: string(idStr), Text: plainText(n, src, nil)}
@@ -213,6 +225,11 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 			if id, ok := n.AttributeString("id"); ok {
 				doc.termIDs = append(doc.termIDs, string(id.([]byte)))
 			}
+		case *FigureNode:
+			n.Index = len(doc.Figures)
+			f := figureInfo(n, src)
+			f.Line, f.Col = pos(n.Lines().At(0).Start)
+			doc.Figures = append(doc.Figures, f)
 		case *ast.Link:
 			doc.Links = append(doc.Links, locateLink(n, src, string(n.Destination), false, pos))
 		case *ast.Image:
@@ -221,6 +238,22 @@ func (doc *Doc) collect(root ast.Node, src []byte, firstLine int, origin []int, 
 		return ast.WalkContinue, nil
 	})
 	doc.sections = splitSections(root, src, doc.ref, leadOnly)
+}
+
+// keepOnlyIDAndClass drops the attributes of a heading's {…} other than
+// its ID and classes: a style attribute could draw the heading over the
+// rest of the page.
+func keepOnlyIDAndClass(n ast.Node) {
+	attrs := n.Attributes()
+	if len(attrs) == 0 {
+		return
+	}
+	n.RemoveAttributes()
+	for _, a := range attrs {
+		if name := string(a.Name); name == "id" || name == "class" {
+			n.SetAttribute(a.Name, a.Value)
+		}
+	}
 }
 
 // ref returns the placeholder index of a reference, adding it when new.

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,7 @@ type fakeResolver struct {
 func (f fakeResolver) Link(dest string) (string, string) { return "resolved:" + dest, "filled " + dest }
 func (f fakeResolver) HeadingNumber(id string) string    { return f.numbers[id] }
 func (f fakeResolver) TermHref(id string) string         { return "glossary.html#" + id }
+func (f fakeResolver) FigureNumber(i int) string         { return "9." + strconv.Itoa(i+1) }
 
 func render(t *testing.T, p *Parser, src string, opts RenderOptions) string {
 	t.Helper()

@@ -22,6 +22,9 @@ type Resolver interface {
 	HeadingNumber(id string) string
 	// TermHref returns the href of a glossary entry, or "" to mark the term without a link.
 	TermHref(id string) string
+	// FigureNumber returns the number of the page's figure at index (its
+	// position among Doc.Figures), such as "7.5.1".
+	FigureNumber(index int) string
 }
 
 // RenderOptions select the output dialect.
@@ -38,6 +41,7 @@ const (
 	phTermOpen   = 'T' // <a> to glossary entry refs[i], when there is one
 	phTermClose  = 'U' // its </a>
 	phFootPrefix = 'P' // the footnote ID prefix
+	phFigure     = 'G' // the label and number of figure i (an index into Doc.Figures, not refs)
 )
 
 // Render writes the body of doc to w, resolving links, numbers and glossary
@@ -78,7 +82,7 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		kind, arg := frag[i+1], string(frag[i+2:i+1+end])
 		frag = frag[i+2+end:]
 		ref := ""
-		if kind != phFootPrefix {
+		if kind != phFootPrefix && kind != phFigure {
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(doc.refs) {
 				return fail(fmt.Errorf("markdown: bad placeholder reference %q", arg))
@@ -112,6 +116,16 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			}
 		case phFootPrefix:
 			b.Write(util.EscapeHTML([]byte(opts.FootnotePrefix)))
+		case phFigure:
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 0 || n >= len(doc.Figures) {
+				return fail(fmt.Errorf("markdown: bad figure placeholder %q", arg))
+			}
+			b.WriteString(FigureLabel)
+			if num := res.FigureNumber(n); num != "" {
+				b.WriteByte(' ')
+				b.Write(util.EscapeHTML([]byte(num)))
+			}
 		}
 	}
 	if direct {
@@ -146,7 +160,7 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 		util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewDefinitionListHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewFootnoteHTMLRenderer(footnoteOpts...), 500),
-		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code}, 1),
+		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code, callouts: p.callouts}, 1),
 	))
 	var b bytes.Buffer
 	// HTML, with highlighted code, is about twice as long as its Markdown;
@@ -160,9 +174,10 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 // nodeRenderer renders kb's own nodes and overrides links, images,
 // headings, code blocks and raw HTML.
 type nodeRenderer struct {
-	doc    *Doc
-	xhtml  bool
-	unsafe bool
+	doc      *Doc
+	xhtml    bool
+	unsafe   bool
+	callouts callouts
 	// code holds highlighted code blocks, shared by the HTML and XHTML
 	// renders of a page so that each block is highlighted once.
 	code map[ast.Node][]byte
@@ -180,6 +195,7 @@ func (r *nodeRenderer) placeholder(w util.BufWriter, kind byte, ref string) {
 // RegisterFuncs implements renderer.NodeRenderer.
 func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCallout, r.renderCallout)
+	reg.Register(KindFigure, r.renderFigure)
 	reg.Register(KindTermRef, r.renderTermRef)
 	reg.Register(ast.KindLink, r.renderLink)
 	reg.Register(ast.KindImage, r.renderImage)

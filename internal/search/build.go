@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -10,6 +11,8 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -127,7 +130,17 @@ func buildShards(docs []Document, meta Meta, dir string, n, workers int) (err er
 }
 
 // buildShard indexes every n-th document, from the k-th on, into dir.
-func buildShard(docs []Document, k, n int, dir, scratch string) error {
+// A full disk is reported as such, with the folder: bleve's builder
+// words it in many ways, or panics on it.
+func buildShard(docs []Document, k, n int, dir, scratch string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("search index: the index builder failed on %s: %v", dir, v)
+		}
+		if err != nil && diskFull(filepath.Dir(dir), err) {
+			err = fmt.Errorf("search index: %w", &fs.PathError{Op: "write", Path: dir, Err: syscall.ENOSPC})
+		}
+	}()
 	if err := os.Mkdir(scratch, 0o755); err != nil {
 		return err
 	}
@@ -147,7 +160,7 @@ func buildShard(docs []Document, k, n int, dir, scratch string) error {
 	// the index build.)
 	for i := k; i < len(docs); i += n {
 		if err := b.Index(strconv.Itoa(i), docs[i].record()); err != nil {
-			_ = b.Close()
+			abandon(b)
 			return fmt.Errorf("search index: %s: %w", docs[i].URL, err)
 		}
 	}
@@ -170,4 +183,21 @@ func shareable(dir string) error {
 		}
 		return os.Chmod(p, mode)
 	})
+}
+
+// diskFull reports whether err came from a full disk: it says so, or the
+// file system holding dir has no room left.
+func diskFull(dir string, err error) bool {
+	if errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), syscall.ENOSPC.Error()) {
+		return true
+	}
+	free, ok := freeSpace(dir)
+	return ok && free < 64<<10
+}
+
+// abandon closes a builder that failed, only to release its files: bleve's
+// Close panics on a builder whose first batch could not be written.
+func abandon(b bleve.Builder) {
+	defer func() { _ = recover() }()
+	_ = b.Close()
 }

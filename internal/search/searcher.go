@@ -70,9 +70,14 @@ func Open(dir string) (ix *Index, err error) {
 		return nil, fmt.Errorf("search index: %s lists no shards; rebuild the site with this version of kb", metaFile)
 	}
 	ix = &Index{meta: meta, heads: map[rune][]string{}, tails: map[rune][]string{}}
+	opened := ix // ix is nil once an error is returned
 	defer func() {
+		if v := recover(); v != nil {
+			// A damaged segment can make bleve index out of range.
+			err = fmt.Errorf("damaged: %v", v)
+		}
 		if err != nil {
-			_ = ix.Close()
+			_ = opened.Close()
 			ix, err = nil, fmt.Errorf("search index: %w", err)
 		}
 	}()
@@ -165,7 +170,9 @@ func (ix *Index) Close() error {
 		if sh.reader != nil {
 			errs = append(errs, sh.reader.Close())
 		}
-		errs = append(errs, sh.idx.Close())
+		if sh.idx != nil {
+			errs = append(errs, sh.idx.Close())
+		}
 	}
 	return errors.Join(errs...)
 }

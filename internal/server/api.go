@@ -12,7 +12,10 @@ import (
 	"github.com/kb-handbook/kb/internal/search"
 )
 
-var errNoIndex = errors.New("no search index")
+var (
+	errNoIndex     = errors.New("no search index")
+	errBrokenIndex = errors.New("search index damaged")
+)
 
 // requestError is a bad parameter, answered with 400 and its message.
 type requestError struct{ msg string }
@@ -106,6 +109,8 @@ func (h *Handler) errorStatus(err error) (int, string) {
 		return http.StatusBadRequest, qerr.Msg
 	case errors.As(err, &rerr):
 		return http.StatusBadRequest, rerr.msg
+	case errors.Is(err, errBrokenIndex):
+		return http.StatusServiceUnavailable, "検索インデックスが壊れているため検索できません。kb build でサイトを作り直してください。"
 	case errors.Is(err, errNoIndex):
 		return http.StatusServiceUnavailable, "このサイトには検索インデックスがありません。kb build でサイトを作り直してください。"
 	case errors.Is(err, context.DeadlineExceeded):

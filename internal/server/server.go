@@ -50,9 +50,11 @@ type Handler struct {
 // state is one generation of served output: a folder and its index. An
 // index swapped out is closed once the last request using it has finished.
 type state struct {
-	dir   string
-	idx   *search.Index // nil when the site has no index
-	cache *resultCache
+	dir string
+	idx *search.Index // nil when the site has no index
+	// broken is why the site's index could not be opened, or nil.
+	broken error
+	cache  *resultCache
 
 	mu      sync.Mutex
 	refs    int
@@ -82,6 +84,14 @@ func newState(dir string, idx *search.Index) *state {
 // previous index is closed when the requests still using it are done.
 func (h *Handler) Swap(dir string, idx *search.Index) {
 	h.state.Swap(newState(dir, idx)).retire()
+}
+
+// SwapBroken makes the handler serve dir without search, because its
+// index could not be opened (err): searches answer 503 saying so.
+func (h *Handler) SwapBroken(dir string, err error) {
+	st := newState(dir, nil)
+	st.broken = err
+	h.state.Swap(st).retire()
 }
 
 // Close stops serving: the index is closed once in-flight requests finish,
@@ -130,9 +140,7 @@ func (s *state) closeIfIdle() {
 // ServeHTTP routes a request: the search API, the search page, or a file.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
-	hdr.Set("Content-Security-Policy", h.opts.CSP)
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
+	SetSecurityHeaders(hdr, h.opts.CSP)
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -161,6 +169,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // search runs a request through the cache, one of a bounded number at a time.
 func (h *Handler) search(ctx context.Context, st *state, req search.Request) (*search.Result, error) {
+	if st.broken != nil {
+		return nil, errBrokenIndex
+	}
 	if st.idx == nil {
 		return nil, errNoIndex
 	}

@@ -135,6 +135,8 @@ func TestNoTraversal(t *testing.T) {
 		"/assets//style.css":                    404,
 		"/search.bleve/index_meta.json":         404,
 		"/search.bleve/kb-search.json":          404,
+		"/Search.Bleve/kb-search.json":          404,
+		"/SEARCH.BLEVE/shard-00/":               404,
 		"/link.txt":                             404,
 		"/up/secret.txt":                        404,
 		"/./index.html":                         404,

@@ -42,7 +42,7 @@ func sitePath(r *http.Request) (string, int) {
 	rel := p[1:]
 	segs := strings.Split(rel, "/")
 	for i, seg := range segs {
-		if (seg == "" && i < len(segs)-1) || strings.HasPrefix(seg, ".") || (i == 0 && seg == search.IndexDir) {
+		if (seg == "" && i < len(segs)-1) || strings.HasPrefix(seg, ".") || (i == 0 && strings.EqualFold(seg, search.IndexDir)) {
 			return "", http.StatusNotFound
 		}
 	}

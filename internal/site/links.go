@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"net/url"
 	"path"
 	"slices"
@@ -86,12 +87,21 @@ func (s *Site) resolve(p *Page, dest string, files map[string]bool) (t Target, p
 	}
 	from := p.Source.Dir()
 	if strings.HasPrefix(target, "/") {
-		// Site-root links, as mdBook, MkDocs and VitePress resolve them: from the content folder.
+		// Site-root links, as mdBook, MkDocs and VitePress resolve them: from
+		// the content folder, or for a file from its public/ or static/ folder.
 		from, target = ".", strings.TrimLeft(target, "/")
+		for _, static := range []string{"public", "static"} {
+			if f := path.Join(static, target); files[f] {
+				return Target{File: f, Anchor: anchor}, "", ""
+			}
+		}
 	}
 	joined := path.Clean(path.Join(from, target))
 	if joined == ".." || strings.HasPrefix(joined, "../") {
 		return Target{}, "link to " + dest + " leaves the content folder", "link only to files under content/"
+	}
+	if s.unreadable[joined] {
+		return Target{}, "link to " + dest + ", which could not be read", "see the problem reported for " + path.Join(cmp.Or(s.Config.ContentDir, content.Dir), joined)
 	}
 	ext := strings.ToLower(path.Ext(joined))
 	switch {
@@ -176,10 +186,13 @@ func (p *Page) hasID(id string) bool {
 			return true
 		}
 	}
+	if _, ok := p.Figure(id); ok {
+		return true
+	}
 	return slices.Contains(p.Doc.TermIDs(), id)
 }
 
-// pageIDs lists the IDs a link can point at on a page: headings and glossary entries.
+// pageIDs lists the IDs a link can point at on a page: headings, figures and glossary entries.
 func pageIDs(p *Page) []string {
 	var ids []string
 	if p.Doc.TitleID != "" {
@@ -187,6 +200,11 @@ func pageIDs(p *Page) []string {
 	}
 	for _, h := range p.Doc.Headings {
 		ids = append(ids, h.ID)
+	}
+	for _, f := range p.Figures {
+		if f.ID != "" {
+			ids = append(ids, f.ID)
+		}
 	}
 	ids = append(ids, p.Doc.TermIDs()...)
 	return ids

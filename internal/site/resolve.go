@@ -31,6 +31,7 @@ func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Do
 	s.Glossary = s.byPath[cfg.Glossary]
 	s.number()
 	s.checkOutputs(diags)
+	s.unreadable = tree.Unreadable
 	files := map[string]bool{}
 	for _, f := range tree.Files {
 		files[f] = true
@@ -47,6 +48,7 @@ func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Do
 		linked[r] = map[string]bool{}
 		for _, p := range s.Pages[r*run : min(len(s.Pages), (r+1)*run)] {
 			s.checkFrontMatter(p, diags)
+			checkFigureIDs(p, diags)
 			s.resolveLinks(p, files, linked[r], cache, diags)
 		}
 		return nil
@@ -138,6 +140,7 @@ func (s *Site) number() {
 	}
 	for _, p := range s.Pages {
 		p.numberHeadings()
+		p.numberFigures()
 	}
 }
 

@@ -29,6 +29,11 @@ func (r LinkResolver) HeadingNumber(id string) string {
 	return r.Page.HeadingNumber(id)
 }
 
+// FigureNumber implements markdown.Resolver.
+func (r LinkResolver) FigureNumber(index int) string {
+	return r.Page.FigureNumber(index)
+}
+
 // TermHref implements markdown.Resolver.
 func (r LinkResolver) TermHref(id string) string {
 	if r.Site.Glossary == nil {

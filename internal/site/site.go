@@ -23,6 +23,8 @@ type Site struct {
 	Glossary *Page
 	Terms    []markdown.Term
 	byPath   map[string]*Page
+	// unreadable are the content files the loader could not read.
+	unreadable map[string]bool
 }
 
 // Page is a page of the resolved book.
@@ -37,6 +39,8 @@ type Page struct {
 	Prev     *Page
 	Next     *Page
 	Headings []Heading
+	// Figures lists the page's figures in page order, with their numbers.
+	Figures []Figure
 	// Index is the page's position in Site.Pages.
 	Index   int
 	targets map[string]Target
@@ -166,7 +170,11 @@ func (r plainResolver) Link(dest string) (string, string) {
 
 func (r plainResolver) HeadingNumber(string) string { return "" }
 
-func (r plainResolver) TermHref(string) string { return "" }
+func (r plainResolver) TermHref(string) string  { return "" }
+func (r plainResolver) FigureNumber(int) string { return "" }
+
+// Params returns the front-matter keys kb does not use itself, for templates.
+func (p *Page) Params() map[string]any { return p.Source.Params }
 
 // Revisions returns the revision history of the page.
 func (p *Page) Revisions() []content.Revision { return p.Source.Front.Revisions }
@@ -177,7 +185,7 @@ func (s *Site) PageByPath(p string) *Page {
 }
 
 // FillText is the text of an empty link to t: the number and title of the
-// target heading or page.
+// target heading or page, or the label, number and caption of a figure.
 func (t Target) FillText() string {
 	switch {
 	case t.Page == nil && t.File != "":
@@ -185,6 +193,9 @@ func (t Target) FillText() string {
 	case t.Page == nil:
 		return t.External
 	case t.Anchor != "":
+		if f, ok := t.Page.Figure(t.Anchor); ok {
+			return f.FillText()
+		}
 		if h, ok := t.Page.Heading(t.Anchor); ok {
 			if h.Number != "" {
 				return h.Number + " " + h.Text

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": true, "LocalHost": true, "127.1.2.3": true,
+		"": false, "0.0.0.0": false, "example.com": false, "192.168.1.2": false, "localhost.evil.example": false} {
+		if got := IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+// Which Host headers each policy answers: DNS rebinding sends the
+// attacker's own name to a server on 127.0.0.1.
+func TestHostPolicy(t *testing.T) {
+	loop := PolicyFor("127.0.0.1:8080", nil)
+	named := PolicyFor("0.0.0.0:80", []string{"kb.example.com"})
+	open := PolicyFor("0.0.0.0:80", nil)
+	for _, tc := range []struct {
+		p    HostPolicy
+		host string
+		want bool
+	}{
+		{loop, "127.0.0.1:8080", true},
+		{loop, "localhost:8080", true},
+		{loop, "localhost.:8080", true},
+		{loop, "[::1]:8080", true},
+		{loop, "evil.example", false},
+		{loop, "evil.example:8080", false},
+		{loop, "", false},
+		{named, "kb.example.com", true},
+		{named, "KB.example.com:80", true},
+		{named, "localhost:80", true},
+		{named, "evil.example", false},
+		{open, "evil.example", true},
+		{PolicyFor("[::1]:0", nil), "evil.example", false},
+	} {
+		if got := tc.p.Allows(tc.host); got != tc.want {
+			t.Errorf("%+v allows %q: %v, want %v", tc.p, tc.host, got, tc.want)
+		}
+	}
+}
+
+// The guard refuses foreign hosts with 421 and writing methods with 405,
+// and sets the security headers on every answer, refusals included.
+func TestGuard(t *testing.T) {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	g := Guard(inner, PolicyFor("127.0.0.1:0", nil), "", "hint")
+	for _, tc := range []struct {
+		method, host, path string
+		want               int
+	}{
+		{"GET", "127.0.0.1:8080", "/", http.StatusTeapot},
+		{"HEAD", "localhost", "/__kb/events", http.StatusTeapot},
+		{"GET", "evil.example", "/", http.StatusMisdirectedRequest},
+		{"GET", "evil.example", "/api/search?q=x", http.StatusMisdirectedRequest},
+		{"POST", "localhost", "/__kb/events", http.StatusMethodNotAllowed},
+		{"DELETE", "localhost", "/__kb/reload.js", http.StatusMethodNotAllowed},
+		{"OPTIONS", "localhost", "/", http.StatusMethodNotAllowed},
+	} {
+		r := httptest.NewRequest(tc.method, tc.path, nil)
+		r.Host = tc.host
+		w := httptest.NewRecorder()
+		g.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("%s %s for %s: %d, want %d", tc.method, tc.path, tc.host, w.Code, tc.want)
+		}
+		if w.Header().Get("Content-Security-Policy") != DefaultCSP || w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %s for %s: headers %v", tc.method, tc.path, tc.host, w.Header())
+		}
+	}
+}

@@ -1,0 +1,4 @@
+#!/bin/sh
+# ANCHOR: check
+grep -c . passwords.txt
+# ANCHOR_END: check
