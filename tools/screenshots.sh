@@ -34,7 +34,7 @@ shot() { # file width height url [extra chromium flags]
   echo "$out/$file"
 }
 dark=(--force-dark-mode --blink-settings=preferredColorScheme=0)
-long="${url}07-procedures/05-technical/index.html"
+long="${url}08-incident-bcp/first-response/index.html"
 
 shot desktop.png 1280 900 "${url}index.html"
 shot phone.png 390 844 "$long"
