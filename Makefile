@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/kb
 
-.PHONY: all build run test bench fuzz pgo clean
+.PHONY: all build run test bench fuzz pgo clean screenshots
 
 all: build
 
@@ -49,6 +49,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSummary -fuzztime 30s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzLoadTree -fuzztime 30s ./internal/content/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/config/
+
+# screenshots writes PNGs of the bundled handbook (desktop, phone, dark, search, EPUB, print)
+# into docs/screenshots/ for a person to look at. Needs Chromium; not part of `make test`.
+screenshots: build
+	tools/screenshots.sh
 
 clean:
 	rm -rf bin public .public.kb-spare .public.kb-tmp-*

@@ -144,6 +144,10 @@
   // ---- The search page ----------------------------------------------------
 
   function searchPage(region) {
+    var phone = window.matchMedia("(max-width: 48rem)");
+    var facetsOpened = false;
+    var served = region.querySelector("details.search-facets");
+    if (served && phone.matches) served.open = false;
     var params = new URLSearchParams(location.search);
     // filters holds the facet filters by key; the keys are those the
     // answers list (facet_kinds), or the rendered facet links'.
@@ -199,7 +203,15 @@
       var c = clear();
       var live = c.live;
       c.status.textContent = statusText(q, res);
-      var facets = el("div", "search-facets");
+      // On a phone the filters start folded, so that the results come first.
+      var details = el("details", "search-facets");
+      details.open = !phone.matches || facetsOpened;
+      details.appendChild(el("summary", "", "絞り込み"));
+      details.addEventListener("toggle", function () {
+        facetsOpened = details.open;
+      });
+      var facets = el("div", "search-facet-list");
+      details.appendChild(facets);
       (res.facet_kinds || []).forEach(function (k) {
         keys[k.key] = true;
         var counts = res.facets[k.list];
@@ -220,7 +232,7 @@
         box.appendChild(list);
         facets.appendChild(box);
       });
-      if (facets.childNodes.length) live.appendChild(facets);
+      if (facets.childNodes.length) live.appendChild(details);
       if (res.hits.length) {
         var ol = el("ol", "search-results");
         ol.start = res.from + 1;

@@ -8,9 +8,11 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -78,6 +80,15 @@ func start(t testing.TB, width, height int, fileAccess bool) context.Context {
 		cancelAlloc()
 		t.Fatalf("starting Chromium: %v", err)
 	}
+	// Headless windows are at least 500 pixels wide; the viewport is set
+	// exactly, and below 600 pixels as a phone's (overlay scrollbars,
+	// the viewport meta tag honoured).
+	metrics := emulation.SetDeviceMetricsOverrideParams{Width: int64(width), Height: int64(height), DeviceScaleFactor: 1, Mobile: width < 600}
+	if _, err := chromedp.Call(browserCtx, emulation.SetDeviceMetricsOverride, metrics); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		t.Fatalf("setting the viewport: %v", err)
+	}
 	ctx, cancelTimeout := context.WithTimeout(browserCtx, 60*time.Second)
 	t.Cleanup(func() {
 		cancelTimeout()
@@ -124,4 +135,62 @@ func EvalAsync[T any](t testing.TB, ctx context.Context, expr string) T {
 		t.Fatalf("%s: %v", expr, err)
 	}
 	return v
+}
+
+// AxeViolation is one rule axe-core found broken, with the elements breaking it.
+type AxeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// AxeVersion is the axe-core release the accessibility tests run; .ci/run
+// installs it from npm into .cache/npm at the module's root.
+const AxeVersion = "4.14.1"
+
+// axeSource finds axe.min.js: $KB_AXE, or .cache/npm/node_modules/axe-core
+// in the module's root (the first parent folder holding go.mod).
+func axeSource(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv("KB_AXE")
+	if path == "" {
+		dir, err := os.Getwd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				t.Fatal("no go.mod above the test's folder")
+			}
+			dir = parent
+		}
+		path = filepath.Join(dir, ".cache", "npm", "node_modules", "axe-core", "axe.min.js")
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("axe-core is required for this test: %v (npm install --prefix .cache/npm axe-core@%s, or set KB_AXE)", err, AxeVersion)
+	}
+	return string(src)
+}
+
+// Axe runs axe-core in the current page against WCAG 2.0 and 2.1, levels A
+// and AA, and returns the violations of serious or critical impact.
+func Axe(t testing.TB, ctx context.Context) []AxeViolation {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource(t)+";true")); err != nil {
+		t.Fatalf("loading axe-core: %v", err)
+	}
+	const run = `axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r =>
+  r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + n.failureSummary)})))`
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]AxeViolation](run, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("running axe-core: %v", err)
+	}
+	return out
 }

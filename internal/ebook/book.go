@@ -45,6 +45,8 @@ type book struct {
 	modified time.Time
 	lang     string
 	navDepth int // levels of the table of contents
+	// coverImage is the generated cover's path from a section.
+	coverImage string
 }
 
 func newBook(s *site.Site, sel Selection, read ReadFunc) (*book, error) {
@@ -71,10 +73,14 @@ func newBook(s *site.Site, sel Selection, read ReadFunc) (*book, error) {
 
 	var css bytes.Buffer
 	css.Write(stylesheet)
-	if err := markdown.WriteStyles(&css, "github", ""); err != nil {
+	if err := markdown.WriteStyles(&css, markdown.LightCodeStyle, ""); err != nil {
 		return nil, err
 	}
 	if b.css, err = e.AddCSS(dataURL("text/css", css.Bytes()), cssFile); err != nil {
+		return nil, err
+	}
+	cover := coverSVG(s.Config.Title, sel.Edition, s.Config.Version, s.Config.Publisher)
+	if b.coverImage, err = e.AddImage(dataURL("image/svg+xml", cover), coverImageFile); err != nil {
 		return nil, err
 	}
 	used := map[string]bool{coverFile: true}
@@ -220,6 +226,7 @@ func (b *book) coverBody() string {
 	cfg := b.site.Config
 	var w strings.Builder
 	w.WriteString(`<section class="cover" epub:type="titlepage">` + "\n")
+	fmt.Fprintf(&w, "<p class=\"cover-image\"><img src=\"%s\" alt=\"表紙\" /></p>\n", html.EscapeString(b.coverImage))
 	fmt.Fprintf(&w, "<h1>%s</h1>\n", html.EscapeString(cfg.Title))
 	if b.sel.Edition != "" {
 		fmt.Fprintf(&w, "<p class=\"edition\">%s</p>\n", html.EscapeString(b.sel.Edition))

@@ -30,10 +30,18 @@ const overflowScript = `(() => {
   return problems;
 })()`
 
+// narrowCellScript lists the table cells, with text, narrower than two
+// characters of their own font.
+const narrowCellScript = `[...document.querySelectorAll("th, td")].filter(c => c.textContent.trim() && c.getClientRects().length &&
+  c.getBoundingClientRect().width < 2 * parseFloat(getComputedStyle(c).fontSize)).slice(0, 5).map(c =>
+  Math.round(c.getBoundingClientRect().width) + " px: " + c.textContent.slice(0, 30))`
+
 // TestPhoneWidth renders content documents from the unpacked EPUB with the
 // book's stylesheet in headless Chromium at 375 px and checks that nothing
 // overflows horizontally: the fixture's pages with a long code line, a long
 // URL, images and a table, and every page of the bundled knowledge base.
+// No table cell may be narrower than 2em: tables of many columns are
+// stacked records in the EPUB.
 func TestPhoneWidth(t *testing.T) {
 	browsertest.Require(t)
 	dir := t.TempDir()
@@ -74,6 +82,13 @@ func TestPhoneWidth(t *testing.T) {
 			}
 			if len(problems) > 0 {
 				t.Errorf("overflows at 375 px:\n%s", strings.Join(problems, "\n"))
+			}
+			narrow, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](narrowCellScript))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(narrow) > 0 {
+				t.Errorf("table cells narrower than 2em at 375 px:\n%s", strings.Join(narrow, "\n"))
 			}
 			if !strings.Contains(doc, "overview") {
 				return

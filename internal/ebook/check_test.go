@@ -484,11 +484,10 @@ func checkBook(t *testing.T, data []byte, s *site.Site, sel Selection) map[strin
 	if uid != wantID {
 		t.Errorf("NCX dtb:uid = %q, want %q", uid, wantID)
 	}
-	want := expectedNav(s, sel, files)
-	if got := fmt.Sprint(nav); got != fmt.Sprint(want) {
-		t.Errorf("nav document:\n got %v\nwant %v", got, fmt.Sprint(want))
+	if want := expectedNav(s, sel, files, true); fmt.Sprint(nav) != fmt.Sprint(want) {
+		t.Errorf("nav document:\n got %v\nwant %v", nav, want)
 	}
-	if got := fmt.Sprint(ncx); got != fmt.Sprint(want) {
+	if got, want := fmt.Sprint(ncx), fmt.Sprint(expectedNav(s, sel, files, false)); got != want {
 		t.Errorf("NCX:\n got %v\nwant %v", got, fmt.Sprint(want))
 	}
 	return docs
@@ -496,18 +495,32 @@ func checkBook(t *testing.T, data []byte, s *site.Site, sel Selection) map[strin
 
 // expectedNav is the site's 目次 restricted to the selected pages: the top
 // page, then each chapter with the pages below it; a page whose parent is
-// not in the book hangs under its nearest ancestor that is.
-func expectedNav(s *site.Site, sel Selection, files map[*site.Page]string) []navEntry {
+// not in the book hangs under its nearest ancestor that is. With sections,
+// each page lists its ## headings before the pages below it.
+func expectedNav(s *site.Site, sel Selection, files map[*site.Page]string, sections bool) []navEntry {
 	in := map[*site.Page]bool{}
 	for _, p := range sel.Pages {
 		in[p] = true
+	}
+	headings := func(p *site.Page) []navEntry {
+		var out []navEntry
+		for _, h := range p.Headings {
+			if sections && h.Level == 2 {
+				label := h.Text
+				if h.Number != "" {
+					label = h.Number + " " + h.Text
+				}
+				out = append(out, navEntry{Label: label, Href: files[p] + "#" + (&url.URL{Fragment: h.ID}).EscapedFragment()})
+			}
+		}
+		return out
 	}
 	var below func(p *site.Page) []navEntry
 	below = func(p *site.Page) []navEntry {
 		var out []navEntry
 		for _, c := range p.Children {
 			if in[c] {
-				out = append(out, navEntry{Label: c.NumberedTitle(), Href: files[c], Children: below(c)})
+				out = append(out, navEntry{Label: c.NumberedTitle(), Href: files[c], Children: append(headings(c), below(c)...)})
 			} else {
 				out = append(out, below(c)...)
 			}
@@ -516,7 +529,7 @@ func expectedNav(s *site.Site, sel Selection, files map[*site.Page]string) []nav
 	}
 	var out []navEntry
 	if in[s.Root] {
-		out = append(out, navEntry{Label: s.Root.NumberedTitle(), Href: files[s.Root]})
+		out = append(out, navEntry{Label: s.Root.NumberedTitle(), Href: files[s.Root], Children: headings(s.Root)})
 	}
 	return append(out, below(s.Root)...)
 }

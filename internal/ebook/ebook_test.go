@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/build"
@@ -209,5 +210,80 @@ func TestBundledKnowledgeBase(t *testing.T) {
 			}
 			checkBook(t, a, s, sel)
 		})
+	}
+}
+
+// textOnlySite writes a site of two pages without images.
+func textOnlySite(t *testing.T) string {
+	root := t.TempDir()
+	for name, text := range map[string]string{
+		"kb.yaml":                "title: 文字だけの本\nmodified: 2026-01-02T03:04:05Z\n",
+		"content/_index.md":      "# 文字だけの本\n\n本文です。\n",
+		"content/01-a/_index.md": "# 第一章\n\n## 節\n\n本文です。\n",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// TestAccessibilityMetadata checks that the package states what the book
+// holds: the fixture embeds described images, a site of text alone none.
+func TestAccessibilityMetadata(t *testing.T) {
+	for _, c := range []struct {
+		root       string
+		want, deny []string
+	}{
+		{fixtureRoot,
+			[]string{`<meta property="schema:accessMode">visual</meta>`, `<meta property="schema:accessibilityFeature">alternativeText</meta>`},
+			nil},
+		{textOnlySite(t),
+			[]string{`<meta property="schema:accessModeSufficient">textual</meta>`},
+			[]string{`visual`, `alternativeText`}},
+	} {
+		s := loadSite(t, c.root)
+		opf := string(unpack(t, buildBook(t, s, Whole(s), c.root)).files[packageName])
+		common := []string{
+			`<meta property="schema:accessMode">textual</meta>`,
+			`<meta property="schema:accessibilityFeature">tableOfContents</meta>`,
+			`<meta property="schema:accessibilityFeature">structuralNavigation</meta>`,
+			`<meta property="schema:accessibilityHazard">none</meta>`,
+			`<meta property="schema:accessibilitySummary">`,
+			`<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>`,
+		}
+		for _, w := range append(common, c.want...) {
+			if !strings.Contains(opf, w) {
+				t.Errorf("%s: package lacks %s", c.root, w)
+			}
+		}
+		for _, d := range c.deny {
+			if strings.Contains(opf, d) {
+				t.Errorf("%s: package claims %q, but the book has no images", c.root, d)
+			}
+		}
+	}
+}
+
+func TestWrapTitle(t *testing.T) {
+	for _, c := range []struct {
+		title string
+		want  []string
+	}{
+		{"中小企業のためのサイバーセキュリティ実践ナレッジベース", []string{"中小企業のための", "サイバーセキュリティ", "実践ナレッジベース"}},
+		{"短い題", []string{"短い題"}},
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJK", "LMNOPQRSTUV", "WXYZ"}},
+	} {
+		if got := wrapTitle(c.title, coverLineRunes); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("wrapTitle(%q) = %q, want %q", c.title, got, c.want)
+		}
+	}
+	svg := string(coverSVG("A & B <C>", "版", "1.0", "発行元"))
+	if !strings.Contains(svg, "A &amp; B &lt;C&gt;") || strings.Contains(svg, "<C>") {
+		t.Errorf("the title is not escaped in the cover: %s", svg)
 	}
 }

@@ -29,12 +29,10 @@ const (
 var (
 	modifiedMeta = regexp.MustCompile(`<meta property="dcterms:modified">[^<]*</meta>`)
 	manifest     = regexp.MustCompile(`(?s)(<manifest>\n)(.*?)(\n\s*</manifest>)`)
-	coverNavItem = regexp.MustCompile(`(?s)\s*<li>\s*<a href="` + regexp.QuoteMeta(xhtmlDir+coverFile) + `">[^<]*</a>\s*</li>`)
 	coverNCXItem = regexp.MustCompile(`(?s)\s*<navPoint id="[^"]*">\s*<navLabel>\s*<text>[^<]*</text>\s*</navLabel>\s*<content src="` + regexp.QuoteMeta(xhtmlDir+coverFile) + `"></content>\s*</navPoint>`)
 	ncxHead      = regexp.MustCompile(`(?s)<head>.*?</head>`)
 	ncxPointID   = regexp.MustCompile(`<navPoint id="navPoint-\d+">`)
 	ncxAuthor    = regexp.MustCompile(`(?s)<docAuthor>.*?</docAuthor>`)
-	navHeading   = regexp.MustCompile(`<nav epub:type="toc">\s*<h1>Table of Contents</h1>`)
 	bodyEnd      = regexp.MustCompile(`</body>`)
 )
 
@@ -206,7 +204,8 @@ func replaceOnce(s string, re *regexp.Regexp, repl string) (string, error) {
 }
 
 // patchPackage sets dcterms:modified from the configuration (go-epub writes
-// the clock time), adds the publisher and version, and sorts the manifest
+// the clock time), adds the publisher, version and accessibility metadata,
+// and sorts the manifest
 // (go-epub lists media in map order).
 func (b *book) patchPackage(opf string) (string, error) {
 	cfg := b.site.Config
@@ -218,6 +217,7 @@ func (b *book) patchPackage(opf string) (string, error) {
 	if cfg.Version != "" {
 		fmt.Fprintf(&meta, "\n    <meta property=\"schema:version\">%s</meta>", html.EscapeString(cfg.Version))
 	}
+	meta.WriteString(b.accessibilityMeta())
 	opf, err := replaceOnce(opf, modifiedMeta, meta.String())
 	if err != nil {
 		return "", err
@@ -228,19 +228,30 @@ func (b *book) patchPackage(opf string) (string, error) {
 	}
 	items := strings.Split(opf[m[4]:m[5]], "\n")
 	slices.Sort(items)
+	// The generated cover is the book's cover image (go-epub sets the
+	// property only with a cover page of its own).
+	coverItem := ` href="images/` + coverImageFile + `"`
+	found := false
+	for i, item := range items {
+		if strings.Contains(item, coverItem) {
+			items[i] = strings.Replace(item, coverItem, coverItem+` properties="cover-image"`, 1)
+			found = true
+		}
+	}
+	if !found {
+		return "", fmt.Errorf("no manifest item for the cover image")
+	}
 	return opf[:m[4]] + strings.Join(items, "\n") + opf[m[5]:], nil
 }
 
-// patchNav gives the nav document a Japanese heading, drops the cover from
-// the table of contents (it mirrors the site's 目次) and adds landmarks for
+// patchNav replaces go-epub's table of contents with kb's (a Japanese
+// heading, no cover, the pages as in the site's 目次 with their ## sections)
+// and adds landmarks for
 // the cover and the start of the text. (A landmark for the table of contents
 // itself would point outside the spine, which epubcheck rejects.)
 func (b *book) patchNav(nav string) (string, error) {
-	nav, err := replaceOnce(nav, navHeading, `<nav epub:type="toc" id="toc">`+"\n      <h1>目次</h1>")
+	nav, err := replaceOnce(nav, tocNav, b.tocNavHTML())
 	if err != nil {
-		return "", err
-	}
-	if nav, err = replaceOnce(nav, coverNavItem, ""); err != nil {
 		return "", err
 	}
 	landmarks := fmt.Sprintf(`    <nav epub:type="landmarks" hidden="hidden">

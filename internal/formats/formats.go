@@ -11,6 +11,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/ebook"
+	"github.com/kb-handbook/kb/internal/printbook"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/staticsearch"
 )
@@ -21,6 +22,7 @@ var registry = []build.Format{
 	search.Format{},
 	staticsearch.Format{},
 	ebook.Format{},
+	printbook.Format{},
 }
 
 // All returns every format.

@@ -44,7 +44,7 @@ type headingIDs struct {
 // ReservedIDs are the IDs the theme gives to parts of every page; a
 // heading taking one would break the page's links and scripts.
 var ReservedIDs = []string{"main", "sidebar", "top", "search-q", "search-results",
-	"page-toc-title", "child-pages-title", "revisions-title"}
+	"page-toc-title", "child-pages-title", "revisions-title", "term-popover"}
 
 // newHeadingIDs starts a page's IDs with the theme's taken, so that a
 // heading whose text reads "main" becomes main-1.

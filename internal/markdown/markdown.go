@@ -173,6 +173,7 @@ func (p *Parser) ParseLines(body []byte, firstLine int, origin []int) *Doc {
 	doc.html = p.renderFragment(doc, root, body, false, code)
 	if !p.noXHTML {
 		resetCellStyles(root)
+		stackWideTables(root, body)
 		doc.xhtml = p.renderFragment(doc, root, body, true, code)
 	}
 	doc.refIndex = nil

@@ -254,6 +254,14 @@ func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, 
 	n := node.(*ast.Heading)
 	tag := []byte{'h', byte('0' + n.Level)}
 	if !entering {
+		// In HTML, ##–#### headings end with a permalink, shown on hover or
+		// focus; its "#" comes from the stylesheet, so it is not part of the
+		// heading's text.
+		if id, ok := n.AttributeString("id"); ok && !r.xhtml && n.Level >= 2 && n.Level <= 4 {
+			_, _ = w.WriteString(`<a class="heading-link" href="#`)
+			_, _ = w.Write(util.EscapeHTML(util.URLEscape(id.([]byte), true)))
+			_, _ = w.WriteString(`" aria-label="この見出しへのリンク"></a>`)
+		}
 		_, _ = w.WriteString("</")
 		_, _ = w.Write(tag)
 		_, _ = w.WriteString(">\n")

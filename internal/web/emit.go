@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"maps"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -67,6 +68,7 @@ type pageData struct {
 	Groups        []group
 	Search        *SearchResults // the search page's results
 	Query         string         // the search page's query, shown in the header's search box
+	Updated       string         // the date of the page's latest revision, shown as 最終更新
 	assets        map[string]string
 }
 
@@ -114,12 +116,12 @@ func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
 			return err
 		}
 	}
-	notFound, err := theme.execute("404", "", s, nil, &pageData{Title: "ページが見つかりません"})
+	// 404.html is served for any missing path, at any depth, so its links
+	// start from the site's root path instead of its own folder.
+	notFound, err := theme.executeAt("404", SitePath(s.Config.BaseURL), s, nil, &pageData{Title: "ページが見つかりません"})
 	if err != nil {
 		return err
 	}
-	// 404.html is served for any missing path, so its links must not be relative.
-	notFound = bytes.ReplaceAll(notFound, []byte(`="./`), []byte(`="`+s.Config.BaseURL))
 	if err := w.WriteFile("404.html", notFound); err != nil {
 		return err
 	}
@@ -167,6 +169,9 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	if p.Parent == nil {
 		d.Title = ""
 	}
+	if revs := p.Revisions(); len(revs) > 0 {
+		d.Updated = slices.MaxFunc(revs, func(a, b content.Revision) int { return strings.Compare(a.Date, b.Date) }).Date
+	}
 	for _, a := range p.Ancestors() {
 		l := pageLink(p.URL, a)
 		if a.Parent == nil {
@@ -212,7 +217,19 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 const themeMarkup = 8 << 10
 
 func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *pageData) ([]byte, error) {
-	t.fill(dir, s, current, d)
+	return t.executeAt(kind, rootOf(dir), s, current, d)
+}
+
+// rootOf is the relative path from a page in the folder dir to the site root.
+func rootOf(dir string) string {
+	return strings.Repeat("../", strings.Count(dir, "/"))
+}
+
+// executeAt runs a page kind's template with every link to the site starting
+// with root: "../" repeated up from the page's folder, or a path from the
+// server's root for a page served at any URL.
+func (t *Theme) executeAt(kind, root string, s *site.Site, current *site.Page, d *pageData) ([]byte, error) {
+	t.fill(root, s, current, d)
 	var out bytes.Buffer
 	// The page is mostly the body, the sidebar and the page TOC; sizing the
 	// buffer for them and the theme's markup saves its doublings on the way.
@@ -223,11 +240,15 @@ func (t *Theme) execute(kind, dir string, s *site.Site, current *site.Page, d *p
 	return out.Bytes(), nil
 }
 
-// fill sets the fields every page has.
-func (t *Theme) fill(dir string, s *site.Site, current *site.Page, d *pageData) {
+// fill sets the fields every page has, for a page whose links to the site
+// start with root.
+func (t *Theme) fill(root string, s *site.Site, current *site.Page, d *pageData) {
 	d.Config = s.Config
-	d.Root = site.RelURL(dir, "")
-	d.Nav = navigation(s, dir, current)
+	d.Root = root
+	if root == "" {
+		d.Root = "./"
+	}
+	d.Nav = navigation(s, root, current)
 	d.NavHTML = navHTML(d.Nav)
 	d.assets = t.Assets
 }
@@ -236,19 +257,35 @@ func pageLink(fromDir string, p *site.Page) link {
 	return link{Href: site.RelURL(fromDir, p.OutFile()), Number: p.Number, Title: p.Title}
 }
 
+// SitePath returns the path part of the base URL, with a trailing slash:
+// "/" for "https://example.org/", "/kb/" for "https://example.org/kb/".
+func SitePath(baseURL string) string {
+	p := baseURL
+	if u, err := url.Parse(baseURL); err == nil {
+		p = u.EscapedPath()
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
 // navigation lists every chapter and, under the current page's chapter, that
 // chapter's pages, so that each page's size does not grow with the book.
-func navigation(s *site.Site, dir string, current *site.Page) []link {
+func navigation(s *site.Site, root string, current *site.Page) []link {
 	var chapter *site.Page
 	if current != nil {
 		chapter = current.Chapter()
 	}
 	var nav []link
 	for _, c := range s.Root.Children {
-		l := pageLink(dir, c)
+		l := rootLink(root, c)
 		l.Current = c == current
 		if c == chapter {
-			l.Children = subtree(dir, c, current)
+			l.Children = subtree(root, c, current)
 		}
 		nav = append(nav, l)
 	}
@@ -334,12 +371,17 @@ func writeNavList(b *strings.Builder, list []link) {
 	b.WriteString("</ul>")
 }
 
-func subtree(dir string, p, current *site.Page) []link {
+// rootLink links to p from a page whose path to the site root is root.
+func rootLink(root string, p *site.Page) link {
+	return link{Href: root + p.OutFile(), Number: p.Number, Title: p.Title}
+}
+
+func subtree(root string, p, current *site.Page) []link {
 	var list []link
 	for _, c := range p.Children {
-		l := pageLink(dir, c)
+		l := rootLink(root, c)
 		l.Current = c == current
-		l.Children = subtree(dir, c, current)
+		l.Children = subtree(root, c, current)
 		list = append(list, l)
 	}
 	return list

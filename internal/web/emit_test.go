@@ -2,9 +2,14 @@ package web
 
 import (
 	"html/template"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/kb-handbook/kb/assets"
+	"github.com/kb-handbook/kb/layouts"
 
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/markdown"
@@ -59,5 +64,65 @@ func TestGeneratedFoldersAreThoseWritten(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, written) {
 		t.Errorf("GeneratedFolders = %v, but the theme writes %v", got, written)
+	}
+}
+
+func TestSitePath(t *testing.T) {
+	for _, c := range []struct{ base, want string }{
+		{"/", "/"},
+		{"", "/"},
+		{"https://kb.example.jp/", "/"},
+		{"https://example.org/kb", "/kb/"},
+		{"https://example.org/ナレッジ/", "/%E3%83%8A%E3%83%AC%E3%83%83%E3%82%B8/"},
+		{"/docs/handbook/", "/docs/handbook/"},
+	} {
+		if got := SitePath(c.base); got != c.want {
+			t.Errorf("SitePath(%q) = %q, want %q", c.base, got, c.want)
+		}
+	}
+}
+
+// memoryWriter collects written files.
+type memoryWriter struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memoryWriter) WriteFile(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = data
+	return nil
+}
+
+// TestNotFoundLinksFromSiteRoot checks that every link and asset of the
+// 404 page starts at the site's root path, whatever the URL it is served at.
+func TestNotFoundLinksFromSiteRoot(t *testing.T) {
+	theme, err := LoadTheme(layouts.FS, assets.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.BaseURL = "https://example.org/kb/"
+	chapter := &site.Page{URL: "01-intro/", Title: "はじめに", Number: "1"}
+	root := &site.Page{Children: []*site.Page{chapter}}
+	chapter.Parent = root
+	s := &site.Site{Config: cfg, Root: root}
+	w := &memoryWriter{files: map[string][]byte{}}
+	if err := Emit(s, theme, w); err != nil {
+		t.Fatal(err)
+	}
+	page := string(w.files["404.html"])
+	refs := regexp.MustCompile(`(?:href|src|action)="([^"]*)"`).FindAllStringSubmatch(page, -1)
+	if len(refs) < 8 {
+		t.Fatalf("only %d links in the 404 page:\n%s", len(refs), page)
+	}
+	for _, m := range refs {
+		if !strings.HasPrefix(m[1], "/kb/") && !strings.HasPrefix(m[1], "#") {
+			t.Errorf("404 page link %q does not start at /kb/", m[1])
+		}
+	}
+	if !strings.Contains(page, `href="/kb/01-intro/index.html"`) {
+		t.Error("the 404 page's menu does not link the chapter from the site root")
 	}
 }

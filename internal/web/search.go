@@ -83,7 +83,7 @@ type SearchPage struct {
 func (t *Theme) SearchPage(s *site.Site) (*SearchPage, error) {
 	g := searchPage()
 	d := g.data
-	t.fill(g.dir, s, nil, &d)
+	t.fill(rootOf(g.dir), s, nil, &d)
 	p := &SearchPage{Layouts: map[string]string{}, Data: d, Assets: t.Assets}
 	for _, name := range searchLayouts {
 		src, ok := t.sources[name]

@@ -111,7 +111,7 @@ func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 
 func (t *Theme) loadAssets(assetFS fs.FS) error {
 	var code bytes.Buffer
-	if err := markdown.WriteStyles(&code, "github", "github-dark"); err != nil {
+	if err := markdown.WriteStyles(&code, markdown.LightCodeStyle, markdown.DarkCodeStyle); err != nil {
 		return err
 	}
 	t.addAsset("code.css", code.Bytes())
