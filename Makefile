@@ -51,9 +51,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/config/
 
 # screenshots writes PNGs of the bundled handbook (desktop, phone, dark, search, EPUB, print)
-# into docs/screenshots/ for a person to look at. Needs Chromium; not part of `make test`.
+# into testdata/screenshots/ for a person to look at. Needs Chromium; not part of `make test`.
 screenshots: build
-	tools/screenshots.sh
+	.ci/screenshots.sh
 
 clean:
 	rm -rf bin public .public.kb-spare .public.kb-tmp-*

@@ -4,7 +4,7 @@
 # on a phone, a page of the EPUB at phone width and the print edition. Not run by the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=docs/screenshots
+out=testdata/screenshots
 mkdir -p "$out"
 tmp=$(mktemp -d /tmp/kb-screenshots-XXXXXX)
 host_pid=""
