@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/bench/corpus"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 var corpora sync.Map // page count → site dir
@@ -157,7 +157,7 @@ func benchHTMLBuild(b *testing.B, n int, scenario string) {
 		hugoOut = filepath.Join(out, fmt.Sprintf("hugo-%d", builds))
 	}
 	clear := func() {
-		for _, dir := range []string{kbOut, build.SparePath(kbOut), hugoOut} {
+		for _, dir := range []string{kbOut, pipeline.SparePath(kbOut), hugoOut} {
 			if err := os.RemoveAll(dir); err != nil {
 				b.Fatal(err)
 			}
@@ -252,7 +252,7 @@ func BenchmarkBuildInProcess(b *testing.B) {
 	src := site(b, 1000)
 	out := filepath.Join(b.TempDir(), "public")
 	for b.Loop() {
-		if _, err := build.Run(build.Options{Source: src, Out: out}); err != nil {
+		if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out}); err != nil {
 			b.Fatal(err)
 		}
 	}

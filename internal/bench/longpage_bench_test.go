@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/formats"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // BenchmarkLongPage builds a site whose one page is 1 to 16 MB of
@@ -21,7 +21,7 @@ func BenchmarkLongPage(b *testing.B) {
 			src := longPageSite(b, mb)
 			out := filepath.Join(b.TempDir(), "public")
 			for b.Loop() {
-				if _, err := build.Run(build.Options{Source: src, Out: out, Outputs: formats.All()}); err != nil {
+				if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: formats.All()}); err != nil {
 					b.Fatal(err)
 				}
 			}

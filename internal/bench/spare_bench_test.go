@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // BenchmarkSpareTree asks whether kb build's spare tree (the output before
@@ -42,7 +42,7 @@ func BenchmarkSpareTree(b *testing.B) {
 			var with, without time.Duration
 			for b.Loop() {
 				with += build1()
-				if err := os.RemoveAll(build.SparePath(out)); err != nil {
+				if err := os.RemoveAll(pipeline.SparePath(out)); err != nil {
 					b.Fatal(err)
 				}
 				without += build1()

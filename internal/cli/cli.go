@@ -9,11 +9,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/formats"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // Version is kb's version, set at link time with -ldflags "-X ...cli.Version=…".
@@ -111,8 +111,8 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kb build: %v\n", err)
 		return ExitUsage
 	}
-	opts := build.Options{Source: *source, Out: *out, Force: *force, Strict: *strict, Outputs: chosen, Progress: progressPrinter(stderr)}
-	res, err := build.Run(opts)
+	opts := pipeline.Options{Source: *source, Out: *out, Force: *force, Strict: *strict, Outputs: chosen, Progress: progressPrinter(stderr)}
+	res, err := pipeline.Run(opts)
 	clearProgress(stderr)
 	if code := report(err, stderr); code != ExitOK {
 		return code
@@ -133,7 +133,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	start := time.Now()
-	s, diags := build.Check(*source, formats.All())
+	s, diags := pipeline.Check(*source, formats.All())
 	fmt.Fprintln(stdout, layoutLine(s.Config))
 	if diag.Fatal(diags, *strict) {
 		return report(&diag.Error{Diagnostics: diags}, stderr)

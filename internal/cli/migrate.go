@@ -11,11 +11,11 @@ import (
 
 	"github.com/goccy/go-yaml"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/layout"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/srcfs"
 )
 
@@ -45,7 +45,7 @@ func runMigrate(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(flags, args); !ok {
 		return code
 	}
-	s, diags := build.Load(*source, nil)
+	s, diags := pipeline.Load(*source, nil)
 	cfg := s.Config
 	fmt.Fprintln(stdout, layoutLine(cfg))
 	if cfg.Layout == "" {

@@ -18,8 +18,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/server"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/watch"
@@ -44,7 +44,7 @@ type Options struct {
 	// besides its pages (the EPUBs, see config.GeneratedFiles): they run
 	// only when a browser asks for one of those files, with the preview
 	// folder, where they find linked files, as their folder.
-	OnDemand []build.Format
+	OnDemand []pipeline.Format
 	// AnyHost accepts requests for any Host. Without it only localhost,
 	// 127.0.0.1 and [::1] are served, which stops DNS-rebinding pages from
 	// reading the preview.
@@ -54,7 +54,7 @@ type Options struct {
 // Server builds, watches and serves one site.
 type Server struct {
 	opts     Options
-	rb       *build.Builder
+	rb       *pipeline.Builder
 	host     *server.Handler // kb host's handler over the preview folder
 	search   *indexer        // nil without IndexDir
 	onDemand *onDemand       // nil without OnDemand
@@ -81,8 +81,8 @@ func New(opts Options) *Server {
 		opts.IndexDelay = time.Second
 	}
 	opts.Log = &lockedWriter{w: opts.Log}
-	s := &Server{opts: opts, rb: build.NewBuilder(build.BuilderOptions{Root: opts.Source, Formats: []build.Format{build.HTML{}},
-		Needs: build.Needs{XHTML: true, SectionText: true}, Open: build.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
+	s := &Server{opts: opts, rb: pipeline.NewBuilder(pipeline.BuilderOptions{Root: opts.Source, Formats: []pipeline.Format{pipeline.HTML{}},
+		Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
 	if len(opts.OnDemand) > 0 {
 		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}
@@ -101,7 +101,7 @@ func (s *Server) Ready() <-chan struct{} { return s.ready }
 // is done. It builds the whole site first.
 func (s *Server) Run(ctx context.Context) error {
 	defer close(s.closing)
-	w, err := watch.New(watch.Options{Root: s.opts.Source, Names: build.SourceNames(s.opts.Source),
+	w, err := watch.New(watch.Options{Root: s.opts.Source, Names: pipeline.SourceNames(s.opts.Source),
 		Quiet: s.opts.Quiet, MaxDelay: time.Second})
 	if err != nil {
 		close(s.ready)
@@ -161,7 +161,7 @@ func (s *Server) rebuild(paths []string) {
 	}
 }
 
-// finish writes what the last build left (see build.Builder.Finish), unless
+// finish writes what the last build left (see pipeline.Builder.Finish), unless
 // a newer change arrives first. It reports whether to try again, which is
 // only when it was stopped: a failure waits for the next change.
 func (s *Server) finish(stop func() bool) (again bool) {
@@ -172,7 +172,7 @@ func (s *Server) finish(stop func() bool) (again bool) {
 		}
 	}()
 	ch, err := s.rb.Finish(stop)
-	if errors.Is(err, build.ErrStopped) {
+	if errors.Is(err, pipeline.ErrStopped) {
 		return true
 	}
 	if err != nil {
@@ -199,7 +199,7 @@ func cssOnly(paths []string) bool {
 }
 
 // succeed records a good build and tells the browsers what changed.
-func (s *Server) succeed(ch *build.Change, css bool) {
+func (s *Server) succeed(ch *pipeline.Change, css bool) {
 	s.mu.Lock()
 	s.site = ch.Site
 	wasFailing := s.failure != nil

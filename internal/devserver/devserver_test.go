@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/ebook"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 const editPage = "/01-guide/edit-me/"
@@ -387,7 +387,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 }
 
 func TestEPUBOnDemand(t *testing.T) {
-	h := start(t, nil, func(o *Options) { o.OnDemand = []build.Format{ebook.Format{}} })
+	h := start(t, nil, func(o *Options) { o.OnDemand = []pipeline.Format{ebook.Format{}} })
 	get := func() []byte {
 		t.Helper()
 		status, body := h.get("/handbook.epub")

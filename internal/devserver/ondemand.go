@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -20,7 +20,7 @@ import (
 // as the EPUBs, when a browser asks for one. They take too long to build on
 // every change, so they are built at most once per build of the site.
 type onDemand struct {
-	formats []build.Format
+	formats []pipeline.Format
 	dir     string // the preview folder, where formats find linked files
 
 	mu    sync.Mutex
@@ -38,7 +38,7 @@ func (o *onDemand) file(s *site.Site, name string) ([]byte, error) {
 		w := &memWriter{files: map[string][]byte{}, dir: o.dir}
 		var err error
 		for _, f := range o.formats {
-			if err = f.Emit(build.Job{Site: s, Out: w}); err != nil {
+			if err = f.Emit(pipeline.Job{Site: s, Out: w}); err != nil {
 				break
 			}
 		}
@@ -62,7 +62,7 @@ type memWriter struct {
 	dir   string
 }
 
-// ReadFile implements build.Writer.
+// ReadFile implements pipeline.Writer.
 func (m *memWriter) ReadFile(name string) ([]byte, error) {
 	m.mu.Lock()
 	data, ok := m.files[name]
@@ -76,12 +76,12 @@ func (m *memWriter) ReadFile(name string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(m.dir, filepath.FromSlash(name)))
 }
 
-// Folder implements build.Writer: formats built on demand write files only.
+// Folder implements pipeline.Writer: formats built on demand write files only.
 func (m *memWriter) Folder(name string) (string, error) {
 	return "", fmt.Errorf("%s: a format built on demand cannot write a folder", name)
 }
 
-// WriteFile implements build.Writer.
+// WriteFile implements pipeline.Writer.
 func (m *memWriter) WriteFile(name string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

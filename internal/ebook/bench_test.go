@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/bench/corpus"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/web"
 )
 
@@ -35,7 +35,7 @@ func BenchmarkEPUB(b *testing.B) {
 	start := time.Now()
 	s := loadSite(b, dir)
 	load := time.Since(start)
-	theme, err := build.Theme(dir)
+	theme, err := pipeline.Theme(dir)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,9 +16,9 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/content"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -31,7 +31,7 @@ const (
 // loadSite loads and resolves a site, failing with every diagnostic.
 func loadSite(t testing.TB, root string) *site.Site {
 	t.Helper()
-	s, diags := build.Load(root, nil)
+	s, diags := pipeline.Load(root, nil)
 	if len(diags) > 0 {
 		var lines []string
 		for _, d := range diags {

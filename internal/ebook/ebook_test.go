@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 func TestIdentifier(t *testing.T) {
@@ -172,7 +172,7 @@ func TestEmitReproducible(t *testing.T) {
 	var outs [2]string
 	for i := range outs {
 		outs[i] = filepath.Join(t.TempDir(), "public")
-		if _, err := build.Run(build.Options{Source: fixtureRoot, Out: outs[i], Outputs: []build.Format{build.HTML{}, Format{}}}); err != nil {
+		if _, err := pipeline.Run(pipeline.Options{Source: fixtureRoot, Out: outs[i], Outputs: []pipeline.Format{pipeline.HTML{}, Format{}}}); err != nil {
 			t.Fatalf("build %d: %v", i+1, err)
 		}
 	}

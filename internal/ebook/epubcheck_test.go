@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // epubcheckJar is where Debian's epubcheck package installs the validator.
@@ -63,7 +63,7 @@ func TestEPUBCheckFixture(t *testing.T) {
 	requireEPUBCheck(t)
 	s := loadSite(t, fixtureRoot)
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(build.Options{Source: fixtureRoot, Out: out, Outputs: []build.Format{build.HTML{}, Format{}}}); err != nil {
+	if _, err := pipeline.Run(pipeline.Options{Source: fixtureRoot, Out: out, Outputs: []pipeline.Format{pipeline.HTML{}, Format{}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range s.Config.GeneratedFiles() {

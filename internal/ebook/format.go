@@ -3,8 +3,8 @@ package ebook
 import (
 	"fmt"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -12,13 +12,13 @@ import (
 // the build.
 type Format struct{}
 
-// Name implements build.Format.
+// Name implements pipeline.Format.
 func (Format) Name() string { return "epub" }
 
-// Needs implements build.Format: pages are written as XHTML.
-func (Format) Needs() build.Needs { return build.Needs{XHTML: true} }
+// Needs implements pipeline.Format: pages are written as XHTML.
+func (Format) Needs() pipeline.Needs { return pipeline.Needs{XHTML: true} }
 
-// Check implements build.Format: an edition must hold at least one page
+// Check implements pipeline.Format: an edition must hold at least one page
 // besides the glossary.
 func (Format) Check(s *site.Site, diags *diag.List) {
 	for i, e := range s.Config.Editions {
@@ -30,8 +30,8 @@ func (Format) Check(s *site.Site, diags *diag.List) {
 	}
 }
 
-// Emit implements build.Format. Linked images are read from the build,
+// Emit implements pipeline.Format. Linked images are read from the build,
 // where they were copied before the formats run.
-func (Format) Emit(job build.Job) error {
+func (Format) Emit(job pipeline.Job) error {
 	return Write(job.Site, job.Out, job.Out.ReadFile)
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // The tests in this file hold the bundled handbook to its editing rules:
@@ -42,7 +42,7 @@ var serialNumber = regexp.MustCompile(`-\d`)
 // TestHandbookAcronymsInGlossary fails when the prose of a page (code
 // left out) uses an acronym the glossary does not define.
 func TestHandbookAcronymsInGlossary(t *testing.T) {
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
 	}
@@ -86,7 +86,7 @@ func TestHandbookAcronymsInGlossary(t *testing.T) {
 // TestEmployeeGuideStaysInEdition fails when the employee guide links to a
 // page that is not in the employee edition, where the link would lead nowhere.
 func TestEmployeeGuideStaysInEdition(t *testing.T) {
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
 	}
@@ -202,7 +202,7 @@ const maxPageChars = 8000
 // which is looked up rather than read through, grows past maxPageChars
 // characters of text; split it into pages under a section instead.
 func TestHandbookPagesFitOneSitting(t *testing.T) {
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has problems:\n%s", join(diags))
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/kb-handbook/kb/internal/browsertest"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // figureProblems lists, for the page in the browser, the figures whose image
@@ -55,7 +55,7 @@ func TestHandbookFiguresInBrowser(t *testing.T) {
 		t.Skip("runs headless Chromium")
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := build.Run(build.Options{Source: "../..", Out: out})
+	res, err := pipeline.Run(pipeline.Options{Source: "../..", Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // svgFigure is what TestHandbookFigures reads of an SVG file.
@@ -29,7 +29,7 @@ type svgFigure struct {
 // content/figures is used, scales (viewBox), has an accessible title and
 // description, real text, its own background and colours for dark mode.
 func TestHandbookFigures(t *testing.T) {
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has %d problems:\n%s", len(diags), join(diags))
 	}

@@ -5,15 +5,15 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
 // TestBundledHandbook checks the knowledge base shipped in content/: it builds
 // without diagnostics and has the structure the handbook promises.
 func TestBundledHandbook(t *testing.T) {
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatalf("the bundled knowledge base has %d problems:\n%s", len(diags), join(diags))
 	}

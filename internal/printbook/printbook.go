@@ -12,9 +12,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -32,17 +32,17 @@ var printTemplate = template.Must(template.New("print").Parse(layout))
 // Format is the print edition as an output of the build.
 type Format struct{}
 
-// Name implements build.Format.
+// Name implements pipeline.Format.
 func (Format) Name() string { return "print" }
 
-// Needs implements build.Format: the pages' HTML is enough.
-func (Format) Needs() build.Needs { return build.Needs{} }
+// Needs implements pipeline.Format: the pages' HTML is enough.
+func (Format) Needs() pipeline.Needs { return pipeline.Needs{} }
 
-// Check implements build.Format; the EPUB format checks the editions.
+// Check implements pipeline.Format; the EPUB format checks the editions.
 func (Format) Check(*site.Site, *diag.List) {}
 
-// Emit implements build.Format.
-func (Format) Emit(job build.Job) error {
+// Emit implements pipeline.Format.
+func (Format) Emit(job pipeline.Job) error {
 	return Emit(job.Site, job.Out)
 }
 

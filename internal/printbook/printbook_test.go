@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -28,7 +28,7 @@ func (m *memory) WriteFile(name string, data []byte) error {
 
 func emit(t *testing.T, root string) (*site.Site, map[string][]byte) {
 	t.Helper()
-	s, diags := build.Load(root, nil)
+	s, diags := pipeline.Load(root, nil)
 	if len(diags) > 0 {
 		t.Fatalf("%s: %v", root, diags)
 	}

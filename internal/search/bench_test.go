@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/bench/corpus"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
@@ -49,7 +49,7 @@ func loadCorpus(b *testing.B, n int) *loaded {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	s, diags := build.Load(src, nil)
+	s, diags := pipeline.Load(src, nil)
 	if len(diags) > 0 {
 		b.Fatalf("generated corpus: %s", diags[0])
 	}
@@ -93,7 +93,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
 			l := loadCorpus(b, n)
-			theme, err := build.Theme(l.src)
+			theme, err := pipeline.Theme(l.src)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 			cpuKnown := true
 			var size int64
 			for b.Loop() {
-				out, err := build.NewOutput(filepath.Join(b.TempDir(), "html"), false)
+				out, err := pipeline.NewOutput(filepath.Join(b.TempDir(), "html"), false)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 )
 
 // A damaged or missing part of the index is an error from Open, never a
 // panic: kb host then serves the pages and answers search with 503.
 func TestOpenDamagedIndex(t *testing.T) {
-	s, diags := build.Load("testdata/site", nil)
+	s, diags := pipeline.Load("testdata/site", nil)
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}

@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
 )
@@ -15,17 +15,17 @@ import (
 // page itself is part of the HTML site.
 type Format struct{}
 
-// Name implements build.Format.
+// Name implements pipeline.Format.
 func (Format) Name() string { return "search" }
 
-// Needs implements build.Format: every section's text is indexed.
-func (Format) Needs() build.Needs { return build.Needs{SectionText: true} }
+// Needs implements pipeline.Format: every section's text is indexed.
+func (Format) Needs() pipeline.Needs { return pipeline.Needs{SectionText: true} }
 
-// Check implements build.Format; the index takes any site.
+// Check implements pipeline.Format; the index takes any site.
 func (Format) Check(*site.Site, *diag.List) {}
 
-// Emit implements build.Format.
-func (Format) Emit(job build.Job) error {
+// Emit implements pipeline.Format.
+func (Format) Emit(job pipeline.Job) error {
 	dir, err := job.Out.Folder(IndexDir)
 	if err != nil {
 		return err

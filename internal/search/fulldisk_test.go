@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 )
 
@@ -22,7 +22,7 @@ func TestIndexOnFullDisk(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a tmpfs needs root")
 	}
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -146,7 +146,7 @@ func FuzzSearch(f *testing.F) {
 
 // fuzzIndex builds the fixture's index.
 func fuzzIndex(f *testing.F) *Index {
-	s, diags := build.Load("testdata/site", nil)
+	s, diags := pipeline.Load("testdata/site", nil)
 	if s == nil || len(diags) > 0 {
 		f.Fatalf("fixture: %v", diags)
 	}

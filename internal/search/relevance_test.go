@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/site"
 )
@@ -31,7 +31,7 @@ type relevanceCase struct {
 // openSite loads the site at root and builds its index into a temporary folder.
 func openSite(t testing.TB, root string) (*site.Site, *search.Index) {
 	t.Helper()
-	s, diags := build.Load(root, nil)
+	s, diags := pipeline.Load(root, nil)
 	for _, d := range diags {
 		t.Logf("content problem (the index is built anyway): %s", d)
 	}

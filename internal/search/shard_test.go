@@ -8,13 +8,13 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // A site gives the same answers however its index is split into shards:
 // the same totals, facets, hits, snippets and scores.
 func TestShardsAnswerAlike(t *testing.T) {
-	s, diags := build.Load("../..", nil)
+	s, diags := pipeline.Load("../..", nil)
 	if len(diags) > 0 {
 		t.Fatal(diags[0])
 	}

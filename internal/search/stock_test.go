@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 // TestExecutorMatchesStockQueries runs the relevance queries, and more,
@@ -28,7 +28,7 @@ func TestExecutorMatchesStockQueries(t *testing.T) {
 		{"handbook", "../..", "testdata/relevance/handbook.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, diags := build.Load(tc.src, nil)
+			s, diags := pipeline.Load(tc.src, nil)
 			if s == nil {
 				t.Fatal(diags)
 			}

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/bench/corpus"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 )
 
 var (
@@ -43,7 +43,7 @@ func BenchmarkHostLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	out := filepath.Join(src, "public")
-	if _, err := build.Run(build.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
+	if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(newHandler(b, out))

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 )
 
@@ -43,7 +43,7 @@ func Follow(h *Handler, dir string) *Follower {
 
 // Check swaps in the build in the folder if it is not the one served.
 func (f *Follower) Check() Load {
-	marker := filepath.Join(f.dir, build.MarkerFile)
+	marker := filepath.Join(f.dir, pipeline.MarkerFile)
 	before, err := os.Stat(marker)
 	if f.started && (err != nil || sameFile(before, f.seen)) {
 		// The same build, or a folder kb did not write: keep what is open.

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 )
 
@@ -49,7 +49,7 @@ func TestFollowerSwapsInNewBuild(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	rebuild := func() {
 		t.Helper()
-		if _, err := build.Run(build.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
+		if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
 			t.Fatal(err)
 		}
 	}

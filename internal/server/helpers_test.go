@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/staticsearch"
 )
@@ -19,14 +19,14 @@ const fixtureSite = "../search/testdata/site"
 func buildSite(t testing.TB, src string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(build.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
+	if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
 		t.Fatal(err)
 	}
 	return out
 }
 
 // withIndex are the outputs of a site that kb host serves with search.
-var withIndex = []build.Format{build.HTML{}, search.Format{}, staticsearch.Format{}}
+var withIndex = []pipeline.Format{pipeline.HTML{}, search.Format{}, staticsearch.Format{}}
 
 var (
 	fixtureOnce sync.Once
@@ -45,7 +45,7 @@ func fixture(t testing.TB) string {
 			return
 		}
 		fixtureDir = filepath.Join(dir, "public")
-		_, fixtureErr = build.Run(build.Options{Source: fixtureSite, Out: fixtureDir, Outputs: withIndex})
+		_, fixtureErr = pipeline.Run(pipeline.Options{Source: fixtureSite, Out: fixtureDir, Outputs: withIndex})
 	})
 	if fixtureErr != nil {
 		t.Fatal(fixtureErr)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -40,7 +40,7 @@ func TestFigureCrossReferences(t *testing.T) {
 		"content/02-other/b.md":      "# 頁B\n\n本文\n\n![B](../01-ch/f.svg){#fig-b}\n\n[](../01-ch/a.md#fig-one)\n",
 		"content/top.md":             "---\nnumber: false\n---\n# 番号なし\n\n![T](01-ch/f.svg \"無番号\"){#fig-t}\n\n[](#fig-t)\n",
 	})
-	s, diags := build.Load(root, nil)
+	s, diags := pipeline.Load(root, nil)
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
@@ -90,7 +90,7 @@ func TestFigureDiagnostics(t *testing.T) {
 		"content/b.md":  "# B\n\n[](a.md#fig-tow)\n",
 		"content/f.svg": svg,
 	})
-	_, diags := build.Load(root, nil)
+	_, diags := pipeline.Load(root, nil)
 	var got []string
 	for _, d := range diags {
 		got = append(got, d.String())

@@ -15,7 +15,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/bench/corpus"
 	"github.com/kb-handbook/kb/internal/browsertest"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/staticsearch"
 )
@@ -40,7 +40,7 @@ func BenchmarkStaticIndex(b *testing.B) {
 			if err := corpus.Write(src, corpus.Options{Pages: n, Seed: 1}); err != nil {
 				b.Fatal(err)
 			}
-			s, diags := build.Load(src, nil)
+			s, diags := pipeline.Load(src, nil)
 			if len(diags) > 0 {
 				b.Fatal(diags[0])
 			}
@@ -72,8 +72,8 @@ func BenchmarkStaticIndex(b *testing.B) {
 				return
 			}
 			out := filepath.Join(b.TempDir(), "public")
-			if _, err := build.Run(build.Options{Source: src, Out: out,
-				Outputs: []build.Format{build.HTML{}, staticsearch.Format{}}}); err != nil {
+			if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out,
+				Outputs: []pipeline.Format{pipeline.HTML{}, staticsearch.Format{}}}); err != nil {
 				b.Fatal(err)
 			}
 			browserMetrics(b, out)

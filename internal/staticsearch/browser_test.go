@@ -24,7 +24,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/kb-handbook/kb/internal/browsertest"
-	"github.com/kb-handbook/kb/internal/build"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/server"
 	"github.com/kb-handbook/kb/internal/staticsearch"
@@ -38,8 +38,8 @@ const fixtureSite = "../search/testdata/site"
 func buildSite(t testing.TB, src string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	_, err := build.Run(build.Options{Source: src, Out: out,
-		Outputs: []build.Format{build.HTML{}, search.Format{}, staticsearch.Format{}}})
+	_, err := pipeline.Run(pipeline.Options{Source: src, Out: out,
+		Outputs: []pipeline.Format{pipeline.HTML{}, search.Format{}, staticsearch.Format{}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,9 +33,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kb-handbook/kb/internal/build"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
@@ -56,17 +56,17 @@ const termChunkBytes = 12 << 10
 // Format is the static search index as an output of the build.
 type Format struct{}
 
-// Name implements build.Format.
+// Name implements pipeline.Format.
 func (Format) Name() string { return "static-search" }
 
-// Needs implements build.Format: every section's text is indexed.
-func (Format) Needs() build.Needs { return build.Needs{SectionText: true} }
+// Needs implements pipeline.Format: every section's text is indexed.
+func (Format) Needs() pipeline.Needs { return pipeline.Needs{SectionText: true} }
 
-// Check implements build.Format; the index takes any site.
+// Check implements pipeline.Format; the index takes any site.
 func (Format) Check(*site.Site, *diag.List) {}
 
-// Emit implements build.Format.
-func (Format) Emit(job build.Job) error {
+// Emit implements pipeline.Format.
+func (Format) Emit(job pipeline.Job) error {
 	files, err := Build(search.Documents(job.Site), search.NewMeta(job.Site))
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"bytes"
@@ -56,7 +56,7 @@ func TestGoldenHTML(t *testing.T) {
 		}
 		want, err := os.ReadFile(golden)
 		if err != nil {
-			t.Fatalf("%v (run go test ./internal/build -run Golden -update)", err)
+			t.Fatalf("%v (run go test ./internal/pipeline -run Golden -update)", err)
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s differs from %s:\n%s", page, golden, firstDiff(string(want), string(got)))

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package build
+package pipeline
 
 // noFollow is zero where the system has no such flag; links in a recycled
 // tree are still removed when the tree is claimed.

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package build
+package pipeline
 
 // exchange reports that this system has no atomic exchange of two folders;
 // Commit then renames twice.

@@ -1,6 +1,6 @@
-// Package build runs kb's pipeline — load, parse, resolve, emit — for the
+// Package pipeline runs kb's pipeline — load, parse, resolve, check, write — for the
 // command line and the servers.
-package build
+package pipeline
 
 import (
 	"io/fs"
