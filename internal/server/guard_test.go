@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 func TestIsLoopback(t *testing.T) {
@@ -73,5 +74,22 @@ func TestGuard(t *testing.T) {
 		if w.Header().Get("Content-Security-Policy") != DefaultCSP || w.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s %s for %s: headers %v", tc.method, tc.path, tc.host, w.Header())
 		}
+	}
+}
+
+// Both servers bound every phase of a connection, so that slow or idle
+// clients cannot hold connections open (kb serve had none).
+func TestHTTPServerTimeouts(t *testing.T) {
+	srv := NewHTTPServer(http.NotFoundHandler(), nil)
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		if d <= 0 || d > 5*time.Minute {
+			t.Errorf("%s = %v, want a bound of at most five minutes", name, d)
+		}
+	}
+	if srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 1<<20 {
+		t.Errorf("MaxHeaderBytes = %d", srv.MaxHeaderBytes)
 	}
 }
