@@ -434,9 +434,6 @@ func checkBook(t *testing.T, data []byte, s *site.Site, sel Selection) map[strin
 				t.Errorf("%s: id %q used %d times", name, id, n)
 			}
 		}
-		if bytes.Contains(b, []byte(offbookPrefix)) {
-			t.Errorf("%s: an off-book link was left as a link", name)
-		}
 		docs[name] = d
 	}
 	footnotes := map[string]string{}

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"regexp"
-	"strconv"
 	"strings"
-
-	epub "github.com/go-shiori/go-epub"
 
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
@@ -21,58 +17,50 @@ const (
 	noteImage   = "画像はウェブ版を参照してください"
 )
 
-// offbookPrefix marks, in rendered XHTML, a link or image whose target the
-// book does not hold; the number indexes the page's notes. pageBody turns
-// each one into plain text followed by its note.
-const offbookPrefix = "kb-offbook-"
-
-var (
-	// offbookLink matches a link to a target outside the book, or to an
-	// embedded image (a hyperlink to an image is not a spine item, which
-	// EPUB forbids).
-	offbookLink = regexp.MustCompile(`(?s)<a href="(` + offbookPrefix + `\d+|` + regexp.QuoteMeta("../"+epub.ImageFolderName+"/") + `[^"]*)"[^>]*>(.*?)</a>`)
-	// offbookImage matches an image the book does not embed: a remote one
-	// (EPUB allows no remote images) or a file of another type.
-	offbookImage = regexp.MustCompile(`<img src="(` + offbookPrefix + `\d+|(?:https?:)?//[^"]*)" alt="([^"]*)"[^>]*/>`)
-)
-
-// pageLinks maps the link targets of one page to in-book hrefs and keeps the
-// notes for the targets the book does not hold.
+// pageLinks decides the links and images of one page for the book: in-book
+// hrefs where the book holds the target, and otherwise the link's text or
+// the image's alt text with a note.
 type pageLinks struct {
-	book  *book
-	notes []string
+	book *book
 }
 
-// href implements site.LinkResolver.Href for the book.
-func (l *pageLinks) href(from *site.Page, t site.Target) string {
+// decide implements site.LinkResolver.Decide for the book.
+func (l pageLinks) decide(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
 	switch {
+	case t.External != "" && image:
+		// EPUB allows no remote images.
+		return markdown.LinkDecision{AsText: true, Note: noteImage, Fill: "画像"}
 	case t.External != "":
-		return t.External
+		return markdown.LinkDecision{Href: t.External}
 	case t.File != "":
-		if href := l.book.images[t.File]; href != "" {
-			return href
+		href := l.book.images[t.File]
+		switch {
+		case href != "" && image:
+			return markdown.LinkDecision{Href: href}
+		case href != "":
+			// A hyperlink to an embedded image: the image is in the book,
+			// but only as part of a page, and EPUB forbids linking to it.
+			return markdown.LinkDecision{AsText: true}
+		case image || isImageFile(t.File):
+			return markdown.LinkDecision{AsText: true, Note: noteImage, Fill: "画像"}
+		default:
+			return markdown.LinkDecision{AsText: true, Note: noteWeb}
 		}
-		if isImageFile(t.File) {
-			return l.offbook(noteImage)
-		}
-		return l.offbook(noteWeb)
 	}
 	file, in := l.book.files[t.Page]
 	switch {
 	case !in:
-		return l.offbook(noteOutside + "。全体版の「" + t.FillText() + "」を参照してください")
+		// An empty link is filled with the target's number and title,
+		// which the note would only repeat.
+		return markdown.LinkDecision{AsText: true, Note: noteOutside + "。全体版の「" + t.FillText() + "」を参照してください",
+			FilledNote: noteOutside + "。全体版を参照してください"}
 	case t.Page == from && t.Anchor != "":
-		return "#" + t.Anchor
+		return markdown.LinkDecision{Href: "#" + t.Anchor}
 	case t.Anchor != "":
-		return file + "#" + t.Anchor
+		return markdown.LinkDecision{Href: file + "#" + t.Anchor}
 	default:
-		return file
+		return markdown.LinkDecision{Href: file}
 	}
-}
-
-func (l *pageLinks) offbook(note string) string {
-	l.notes = append(l.notes, note)
-	return offbookPrefix + strconv.Itoa(len(l.notes)-1)
 }
 
 func isImageFile(p string) bool {
@@ -96,63 +84,15 @@ func (b *book) pageBody(p *site.Page) (string, error) {
 	b.writeMeta(&w, p)
 	w.WriteString("</header>\n")
 
-	links := &pageLinks{book: b}
-	res := site.LinkResolver{Site: b.site, Page: p, Href: links.href}
-	var body bytes.Buffer
+	res := site.LinkResolver{Site: b.site, Page: p, Decide: pageLinks{book: b}.decide}
 	prefix := strings.TrimSuffix(b.files[p], ".xhtml") + "-"
-	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{XHTML: true, FootnotePrefix: prefix}); err != nil {
+	if err := markdown.Render(&w, p.Doc, res, markdown.RenderOptions{XHTML: true, FootnotePrefix: prefix}); err != nil {
 		return "", err
 	}
-	w.WriteString(links.rewrite(body.String()))
 
 	b.writeChildren(&w, p)
 	writeRevisions(&w, p)
 	return w.String(), nil
-}
-
-// rewrite turns links and images the book cannot hold into plain text with
-// a note.
-func (l *pageLinks) rewrite(s string) string {
-	s = offbookImage.ReplaceAllStringFunc(s, func(m string) string {
-		sub := offbookImage.FindStringSubmatch(m)
-		note := noteImage
-		if n, ok := l.note(sub[1]); ok {
-			note = n
-		}
-		alt := sub[2]
-		if alt == "" {
-			alt = "画像"
-		}
-		return offbookSpan(alt, html.EscapeString(note))
-	})
-	return offbookLink.ReplaceAllStringFunc(s, func(m string) string {
-		sub := offbookLink.FindStringSubmatch(m)
-		note, ok := l.note(sub[1])
-		if !ok {
-			// A hyperlink to an embedded image: the image is in the book,
-			// but only as part of a page.
-			return sub[2]
-		}
-		// An empty link was filled with the target's number and title,
-		// which the note would only repeat.
-		if strings.HasPrefix(note, noteOutside) && strings.Contains(note, "「"+html.UnescapeString(sub[2])+"」") {
-			note = noteOutside + "。全体版を参照してください"
-		}
-		return offbookSpan(sub[2], html.EscapeString(note))
-	})
-}
-
-// note returns the note of an off-book href.
-func (l *pageLinks) note(href string) (string, bool) {
-	n, err := strconv.Atoi(strings.TrimPrefix(href, offbookPrefix))
-	if !strings.HasPrefix(href, offbookPrefix) || err != nil || n >= len(l.notes) {
-		return "", false
-	}
-	return l.notes[n], true
-}
-
-func offbookSpan(text, note string) string {
-	return `<span class="offbook">` + text + `</span><span class="offbook-note">（` + note + `）</span>`
 }
 
 // writeMeta writes the page's roles and level as tags.

@@ -301,8 +301,7 @@ func (doc *Doc) resolveText(text string, res Resolver) string {
 			return b.String()
 		}
 		if n, err := strconv.Atoi(text[i+2 : i+1+end]); err == nil && n >= 0 && n < len(doc.refs) {
-			_, fill := res.Link(doc.refs[n])
-			b.WriteString(fill)
+			b.WriteString(res.Link(doc.refs[n]).Fill)
 		}
 		text = text[i+2+end:]
 	}

@@ -13,10 +13,13 @@ type fakeResolver struct {
 	numbers map[string]string
 }
 
-func (f fakeResolver) Link(dest string) (string, string) { return "resolved:" + dest, "filled " + dest }
-func (f fakeResolver) HeadingNumber(id string) string    { return f.numbers[id] }
-func (f fakeResolver) TermHref(id string) string         { return "glossary.html#" + id }
-func (f fakeResolver) FigureNumber(i int) string         { return "9." + strconv.Itoa(i+1) }
+func (f fakeResolver) Link(dest string) LinkDecision {
+	return LinkDecision{Href: "resolved:" + dest, Fill: "filled " + dest}
+}
+func (f fakeResolver) Image(dest string) LinkDecision { return LinkDecision{Href: "resolved:" + dest} }
+func (f fakeResolver) HeadingNumber(id string) string { return f.numbers[id] }
+func (f fakeResolver) TermHref(id string) string      { return "glossary.html#" + id }
+func (f fakeResolver) FigureNumber(i int) string      { return "9." + strconv.Itoa(i+1) }
 
 func render(t *testing.T, p *Parser, src string, opts RenderOptions) string {
 	t.Helper()

@@ -1,10 +1,12 @@
 package markdown
 
 import (
+	"cmp"
 	"bytes"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -15,9 +17,10 @@ import (
 
 // Resolver supplies what only the resolved site knows at render time.
 type Resolver interface {
-	// Link returns the href for a link destination as written by the author,
-	// and the text to show when the link has none (the target's number and title).
-	Link(dest string) (href, fill string)
+	// Link decides how a link to dest, as written by the author, is rendered.
+	Link(dest string) LinkDecision
+	// Image decides how an image from dest is rendered.
+	Image(dest string) LinkDecision
 	// HeadingNumber returns the section number of a heading ID, or "".
 	HeadingNumber(id string) string
 	// TermHref returns the href of a glossary entry, or "" to mark the term without a link.
@@ -25,6 +28,29 @@ type Resolver interface {
 	// FigureNumber returns the number of the page's figure at index (its
 	// position among Doc.Figures), such as "7.5.1".
 	FigureNumber(index int) string
+}
+
+// A LinkDecision says how a link or an image is rendered. An output decides
+// it: the EPUB, for one, shows a link to a page it does not hold as text with
+// a note.
+type LinkDecision struct {
+	Href string // where the link leads, or the image's source
+	Fill string // the text of an empty link (the target's number and title); the text of an image shown as text without alt text
+	// AsText renders the link as its text and the image as its alt text,
+	// followed by Note in brackets when there is one.
+	AsText bool
+	Note   string
+	// FilledNote replaces Note for a link whose text was filled in, when
+	// Note would only repeat it.
+	FilledNote string
+}
+
+// note is the note shown after a link or image rendered as text.
+func (d LinkDecision) note(filled bool) string {
+	if filled && d.FilledNote != "" {
+		return d.FilledNote
+	}
+	return d.Note
 }
 
 // RenderOptions select the output dialect.
@@ -35,7 +61,9 @@ type RenderOptions struct {
 
 // Placeholder kinds in the fragments: NUL, kind, decimal index into refs, NUL.
 const (
-	phHref       = 'L' // the href of link or image destination refs[i]
+	phLinkOpen   = 'A' // a link's start: refs[i] its destination, then its title or -1, then 1 when its text is filled in
+	phLinkClose  = 'Z' // its end, with the same arguments
+	phImage      = 'I' // an image: refs of its source, its alt text, and its title or -1
 	phFill       = 'F' // the text of an empty link to refs[i]
 	phNumber     = 'N' // the section number of heading refs[i]
 	phTermOpen   = 'T' // <a> to glossary entry refs[i], when there is one
@@ -81,6 +109,14 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 		}
 		kind, arg := frag[i+1], string(frag[i+2:i+1+end])
 		frag = frag[i+2+end:]
+		if kind == phLinkOpen || kind == phLinkClose || kind == phImage {
+			args, err := linkArgs(doc, kind, arg)
+			if err != nil {
+				return fail(err)
+			}
+			writeLink(b, kind, args, res, opts.XHTML)
+			continue
+		}
 		ref := ""
 		if kind != phFootPrefix && kind != phFigure {
 			n, err := strconv.Atoi(arg)
@@ -90,14 +126,8 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			ref = doc.refs[n]
 		}
 		switch kind {
-		case phHref:
-			href, _ := res.Link(ref)
-			if !html.IsDangerousURL([]byte(href)) {
-				b.Write(util.EscapeHTML(util.URLEscape([]byte(href), true)))
-			}
 		case phFill:
-			_, fill := res.Link(ref)
-			b.Write(util.EscapeHTML([]byte(fill)))
+			b.Write(util.EscapeHTML([]byte(res.Link(ref).Fill)))
 		case phNumber:
 			if num := res.HeadingNumber(ref); num != "" {
 				b.WriteString(`<span class="secno">`)
@@ -208,20 +238,16 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Link)
+	args := []int{r.doc.ref(string(n.Destination)), r.optionalRef(n.Title), 0}
+	if n.FirstChild() == nil {
+		args[2] = 1
+	}
 	if !entering {
-		_, _ = w.WriteString("</a>")
+		r.placeholders(w, phLinkClose, args)
 		return ast.WalkContinue, nil
 	}
-	_, _ = w.WriteString(`<a href="`)
-	r.placeholder(w, phHref, string(n.Destination))
-	_ = w.WriteByte('"')
-	if n.Title != nil {
-		_, _ = w.WriteString(` title="`)
-		_, _ = w.Write(util.EscapeHTML(n.Title))
-		_ = w.WriteByte('"')
-	}
-	_ = w.WriteByte('>')
-	if n.FirstChild() == nil {
+	r.placeholders(w, phLinkOpen, args)
+	if args[2] == 1 {
 		r.placeholder(w, phFill, string(n.Destination))
 	}
 	return ast.WalkContinue, nil
@@ -232,22 +258,124 @@ func (r *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node, 
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
-	_, _ = w.WriteString(`<img src="`)
-	r.placeholder(w, phHref, string(n.Destination))
-	_, _ = w.WriteString(`" alt="`)
-	_, _ = w.Write(util.EscapeHTML([]byte(plainText(n, src, nil))))
-	_ = w.WriteByte('"')
-	if n.Title != nil {
-		_, _ = w.WriteString(` title="`)
-		_, _ = w.Write(util.EscapeHTML(n.Title))
-		_ = w.WriteByte('"')
-	}
-	if r.xhtml {
-		_, _ = w.WriteString(" />")
-	} else {
-		_ = w.WriteByte('>')
-	}
+	r.placeholders(w, phImage, []int{r.doc.ref(string(n.Destination)), r.doc.ref(plainText(n, src, nil)), r.optionalRef(n.Title)})
 	return ast.WalkSkipChildren, nil
+}
+
+// optionalRef is the ref of s, or -1 when there is none.
+func (r *nodeRenderer) optionalRef(s []byte) int {
+	if len(s) == 0 {
+		return -1
+	}
+	return r.doc.ref(string(s))
+}
+
+// placeholders writes a placeholder whose argument is a list of refs.
+func (r *nodeRenderer) placeholders(w util.BufWriter, kind byte, refs []int) {
+	_ = w.WriteByte(0)
+	_ = w.WriteByte(kind)
+	for i, n := range refs {
+		if i > 0 {
+			_ = w.WriteByte(',')
+		}
+		_, _ = w.WriteString(strconv.Itoa(n))
+	}
+	_ = w.WriteByte(0)
+}
+
+// linkArgs reads the arguments of a link or image placeholder: the
+// strings its refs name ("" for -1) and, last for a link, "1" when its text
+// was filled in.
+func linkArgs(doc *Doc, kind byte, arg string) ([]string, error) {
+	parts := strings.Split(arg, ",")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("markdown: bad link placeholder %q", arg)
+	}
+	out := make([]string, 3)
+	for i, part := range parts {
+		n, err := strconv.Atoi(part)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("markdown: bad link placeholder %q", arg)
+		case i == 2 && kind != phImage:
+			out[i] = part // the filled-in flag
+		case n < -1 || n >= len(doc.refs):
+			return nil, fmt.Errorf("markdown: bad placeholder reference %q", arg)
+		case n >= 0:
+			out[i] = doc.refs[n]
+		}
+	}
+	return out, nil
+}
+
+// writeLink fills in a link's start or end, or an image, as the resolver
+// decides.
+func writeLink(b *bytes.Buffer, kind byte, args []string, res Resolver, xhtml bool) {
+	esc := func(s string) { b.Write(util.EscapeHTML([]byte(s))) }
+	href := func(h string) {
+		if !html.IsDangerousURL([]byte(h)) {
+			b.Write(util.EscapeHTML(util.URLEscape([]byte(h), true)))
+		}
+	}
+	note := func(text string) {
+		b.WriteString(`<span class="offbook-note">（`)
+		esc(text)
+		b.WriteString(`）</span>`)
+	}
+	switch kind {
+	case phImage:
+		d := res.Image(args[0])
+		if d.AsText {
+			b.WriteString(`<span class="offbook">`)
+			esc(cmp.Or(args[1], d.Fill))
+			b.WriteString(`</span>`)
+			if n := d.note(false); n != "" {
+				note(n)
+			}
+			return
+		}
+		b.WriteString(`<img src="`)
+		href(d.Href)
+		b.WriteString(`" alt="`)
+		esc(args[1])
+		b.WriteByte('"')
+		if args[2] != "" {
+			b.WriteString(` title="`)
+			esc(args[2])
+			b.WriteByte('"')
+		}
+		if xhtml {
+			b.WriteString(" />")
+		} else {
+			b.WriteByte('>')
+		}
+	case phLinkOpen, phLinkClose:
+		d := res.Link(args[0])
+		filled := args[2] == "1"
+		switch {
+		case d.AsText && kind == phLinkOpen:
+			if d.note(filled) != "" {
+				b.WriteString(`<span class="offbook">`)
+			}
+		case d.AsText:
+			if n := d.note(filled); n != "" {
+				b.WriteString(`</span>`)
+				note(n)
+			}
+		case kind == phLinkOpen:
+			b.WriteString(`<a href="`)
+			href(d.Href)
+			b.WriteByte('"')
+			if args[1] != "" {
+				b.WriteString(` title="`)
+				esc(args[1])
+				b.WriteByte('"')
+			}
+			b.WriteByte('>')
+		default:
+			b.WriteString("</a>")
+		}
+	}
 }
 
 func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

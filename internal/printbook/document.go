@@ -3,6 +3,7 @@ package printbook
 import (
 	"strings"
 
+	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
@@ -47,21 +48,21 @@ func (d *document) anchor(p *site.Page, id string) string {
 	return id
 }
 
-// href returns the link function for a document written in dir: inside the
-// document for its own pages, to the web site for pages of other editions
-// and for linked files.
-func (d *document) href(dir string) func(from *site.Page, t site.Target) string {
-	return func(from *site.Page, t site.Target) string {
+// links returns the link decisions for a document written in dir: inside
+// the document for its own pages, to the web site for pages of other
+// editions and for linked files.
+func (d *document) links(dir string) func(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
+	return func(from *site.Page, t site.Target, _ bool) markdown.LinkDecision {
 		switch {
 		case t.External != "":
-			return t.External
+			return markdown.LinkDecision{Href: t.External}
 		case t.File != "":
-			return withAnchor(site.RelURL(dir, t.File), t.Anchor)
+			return markdown.LinkDecision{Href: withAnchor(site.RelURL(dir, t.File), t.Anchor)}
 		}
 		if _, in := d.ids[t.Page]; in {
-			return "#" + d.anchor(t.Page, t.Anchor)
+			return markdown.LinkDecision{Href: "#" + d.anchor(t.Page, t.Anchor)}
 		}
-		return withAnchor(site.RelURL(dir, t.Page.OutFile()), t.Anchor)
+		return markdown.LinkDecision{Href: withAnchor(site.RelURL(dir, t.Page.OutFile()), t.Anchor)}
 	}
 }
 

@@ -145,7 +145,7 @@ func render(s *site.Site, e edition, all []edition) ([]byte, error) {
 	}
 	for _, p := range e.Pages {
 		var body bytes.Buffer
-		res := site.LinkResolver{Site: s, Page: p, Href: doc.href(dir)}
+		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir)}
 		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.ids[p] + "-"}); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Source.File, err)
 		}

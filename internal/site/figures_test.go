@@ -54,7 +54,8 @@ func TestFigureCrossReferences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := s.PageByPath(tt.page)
-		href, fill := site.LinkResolver{Site: s, Page: p, Href: site.HTMLHref}.Link(tt.dest)
+		d := site.LinkResolver{Site: s, Page: p, Decide: site.HTMLLink}.Link(tt.dest)
+		href, fill := d.Href, d.Fill
 		if href != tt.href || fill != tt.fill {
 			t.Errorf("%s: link %s = %q, %q; want %q, %q", tt.page, tt.dest, href, fill, tt.href, tt.fill)
 		}
@@ -65,7 +66,7 @@ func TestFigureCrossReferences(t *testing.T) {
 
 	a := s.PageByPath("01-ch/a.md")
 	var b bytes.Buffer
-	if err := markdown.Render(&b, a.Doc, site.LinkResolver{Site: s, Page: a, Href: site.HTMLHref}, markdown.RenderOptions{}); err != nil {
+	if err := markdown.Render(&b, a.Doc, site.LinkResolver{Site: s, Page: a, Decide: site.HTMLLink}, markdown.RenderOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

@@ -2,26 +2,39 @@ package site
 
 import (
 	"path"
+
+	"github.com/kb-handbook/kb/internal/markdown"
 )
 
 // LinkResolver adapts a page to markdown.Resolver for one output format;
-// Href turns a resolved target into that format's href from the page.
+// Decide says how that format renders a link (image false) or an image
+// (image true) to a resolved target from the page.
 type LinkResolver struct {
-	Site *Site
-	Page *Page
-	Href func(from *Page, t Target) string
+	Site   *Site
+	Page   *Page
+	Decide func(from *Page, t Target, image bool) markdown.LinkDecision
 }
 
 // Link implements markdown.Resolver.
-func (r LinkResolver) Link(dest string) (href, fill string) {
+func (r LinkResolver) Link(dest string) markdown.LinkDecision {
+	return r.decide(dest, false)
+}
+
+// Image implements markdown.Resolver.
+func (r LinkResolver) Image(dest string) markdown.LinkDecision {
+	return r.decide(dest, true)
+}
+
+func (r LinkResolver) decide(dest string, image bool) markdown.LinkDecision {
 	t, ok := r.Page.Target(dest)
 	if !ok {
-		return dest, dest
+		return markdown.LinkDecision{Href: dest, Fill: dest}
 	}
-	if t.External != "" {
-		return t.External, t.FillText()
+	d := r.Decide(r.Page, t, image)
+	if d.Fill == "" {
+		d.Fill = t.FillText()
 	}
-	return r.Href(r.Page, t), t.FillText()
+	return d
 }
 
 // HeadingNumber implements markdown.Resolver.
@@ -39,7 +52,13 @@ func (r LinkResolver) TermHref(id string) string {
 	if r.Site.Glossary == nil {
 		return ""
 	}
-	return r.Href(r.Page, Target{Page: r.Site.Glossary, Anchor: id})
+	return r.Decide(r.Page, Target{Page: r.Site.Glossary, Anchor: id}, false).Href
+}
+
+// HTMLLink decides links and images of the HTML site: each is a link to
+// HTMLHref.
+func HTMLLink(from *Page, t Target, _ bool) markdown.LinkDecision {
+	return markdown.LinkDecision{Href: HTMLHref(from, t)}
 }
 
 // HTMLHref is the href of t from the HTML page of from: a relative URL that

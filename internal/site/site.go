@@ -161,12 +161,14 @@ func (p *Page) PlainSections() []markdown.Section {
 // plainResolver fills in empty links for plain text, which has no hrefs.
 type plainResolver struct{ page *Page }
 
-func (r plainResolver) Link(dest string) (string, string) {
+func (r plainResolver) Link(dest string) markdown.LinkDecision {
 	if t, ok := r.page.Target(dest); ok {
-		return "", t.FillText()
+		return markdown.LinkDecision{Fill: t.FillText()}
 	}
-	return "", ""
+	return markdown.LinkDecision{}
 }
+
+func (r plainResolver) Image(string) markdown.LinkDecision { return markdown.LinkDecision{} }
 
 func (r plainResolver) HeadingNumber(string) string { return "" }
 

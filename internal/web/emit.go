@@ -156,7 +156,7 @@ func writeOrder(pages []*site.Page) []*site.Page {
 // RenderPage returns the HTML of one page of the book.
 func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	var body bytes.Buffer
-	res := site.LinkResolver{Site: s, Page: p, Href: site.HTMLHref}
+	res := site.LinkResolver{Site: s, Page: p, Decide: site.HTMLLink}
 	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{}); err != nil {
 		return nil, err
 	}
