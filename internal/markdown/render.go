@@ -1,8 +1,8 @@
 package markdown
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"

@@ -331,7 +331,7 @@ func (b *Builder) Finish(stop func() bool) (ch *Change, err error) {
 	for f := range b.copied {
 		w.produced[f] = true
 	}
-	part := &Part{Pages: b.site.Pages, SiteWide: true}
+	part := &Part{Pages: b.site.Pages, SiteWide: true, Background: true}
 	if err := emitAll(Job{Site: b.site, Theme: b.theme, Out: w, Part: part}, b.opts.Formats); err != nil {
 		return ch, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
@@ -51,6 +52,9 @@ type Job struct {
 type Part struct {
 	Pages    []*site.Page // the pages to render
 	SiteWide bool         // also the files that are not pages of the book
+	// Background leaves all cores but one to other work, such as the
+	// build of the next edit.
+	Background bool
 }
 
 // Writer is the output folder as a format sees it.
@@ -82,7 +86,11 @@ func (HTML) Emit(job Job) error {
 	if job.Part == nil {
 		return web.Emit(job.Site, job.Theme, job.Out)
 	}
-	if err := web.EmitPages(job.Site, job.Theme, job.Out, job.Part.Pages); err != nil {
+	workers := runtime.GOMAXPROCS(0)
+	if job.Part.Background {
+		workers = 1
+	}
+	if err := web.EmitPagesOn(workers, job.Site, job.Theme, job.Out, job.Part.Pages); err != nil {
 		return err
 	}
 	if job.Part.SiteWide {

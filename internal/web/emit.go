@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,8 +88,14 @@ func Emit(s *site.Site, theme *Theme, w Writer) error {
 
 // EmitPages renders and writes the given pages of the book on all cores.
 func EmitPages(s *site.Site, theme *Theme, w Writer, pages []*site.Page) error {
+	return EmitPagesOn(runtime.GOMAXPROCS(0), s, theme, w, pages)
+}
+
+// EmitPagesOn is EmitPages on at most workers cores, for work in the
+// background that leaves cores to other work.
+func EmitPagesOn(workers int, s *site.Site, theme *Theme, w Writer, pages []*site.Page) error {
 	pages = writeOrder(pages)
-	return parallel.Do(len(pages), func(i int) error {
+	return parallel.DoOn(workers, len(pages), func(i int) error {
 		p := pages[i]
 		data, err := RenderPage(s, theme, p)
 		if err != nil {
