@@ -79,6 +79,26 @@ func sameTrees(t *testing.T, step string, got, want map[string][]byte) {
 	}
 }
 
+// buildAndCompare builds after the changes with r, finishes, and fails the
+// test unless r's folder out equals a full build of src into full.
+func buildAndCompare(t *testing.T, r *Builder, step string, changed []string, src, out, full string) *Change {
+	t.Helper()
+	ch, err := r.Build(changed)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	for r.Pending() {
+		if _, err := r.Finish(nil); err != nil {
+			t.Fatalf("%s: the rest: %v", step, err)
+		}
+	}
+	if _, err := Run(Options{Source: src, Out: full}); err != nil {
+		t.Fatalf("%s: full build: %v", step, err)
+	}
+	sameTrees(t, step, readTree(t, out), readTree(t, full))
+	return ch
+}
+
 // TestBuilderMatchesFullBuild edits a site step by step and checks after
 // each incremental build that the output folder equals a full build's, and
 // that an edit of one page's body parses and renders that page only.
@@ -114,21 +134,7 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 	}
 	check := func(step string, changed []string) *Change {
 		t.Helper()
-		ch, err := r.Build(changed)
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		for r.Pending() {
-			if _, err := r.Finish(nil); err != nil {
-				t.Fatalf("%s: site-wide pages: %v", step, err)
-			}
-		}
-		full := filepath.Join(root, "full")
-		if _, err := Run(Options{Source: src, Out: full}); err != nil {
-			t.Fatalf("%s: full build: %v", step, err)
-		}
-		sameTrees(t, step, readTree(t, out), readTree(t, full))
-		return ch
+		return buildAndCompare(t, r, step, changed, src, out, filepath.Join(root, "full"))
 	}
 
 	check("first build", nil)
