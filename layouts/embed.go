@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the default templates.
 //
-//go:embed *.html
+//go:embed *.html i18n/*.yaml
 var FS embed.FS

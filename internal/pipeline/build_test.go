@@ -623,3 +623,40 @@ func TestCalloutKindsChecked(t *testing.T) {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The interface text follows kb.yaml's language, and a site's own
+// layouts/i18n file changes only the texts it holds.
+func TestInterfaceLanguage(t *testing.T) {
+	root := writeSite(t, map[string]string{
+		"kb.yaml":                "title: Handbook\nlanguage: en\n",
+		"layouts/i18n/en.yaml":   "home: Start\n",
+		"content/_index.md":      "# Handbook\n\nWelcome.\n",
+		"content/01-a/_index.md": "# Chapter\n\nText.\n",
+		"content/01-a/page.md":   "# Page\n\n## Part\n\nText.\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(Options{Source: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "01-a", "page", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<html lang="en">`, ">Skip to content<", ">On this page<", ">Start</a>", `aria-label="Breadcrumbs"`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	for _, ja := range []string{"本文へ", "このページの目次", "ホーム", "パンくずリスト", "改版履歴"} {
+		if strings.Contains(string(page), ja) {
+			t.Errorf("an English page shows %s", ja)
+		}
+	}
+	toc, err := os.ReadFile(filepath.Join(out, "toc", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(toc), "<h1>Contents</h1>") {
+		t.Error("the generated contents page is not titled in English")
+	}
+}

@@ -70,7 +70,14 @@ type pageData struct {
 	Search        *SearchResults // the search page's results
 	Query         string         // the search page's query, shown in the header's search box
 	Updated       string         // the date of the page's latest revision, shown as 最終更新
+	Messages      Messages       // the interface text in the site's language
 	assets        map[string]string
+}
+
+// T returns the interface text of key in the site's language; pairs fill
+// its {name} slots (name, value, …).
+func (d *pageData) T(key string, pairs ...string) string {
+	return d.Messages.Get(key, pairs...)
 }
 
 // Asset returns the relative URL of a fingerprinted theme asset.
@@ -114,7 +121,7 @@ func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
 			return err
 		}
 	}
-	for _, g := range generatedPages(s) {
+	for _, g := range generatedPages(s, theme.Messages(s.Config.Language)) {
 		data, err := theme.execute(g.kind, g.dir, s, nil, &g.data)
 		if err != nil {
 			return err
@@ -125,7 +132,7 @@ func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
 	}
 	// 404.html is served for any missing path, at any depth, so its links
 	// start from the site's root path instead of its own folder.
-	notFound, err := theme.executeAt("404", SitePath(s.Config.BaseURL), s, nil, &pageData{Title: "ページが見つかりません"})
+	notFound, err := theme.executeAt("404", SitePath(s.Config.BaseURL), s, nil, &pageData{Title: theme.Messages(s.Config.Language).Get("not_found")})
 	if err != nil {
 		return err
 	}
@@ -162,6 +169,7 @@ func writeOrder(pages []*site.Page) []*site.Page {
 
 // RenderPage returns the HTML of one page of the book.
 func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
+	m := theme.Messages(s.Config.Language)
 	var body bytes.Buffer
 	res := site.LinkResolver{Site: s, Page: p, Decide: site.HTMLLink}
 	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{}); err != nil {
@@ -182,7 +190,7 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	for _, a := range p.Ancestors() {
 		l := pageLink(p.URL, a)
 		if a.Parent == nil {
-			l.Title = "ホーム"
+			l.Title = m.Get("home")
 		}
 		d.Crumbs = append(d.Crumbs, l)
 	}
@@ -198,9 +206,9 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	if lv := p.Level(); lv != 0 {
 		d.Level = &link{Href: site.RelURL(p.URL, levelDir(lv)+"index.html"), Title: s.Config.LevelLabel(lv)}
 	}
-	d.ChildrenTitle = "この章のページ"
+	d.ChildrenTitle = m.Get("chapter_pages")
 	if p.Parent == nil {
-		d.ChildrenTitle = "章の一覧"
+		d.ChildrenTitle = m.Get("chapters")
 	}
 	for _, c := range p.Children {
 		l := pageLink(p.URL, c)
@@ -251,6 +259,7 @@ func (t *Theme) executeAt(kind, root string, s *site.Site, current *site.Page, d
 // start with root.
 func (t *Theme) fill(root string, s *site.Site, current *site.Page, d *pageData) {
 	d.Config = s.Config
+	d.Messages = t.Messages(s.Config.Language)
 	d.Root = root
 	if root == "" {
 		d.Root = "./"
@@ -421,9 +430,10 @@ func GeneratedFolders(s *site.Site) []string {
 }
 
 // generatedPages builds the 目次, the role and level views and the revision history.
-func generatedPages(s *site.Site) []generated {
+// m gives their titles and leads.
+func generatedPages(s *site.Site, m Messages) []generated {
 	var out []generated
-	toc := generated{kind: "list", dir: "toc/", data: pageData{Title: "目次", Lead: "このナレッジベースのすべての章とページです。"}}
+	toc := generated{kind: "list", dir: "toc/", data: pageData{Title: m.Get("toc"), Lead: m.Get("toc_lead")}}
 	for _, c := range s.Root.Children {
 		l := pageLink(toc.dir, c)
 		l.Children = tocChildren(toc.dir, c)
@@ -432,32 +442,32 @@ func generatedPages(s *site.Site) []generated {
 	out = append(out, toc)
 
 	roles := s.Config.RoleIDs()
-	rolesIndex := generated{kind: "list", dir: "roles/", data: pageData{Title: "役割別のページ一覧", Lead: "役割ごとに読むべきページを本の順に並べています。"}}
+	rolesIndex := generated{kind: "list", dir: "roles/", data: pageData{Title: m.Get("roles_title"), Lead: m.Get("roles_lead")}}
 	for _, r := range roles {
 		label := s.Config.RoleLabel(r)
-		g := generated{kind: "list", dir: roleDir(r), data: pageData{Title: label + "向けのページ"}}
+		g := generated{kind: "list", dir: roleDir(r), data: pageData{Title: m.Get("role_pages", "role", label)}}
 		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return slices.Contains(p.Roles(), r) }),
-			Empty: "この役割のページはありません。"}}
+			Empty: m.Get("no_role_pages")}}
 		out = append(out, g)
 		rolesIndex.data.Groups = append(rolesIndex.data.Groups, group{Title: label, Href: site.RelURL("roles/", roleDir(r)+"index.html"),
-			Lead: fmt.Sprintf("%dページ", len(g.data.Groups[0].Items))})
+			Lead: m.Get("page_count", "n", strconv.Itoa(len(g.data.Groups[0].Items)))})
 	}
 	out = append(out, rolesIndex)
 
 	levels := slices.Sorted(maps.Keys(s.Config.Levels))
-	levelsIndex := generated{kind: "list", dir: "levels/", data: pageData{Title: "レベル別のページ一覧", Lead: "取り組みのレベルごとにページを本の順に並べています。"}}
+	levelsIndex := generated{kind: "list", dir: "levels/", data: pageData{Title: m.Get("levels_title"), Lead: m.Get("levels_lead")}}
 	for _, lv := range levels {
 		label := s.Config.LevelLabel(lv)
 		g := generated{kind: "list", dir: levelDir(lv), data: pageData{Title: label}}
 		g.data.Groups = []group{{Items: filterPages(s, g.dir, func(p *site.Page) bool { return p.Level() == lv }),
-			Empty: "このレベルのページはありません。"}}
+			Empty: m.Get("no_level_pages")}}
 		out = append(out, g)
 		levelsIndex.data.Groups = append(levelsIndex.data.Groups, group{Title: label, Href: site.RelURL("levels/", levelDir(lv)+"index.html"),
-			Lead: fmt.Sprintf("%dページ", len(g.data.Groups[0].Items))})
+			Lead: m.Get("page_count", "n", strconv.Itoa(len(g.data.Groups[0].Items)))})
 	}
 	out = append(out, levelsIndex)
 
-	rev := generated{kind: "list", dir: "revisions/", data: pageData{Title: "改版履歴", Lead: "各ページの改版履歴を新しい順にまとめています。"}}
+	rev := generated{kind: "list", dir: "revisions/", data: pageData{Title: m.Get("revisions"), Lead: m.Get("revisions_lead")}}
 	var rows []revisionRow
 	for _, p := range s.Pages {
 		for _, r := range p.Revisions() {
@@ -467,7 +477,7 @@ func generatedPages(s *site.Site) []generated {
 	slices.SortStableFunc(rows, func(a, b revisionRow) int { return strings.Compare(b.Date, a.Date) })
 	rev.data.Groups = []group{{Rows: rows}}
 	out = append(out, rev)
-	out = append(out, searchPage())
+	out = append(out, searchPage(m))
 	return out
 }
 

@@ -56,7 +56,7 @@ func TestGeneratedFoldersAreThoseWritten(t *testing.T) {
 	cfg.Roles = map[string]string{"admin": "管理者", "employee": "従業員"}
 	s := &site.Site{Config: cfg, Root: &site.Page{}}
 	var written []string
-	for _, g := range generatedPages(s) {
+	for _, g := range generatedPages(s, Messages{}) {
 		written = append(written, g.dir)
 	}
 	got := GeneratedFolders(s)

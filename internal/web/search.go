@@ -60,8 +60,8 @@ type SearchHit struct {
 
 // searchPage is the search page as the build writes it: the results part
 // is empty, and the page's script fills it.
-func searchPage() generated {
-	return generated{kind: "search", dir: SearchDir, data: pageData{Title: "検索", Search: &SearchResults{}}}
+func searchPage(m Messages) generated {
+	return generated{kind: "search", dir: SearchDir, data: pageData{Title: m.Get("search"), Search: &SearchResults{}}}
 }
 
 // searchLayouts are the templates of the search page.
@@ -81,7 +81,7 @@ type SearchPage struct {
 
 // SearchPage returns the search page of s in the theme.
 func (t *Theme) SearchPage(s *site.Site) (*SearchPage, error) {
-	g := searchPage()
+	g := searchPage(t.Messages(s.Config.Language))
 	d := g.data
 	t.fill(rootOf(g.dir), s, nil, &d)
 	p := &SearchPage{Layouts: map[string]string{}, Data: d, Assets: t.Assets}
@@ -124,7 +124,7 @@ func (p *SearchPage) Render(w io.Writer, query string, results *SearchResults) e
 	d.Search = results
 	d.Query = query
 	if q := strings.TrimSpace(query); q != "" {
-		d.Title = "「" + q + "」の検索結果"
+		d.Title = d.Messages.Get("search_results_for", "q", q)
 	}
 	return p.tmpl.ExecuteTemplate(w, "base", &d)
 }

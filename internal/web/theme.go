@@ -10,11 +10,14 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kb-handbook/kb/internal/markdown"
+	"github.com/kb-handbook/kb/layouts"
 )
 
 // Theme is the parsed templates and the fingerprinted assets.
@@ -27,6 +30,10 @@ type Theme struct {
 	// sources holds the text of the search page's templates, which the
 	// search index output saves for the servers (see SearchPage).
 	sources map[string]string
+	// catalogues holds the interface text by language (layouts/i18n);
+	// merged, each language's over the default, once asked for.
+	catalogues map[string]Messages
+	merged     sync.Map
 }
 
 // Overlay returns a file system that looks in primary first, then in fallback.
@@ -85,6 +92,21 @@ const searchResultsLayout = "search-results.html"
 func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 	t := &Theme{templates: map[string]*template.Template{}, Assets: map[string]string{}, Files: map[string][]byte{},
 		sources: map[string]string{}}
+	// The built-in catalogues first, so that a site's own file needs to
+	// hold only the texts it changes.
+	t.catalogues = map[string]Messages{}
+	for _, fsys := range []fs.FS{layouts.FS, layoutFS} {
+		catalogues, err := loadMessages(fsys)
+		if err != nil {
+			return nil, err
+		}
+		for lang, m := range catalogues {
+			if t.catalogues[lang] == nil {
+				t.catalogues[lang] = Messages{}
+			}
+			maps.Copy(t.catalogues[lang], m)
+		}
+	}
 	for _, name := range searchLayouts {
 		src, err := fs.ReadFile(layoutFS, name)
 		if err != nil {
