@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // kbBinary is the compiled kb, built once for the integration tests.
@@ -47,19 +49,6 @@ func runKB(t *testing.T, args ...string) (int, string, string) {
 	}
 }
 
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // snapshot reads every file under dir.
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -81,7 +70,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 
 func TestBrokenSiteExitsOneWithEveryProblem(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testsite.WriteIn(t, root, map[string]string{
 		"content/a.md": "---\ntitle: A\ntitel: x\n---\n\n[](b.md#nope)\n",
 		"content/b.md": "# B\n\n## 見出し\n\n[外](../../etc/passwd)\n",
 	})
@@ -113,7 +102,7 @@ kb: 2 error(s), 1 warning(s) found; nothing was written
 func TestWarningsBuildUnlessStrict(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
-	writeFiles(t, root, map[string]string{"content/a.md": "---\ntitel: A\nsidebar: auto\n---\n\n本文\n"})
+	testsite.WriteIn(t, root, map[string]string{"content/a.md": "---\ntitel: A\nsidebar: auto\n---\n\n本文\n"})
 	warning := `content/a.md:2:1: warning: unknown front-matter key "titel" (did you mean "title"?)` + "\n"
 	code, stdout, stderr := runKB(t, "build", "--source", root, "--out", out)
 	if code != 0 || stderr != warning+"kb: 1 warning(s); run with --strict to treat them as errors\n" {
@@ -158,12 +147,12 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 func TestFailedBuildLeavesPreviousOutputByteForByte(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
-	writeFiles(t, root, map[string]string{"content/a.md": "# A\n\n本文。\n", "content/b.md": "# B\n"})
+	testsite.WriteIn(t, root, map[string]string{"content/a.md": "# A\n\n本文。\n", "content/b.md": "# B\n"})
 	if code, _, stderr := runKB(t, "build", "--source", root, "--out", out); code != 0 {
 		t.Fatalf("first build: %s", stderr)
 	}
 	before := snapshot(t, out)
-	writeFiles(t, root, map[string]string{"content/a.md": "# A\n\n[壊れたリンク](c.md)\n"})
+	testsite.WriteIn(t, root, map[string]string{"content/a.md": "# A\n\n[壊れたリンク](c.md)\n"})
 	if code, _, _ := runKB(t, "build", "--source", root, "--out", out); code != 1 {
 		t.Fatalf("broken build: exit %d", code)
 	}
@@ -258,7 +247,7 @@ func TestOutputsFlagTrimsNames(t *testing.T) {
 // kb.yaml, not only when the EPUB is built.
 func TestCheckFindsEmptyEdition(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	testsite.WriteIn(t, root, map[string]string{
 		"kb.yaml":      "title: T\nroles:\n  admin: 管理者\n  staff: 従業員\neditions:\n  - id: staff\n    roles: [staff]\n",
 		"content/a.md": "---\ntitle: A\nroles: [admin]\n---\n\n本文。\n",
 	})

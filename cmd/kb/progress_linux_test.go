@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"unsafe"
+
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // openPTY opens a pseudo-terminal and returns its controlling side and
@@ -44,7 +46,7 @@ func TestBuildShowsProgressOnATerminal(t *testing.T) {
 	for i := range 120 {
 		files[fmt.Sprintf("content/p%03d.md", i)] = fmt.Sprintf("# ページ %d\n\n本文\n", i)
 	}
-	writeFiles(t, root, files)
+	testsite.WriteIn(t, root, files)
 	control, term := openPTY(t)
 	cmd := exec.Command(kbBinary, "build", "--source", root, "--out", filepath.Join(root, "public"), "--outputs", "html")
 	cmd.Stdout, cmd.Stderr = term, term

@@ -73,23 +73,10 @@ func (s *sources) entryKind(rel string, e fs.DirEntry, diags *diag.List) (info f
 		return nil, false
 	case !info.IsDir() && !info.Mode().IsRegular():
 		diags.Addf(file, 0, 0, "remove it from the content folder",
-			"%s is not a regular file (%s); kb reads only regular files", file, modeName(info.Mode()))
+			"%s is not a regular file (%s); kb reads only regular files", file, srcfs.Kind(info.Mode()))
 		return nil, false
 	}
 	return info, true
-}
-
-// modeName names a file type for messages.
-func modeName(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "type " + m.Type().String()
 }
 
 // loops reports whether the folder info is one of its own ancestors,

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/diag"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -118,22 +119,6 @@ func TestNumberingAndNavigation(t *testing.T) {
 	if s.Files[0] != "01-intro/diagram.svg" {
 		t.Errorf("linked files = %v", s.Files)
 	}
-}
-
-// site writes a throwaway site from a map of file path → contents.
-func writeSite(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
 }
 
 func TestDiagnostics(t *testing.T) {
@@ -303,7 +288,7 @@ func TestDiagnostics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := writeSite(t, tt.files)
+			root := testsite.Write(t, tt.files)
 			_, diags := Load(root, nil)
 			if len(diags) != len(tt.want) {
 				t.Fatalf("got %d diagnostics, want %d:\n%s", len(diags), len(tt.want), join(diags))
@@ -326,7 +311,7 @@ func join(diags []diag.Diagnostic) string {
 }
 
 func TestBareFolderBuildsWithoutConfig(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/02-second.md": "# 二番目\n\n本文。\n",
 		"content/01-first.md":  "# 一番目\n\n[次へ](02-second.md)\n",
 	})
@@ -344,7 +329,7 @@ func TestBareFolderBuildsWithoutConfig(t *testing.T) {
 }
 
 func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
-	root := writeSite(t, map[string]string{"content/a.md": "# A\n\n本文\n"})
+	root := testsite.Write(t, map[string]string{"content/a.md": "# A\n\n本文\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	if _, err := Run(Options{Source: root, Out: out}); err != nil {
 		t.Fatal(err)
@@ -367,7 +352,7 @@ func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
 }
 
 func TestRefusesForeignFolder(t *testing.T) {
-	root := writeSite(t, map[string]string{"content/a.md": "# A\n"})
+	root := testsite.Write(t, map[string]string{"content/a.md": "# A\n"})
 	out := filepath.Join(t.TempDir(), "docs")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
@@ -388,7 +373,7 @@ func TestRefusesForeignFolder(t *testing.T) {
 }
 
 func TestSummaryDefinesOrderAndNumbering(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/SUMMARY.md":  "# Summary\n\n[はじめに](intro.md)\n\n# 本編\n\n- [二章を先に](b/_index.md)\n    - [b の子](b/child.md)\n- [一章](a.md)\n- [下書き]()\n\n---\n\n[あとがき](outro.md)\n",
 		"content/intro.md":    "前書き。\n",
 		"content/a.md":        "# A の題\n\n本文。\n",
@@ -413,7 +398,7 @@ func TestSummaryDefinesOrderAndNumbering(t *testing.T) {
 		t.Error("headings of a SUMMARY page are not numbered")
 	}
 
-	bad := writeSite(t, map[string]string{
+	bad := testsite.Write(t, map[string]string{
 		"content/SUMMARY.md": "- [ない](missing.md)\nこれは何?\n- [外](../x.md)\n",
 	})
 	_, diags = Load(bad, nil)
@@ -428,7 +413,7 @@ func TestSummaryDefinesOrderAndNumbering(t *testing.T) {
 }
 
 func TestSiteThemeOverridesFileByFile(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/a.md":      "# A\n\n本文\n",
 		"layouts/page.html": `{{define "main"}}<p class="custom">{{.Page.Title}} カスタム</p>{{end}}`,
 		"assets/style.css":  "body { color: red; }\n",
@@ -490,7 +475,7 @@ func TestRoleAndLevelIndexes(t *testing.T) {
 }
 
 func TestHeadingNumbersWithSkippedLevels(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/a.md": "# A\n\n### 先に三段目\n\n## 二段目\n\n#### 四段目\n\n### 三段目\n",
 	})
 	s, diags := Load(root, nil)
@@ -513,7 +498,7 @@ func TestHeadingNumbersWithSkippedLevels(t *testing.T) {
 // runs, reads it anyway) is a diagnostic at the file, and the rest of the
 // site is still checked.
 func TestUnreadablePageIsADiagnostic(t *testing.T) {
-	root := writeSite(t, map[string]string{"content/a.md": "# A\n\n[壊れた](missing.md)\n"})
+	root := testsite.Write(t, map[string]string{"content/a.md": "# A\n\n[壊れた](missing.md)\n"})
 	if err := os.Symlink(filepath.Join(root, "nowhere.md"), filepath.Join(root, "content", "b.md")); err != nil {
 		t.Skipf("no symbolic links here: %v", err)
 	}
@@ -527,7 +512,7 @@ func TestUnreadablePageIsADiagnostic(t *testing.T) {
 }
 
 func TestSummaryWithCommentsAndHTMLLinks(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/SUMMARY.md":    "# Summary\n\n<!-- 目次。\n編集メモ: [古い](old.md) -->\n* [はじめに](README.md)\n* [第一章](ch1/README.html)\n  <!-- - [保留](ch1/hold.md) -->\n  * [導入](ch1/intro.html)\n  * [詳細](ch1/detail)\n\n## 付録\n\n* [用語](glossary.md) <!-- 後で -->\n",
 		"content/README.md":     "# 本の題\n\n前書き。\n",
 		"content/ch1/README.md": "# 第一章\n",
@@ -551,7 +536,7 @@ func TestSummaryWithCommentsAndHTMLLinks(t *testing.T) {
 }
 
 func TestPageInGeneratedFolderIsMovedAside(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/search.md": "# 検索のコツ\n\n本文。\n",
 		"content/a.md":      "# A\n\n[コツ](search.md)\n",
 	})
@@ -581,7 +566,7 @@ func TestPageInGeneratedFolderIsMovedAside(t *testing.T) {
 // and may relabel a built-in kind; a misspelt kind is a warning that names
 // the declared ones.
 func TestCalloutKindsFromConfig(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"kb.yaml":      "title: T\ncallouts:\n  - kind: 点検\n    class: check\n  - kind: NOTE\n    label: メモ\n",
 		"content/a.md": "# A\n\n> [!点検]\n> 月末に確かめる。\n\n::: 点検 今月の点検\n扉の施錠。\n:::\n\n> [!note]\n> 覚え書き。\n\n> [!点険]\n> 誤記。\n",
 	})
@@ -609,7 +594,7 @@ func TestCalloutKindsFromConfig(t *testing.T) {
 }
 
 func TestCalloutKindsChecked(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"kb.yaml":      "title: T\ncallouts:\n  - kind: \"a b\"\n  - kind: 点検\n",
 		"content/a.md": "# A\n",
 	})
@@ -627,7 +612,7 @@ func TestCalloutKindsChecked(t *testing.T) {
 // The interface text follows kb.yaml's language, and a site's own
 // layouts/i18n file changes only the texts it holds.
 func TestInterfaceLanguage(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"kb.yaml":                "title: Handbook\nlanguage: en\n",
 		"layouts/i18n/en.yaml":   "home: Start\n",
 		"content/_index.md":      "# Handbook\n\nWelcome.\n",

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // Problems that used to pass silently, or were reported wrongly: a
@@ -12,7 +14,7 @@ import (
 // the page layout, and links to a page that could not be read, which read
 // as links to a missing page with a "did you mean".
 func TestHardeningDiagnostics(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/_index.md":         "# top\n\n[壊れた](bad.md) [外](out.md)\n",
 		"content/page.md":           "# page\n\n## 本文 {#main}\n\n## search-q\n",
 		"content/annex/_index.md":   "# 付録\n",

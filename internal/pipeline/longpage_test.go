@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // A page of 2 MB without headings builds in a few seconds (gathering its
@@ -18,7 +20,7 @@ func TestLongLeadIsClipped(t *testing.T) {
 		t.Skip("builds a 2 MB page")
 	}
 	lead := strings.Repeat("情報セキュリティ対策の基本は、パスワードの管理と更新です。\n\n", (2<<20)/90)
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/_index.md":   "# top\n",
 		"content/a/_index.md": "# A\n",
 		"content/a/long.md":   "# 長い\n\n" + lead,

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // outputTree returns every file under dir by slash path, the marker too, and every folder as "name/".
@@ -66,7 +68,7 @@ func TestRecycledOutputEqualsFreshBuild(t *testing.T) {
 		"content/c/d.md":      "# D\n\n![図](fig.svg)\n",
 		"content/c/fig.svg":   "<svg/>",
 	}
-	root := writeSite(t, files)
+	root := testsite.Write(t, files)
 	out := filepath.Join(t.TempDir(), "public")
 	build := func() {
 		t.Helper()
@@ -128,7 +130,7 @@ func TestRecycledOutputEqualsFreshBuild(t *testing.T) {
 
 // A folder at the spare's place that kb did not write is left alone.
 func TestForeignSpareIsLeftAlone(t *testing.T) {
-	root := writeSite(t, map[string]string{"content/a.md": "# A\n"})
+	root := testsite.Write(t, map[string]string{"content/a.md": "# A\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	spare := SparePath(out)
 	if err := os.MkdirAll(spare, 0o755); err != nil {

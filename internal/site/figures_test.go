@@ -2,36 +2,19 @@ package site_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
-
-// writeSite writes a throwaway site from a map of file path → contents.
-func writeSite(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>図</title></svg>`
 
 func TestFigureCrossReferences(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/01-ch/_index.md": "# 章\n\n![章の図](f.svg \"章の図\"){#fig-ch}\n",
 		"content/01-ch/a.md": "# 頁A\n\n![一の代替](f.svg \"一つ目\"){#fig-one}\n\n![二の代替](f.svg \"二つ目\"){#fig-two}\n\n" +
 			"[](#fig-two)、[](../02-other/b.md#fig-b)、[こちら](#fig-one)\n",
@@ -85,7 +68,7 @@ func TestFigureCrossReferences(t *testing.T) {
 }
 
 func TestFigureDiagnostics(t *testing.T) {
-	root := writeSite(t, map[string]string{
+	root := testsite.Write(t, map[string]string{
 		"content/a.md": "# A\n\n## 手順 {#steps}\n\n![x](f.svg \"一\"){#fig-one}\n\n![y](f.svg \"二\"){#steps}\n\n" +
 			"![z](f.svg \"三\"){#fig-one}\n\n見る：[](#fig-oen)\n",
 		"content/b.md":  "# B\n\n[](a.md#fig-tow)\n",

@@ -138,7 +138,7 @@ func (r *Root) openRegular(n string) (*os.File, error) {
 		return nil, r.explain(n, err)
 	}
 	if !info.Mode().IsRegular() && !info.IsDir() {
-		return nil, &fs.PathError{Op: "open", Path: n, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(info.Mode()))}
+		return nil, &fs.PathError{Op: "open", Path: n, Err: fmt.Errorf("%w (%s)", ErrNotRegular, Kind(info.Mode()))}
 	}
 	f, err := r.root.OpenFile(n, os.O_RDONLY|nonBlock, 0)
 	if err != nil {
@@ -151,7 +151,7 @@ func (r *Root) openRegular(n string) (*os.File, error) {
 	}
 	if !info.Mode().IsRegular() && !info.IsDir() {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: n, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(info.Mode()))}
+		return nil, &fs.PathError{Op: "open", Path: n, Err: fmt.Errorf("%w (%s)", ErrNotRegular, Kind(info.Mode()))}
 	}
 	return f, nil
 }
@@ -169,8 +169,8 @@ func (r *Root) explain(n string, err error) error {
 	return err
 }
 
-// kind names a file mode for messages.
-func kind(m fs.FileMode) string {
+// Kind names a file type for messages ("a FIFO", "a device").
+func Kind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
 		return "a FIFO"
