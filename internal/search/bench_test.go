@@ -158,18 +158,6 @@ func BenchmarkIndexBuild(b *testing.B) {
 	}
 }
 
-// benchQueries is a mixed query set: acronyms, compounds, katakana, single
-// characters, full-width letters, several words, phrases, exclusions and filters.
-var benchQueries = []string{
-	"EDR", "SASE", "UTM", "VPN", "SD-WAN", "ＥＤＲ", "edr 監視",
-	"情報資産", "情報資産台帳", "多要素認証", "脆弱性開示窓口", "電子署名", "標的型攻撃メール", "アクセス権",
-	"バックアップ", "ランサムウェア", "ゼロトラスト", "ファイアウォール", "インシデント対応", "クラウド",
-	"鍵", "台帳", "ログ", "手順", "監査", "委託先 契約", "バックアップ 手順", "暗号化 鍵",
-	`"バックアップ を"`, `"ログ の 監視"`, "バックアップ -暗号化", "監視 -ログ",
-	"role:admin バックアップ", "level:2 台帳", "chapter:1 EDR", "role:executive 経営者",
-	"VPN 設定 確認", "パッチ 脆弱性", "教育 訓練 従業員", "復旧 -訓練",
-}
-
 // BenchmarkQuery measures query latency over the mixed set, reporting the
 // 50th and 99th percentiles.
 func BenchmarkQuery(b *testing.B) {
@@ -193,7 +181,7 @@ func BenchmarkQuery(b *testing.B) {
 			ctx := context.Background()
 			var lat []time.Duration
 			for b.Loop() {
-				for _, q := range benchQueries {
+				for _, q := range search.BenchQueries {
 					start := time.Now()
 					if _, err := ix.Search(ctx, search.Request{Query: q}); err != nil {
 						b.Fatalf("%s: %v", q, err)

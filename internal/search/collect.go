@@ -74,7 +74,7 @@ func (ix *Index) loadFacets(sh *shard) error {
 		if err != nil {
 			return err
 		}
-		n := docNumber(id)
+		n := id.Value()
 		if n >= count {
 			// The builder numbers a shard's documents from 0 without gaps.
 			return fmt.Errorf("document number %d of %d: the index is damaged; build the site again", n, count)

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"encoding/binary"
 	"math/bits"
 	"slices"
 
@@ -99,9 +98,6 @@ func (b bitset) list() []uint64 {
 	}
 	return out
 }
-
-// docNumber decodes a scorch internal document ID.
-func docNumber(id index.IndexInternalID) uint64 { return binary.BigEndian.Uint64(id) }
 
 // fieldStat is how a word occurs in one field of a document: how often as a
 // phrase, and the field's length norm (1/√tokens).
@@ -285,7 +281,7 @@ func (sh *shard) addTermDocs(ctx context.Context, term, field string, into bitse
 		if err != nil || x == nil {
 			return err
 		}
-		into.add(docNumber(x.ID))
+		into.add(x.ID.Value())
 	}
 }
 
@@ -334,8 +330,7 @@ func (c *cursor) at(doc uint64) (bool, error) {
 		return false, nil
 	}
 	if !c.started || c.num < doc {
-		binary.BigEndian.PutUint64(c.id[:], doc)
-		x, err := c.tfr.Advance(index.IndexInternalID(c.id[:]), &c.doc)
+		x, err := c.tfr.Advance(index.NewIndexInternalID(c.id[:], doc), &c.doc)
 		if err != nil {
 			return false, err
 		}
@@ -347,7 +342,7 @@ func (c *cursor) at(doc uint64) (bool, error) {
 		if x != &c.doc {
 			c.doc = *x
 		}
-		c.num = docNumber(c.doc.ID)
+		c.num = c.doc.ID.Value()
 	}
 	return c.num == doc, nil
 }

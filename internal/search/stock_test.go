@@ -113,6 +113,30 @@ func lone(c compiled) bool {
 // returns the book positions of the matches, in order.
 func stockMatches(t *testing.T, ix *Index, pq Query) []int {
 	t.Helper()
+	all := stockQuery(ix, pq)
+	var out []int
+	for _, sh := range ix.shards {
+		req := bleve.NewSearchRequestOptions(all, ix.docs+1, 0, false)
+		res, err := sh.idx.Search(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			n, err := strconv.Atoi(h.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// stockQuery is pq as bleve's stock queries: per word a disjunction of
+// match-phrase queries over the title and the body, all words in a
+// conjunction, exclusions as must-not, filters as term queries.
+func stockQuery(ix *Index, pq Query) query.Query {
 	word := func(text string) query.Query {
 		var either []query.Query
 		for _, field := range textFields {
@@ -147,21 +171,5 @@ func stockMatches(t *testing.T, ix *Index, pq Query) []int {
 	if must == 0 {
 		all.AddMust(bleve.NewMatchAllQuery())
 	}
-	var out []int
-	for _, sh := range ix.shards {
-		req := bleve.NewSearchRequestOptions(all, ix.docs+1, 0, false)
-		res, err := sh.idx.Search(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, h := range res.Hits {
-			n, err := strconv.Atoi(h.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, n)
-		}
-	}
-	slices.Sort(out)
-	return out
+	return all
 }
