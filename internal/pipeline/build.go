@@ -4,9 +4,6 @@ package pipeline
 
 import (
 	"io/fs"
-	"path"
-	"strconv"
-	"strings"
 
 	"github.com/kb-handbook/kb/assets"
 	"github.com/kb-handbook/kb/internal/content"
@@ -47,38 +44,6 @@ func glossaryPage(pages []*content.Page, file string) *content.Page {
 		}
 	}
 	return nil
-}
-
-// checkGenerated moves aside the pages whose folder the theme writes a
-// generated page into (search/, toc/ …), which would overwrite the one or
-// the other: the page gets the folder name with "-page" added, and a warning.
-func checkGenerated(s *site.Site, diags *diag.List) {
-	taken := map[string]bool{}
-	for _, dir := range web.GeneratedFolders(s) {
-		taken[strings.ToLower(dir)] = true
-	}
-	used := map[string]bool{}
-	for _, p := range s.Pages {
-		used[strings.ToLower(p.URL)] = true
-	}
-	for _, p := range s.Pages {
-		if !taken[strings.ToLower(p.URL)] {
-			continue
-		}
-		file, line := p.Source.File, 1
-		if p.Source.Synthesized {
-			file, line = path.Dir(file), 0 // a folder without an _index.md
-		}
-		was := p.OutFile()
-		moved := strings.TrimSuffix(p.URL, "/") + "-page/"
-		for n := 2; taken[strings.ToLower(moved)] || used[strings.ToLower(moved)]; n++ {
-			moved = strings.TrimSuffix(p.URL, "/") + "-page-" + strconv.Itoa(n) + "/"
-		}
-		p.URL = moved
-		used[strings.ToLower(moved)] = true
-		diags.Warnf(file, line, line, "rename the file or its folder to choose its address",
-			"page would be written to %s, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to %s instead", was, p.OutFile())
-	}
 }
 
 // Theme loads the default theme with the site's own layouts/ and assets/ laid over it.

@@ -198,18 +198,15 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 		b.tree = content.Load(b.opts.Root, b.cfg, &d)
 		b.treeDiags = d.Sorted()
 	}
-	docs, parsed, err := b.parse()
+	docs, glossary, parsed, err := b.parse()
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	var more diag.List
-	var pages []*content.Page
-	content.Walk(b.tree.Root, func(p *content.Page) { pages = append(pages, p) })
-	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
-		checkGlossary(g, b.terms, &more)
+	if glossary != nil {
+		checkGlossary(glossary, b.terms, &more)
 	}
-	s := site.Resolve(b.cfg, b.tree, docs, b.terms, &more)
-	checkGenerated(s, &more)
+	s := site.Resolve(b.cfg, b.tree, docs, b.terms, web.GeneratedFolders(b.cfg), &more)
 	checkReservedIDs(s, &more)
 	for _, f := range b.opts.Formats {
 		f.Check(s, &more)
@@ -454,8 +451,9 @@ func cloneTree(p *content.Page, repl map[string]*content.Page) *content.Page {
 // parse returns the parsed pages of the tree, parsing only those whose body
 // changed since they were last parsed, or all of them when the glossary's
 // terms or the configuration's unsafe_html changed. Like Load, it parses the
-// glossary first, without terms.
-func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
+// glossary first, without terms, and returns its page (nil when the site has
+// none) and how many pages it parsed.
+func (b *Builder) parse() (map[string]*markdown.Doc, *content.Page, int, error) {
 	var pages []*content.Page
 	content.Walk(b.tree.Root, func(p *content.Page) { pages = append(pages, p) })
 	docs := make(map[string]*markdown.Doc, len(pages))
@@ -466,7 +464,8 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 	opts.SlugRule = b.cfg.HeadingIDs
 	skip := fmt.Sprintf(" %v %v %v %s", opts.NoXHTML, opts.LeadOnly, opts.Callouts, opts.SlugRule)
 	var terms []markdown.Term
-	if g := glossaryPage(pages, b.cfg.Glossary); g != nil {
+	g := glossaryPage(pages, b.cfg.Glossary)
+	if g != nil {
 		key := "glossary " + strconv.FormatBool(unsafe) + skip + expandKey(b.cfg)
 		e, ok := b.docs[g.Path]
 		if !ok || !e.same(g, key) {
@@ -509,7 +508,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	for i, p := range todo {
 		docs[p.Path] = b.entry(p, out[i], key).doc
@@ -519,7 +518,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, int, error) {
 			delete(b.docs, p)
 		}
 	}
-	return docs, parsed + len(todo), nil
+	return docs, g, parsed + len(todo), nil
 }
 
 func (e docEntry) same(p *content.Page, parser string) bool {

@@ -16,11 +16,14 @@ import (
 )
 
 // Resolve builds the book from the content tree and the parsed documents
-// (keyed by content path). Broken links, unknown roles and clashing output
-// paths are reported in diags.
-func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Doc, terms []markdown.Term, diags *diag.List) *Site {
+// (keyed by content path). reserved lists the folders that kb writes pages
+// of its own to (toc/, search/ …): a page whose address is one of them is
+// moved aside, with a warning. Broken links, unknown roles and clashing
+// output paths are reported in diags.
+func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Doc, terms []markdown.Term, reserved []string, diags *diag.List) *Site {
 	s := &Site{Config: cfg, byPath: map[string]*Page{}, Terms: terms}
 	s.Root = s.build(tree.Root, nil, docs, diags)
+	s.moveFromReserved(reserved, diags)
 	for i, p := range s.Pages {
 		p.Index = i
 		if i > 0 {
@@ -288,4 +291,36 @@ func sourceLine(p *Page, n int) string {
 		return ""
 	}
 	return diag.LineText(p.Source.Body, n-p.Source.BodyLine+1)
+}
+
+// moveFromReserved gives the pages whose folder is reserved for kb's own
+// pages an address beside it (roles/ becomes roles-page/), before any link
+// to them is resolved.
+func (s *Site) moveFromReserved(reserved []string, diags *diag.List) {
+	taken := map[string]bool{}
+	for _, dir := range reserved {
+		taken[strings.ToLower(dir)] = true
+	}
+	used := map[string]bool{}
+	for _, p := range s.Pages {
+		used[strings.ToLower(p.URL)] = true
+	}
+	for _, p := range s.Pages {
+		if !taken[strings.ToLower(p.URL)] {
+			continue
+		}
+		file, line := p.Source.File, 1
+		if p.Source.Synthesized {
+			file, line = path.Dir(file), 0 // a folder without an _index.md
+		}
+		was := p.OutFile()
+		moved := strings.TrimSuffix(p.URL, "/") + "-page/"
+		for n := 2; taken[strings.ToLower(moved)] || used[strings.ToLower(moved)]; n++ {
+			moved = strings.TrimSuffix(p.URL, "/") + "-page-" + strconv.Itoa(n) + "/"
+		}
+		p.URL = moved
+		used[strings.ToLower(moved)] = true
+		diags.Warnf(file, line, line, "rename the file or its folder to choose its address",
+			"page would be written to %s, where kb writes a page of its own (目次, role and level lists, 改版履歴, search); it is written to %s instead", was, p.OutFile())
+	}
 }

@@ -417,13 +417,13 @@ type generated struct {
 // revision history and the search page. No page of the book may take one.
 // It is cheap, for every rebuild of kb serve; TestGeneratedFoldersAreThoseWritten
 // keeps it in step with generatedPages.
-func GeneratedFolders(s *site.Site) []string {
+func GeneratedFolders(cfg config.Config) []string {
 	out := []string{"toc/", "roles/"}
-	for _, r := range s.Config.RoleIDs() {
+	for _, r := range cfg.RoleIDs() {
 		out = append(out, roleDir(r))
 	}
 	out = append(out, "levels/")
-	for _, lv := range slices.Sorted(maps.Keys(s.Config.Levels)) {
+	for _, lv := range slices.Sorted(maps.Keys(cfg.Levels)) {
 		out = append(out, levelDir(lv))
 	}
 	return append(out, "revisions/", SearchDir)

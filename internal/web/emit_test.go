@@ -59,7 +59,7 @@ func TestGeneratedFoldersAreThoseWritten(t *testing.T) {
 	for _, g := range generatedPages(s, Messages{}) {
 		written = append(written, g.dir)
 	}
-	got := GeneratedFolders(s)
+	got := GeneratedFolders(cfg)
 	slices.Sort(written)
 	slices.Sort(got)
 	if !slices.Equal(got, written) {
