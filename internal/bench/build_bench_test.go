@@ -120,13 +120,27 @@ func BenchmarkHTMLBuild(b *testing.B) {
 	for _, scenario := range []string{"fresh", "rebuild", "clean"} {
 		for _, n := range []int{1000, 5000} {
 			b.Run(fmt.Sprintf("pages=%d/%s", n, scenario), func(b *testing.B) {
-				benchHTMLBuild(b, n, scenario)
+				benchBuild(b, n, scenario, "html")
 			})
 		}
 	}
 }
 
-func benchHTMLBuild(b *testing.B, n int, scenario string) {
+// BenchmarkFullBuild builds the 1,000-page corpus with more than HTML,
+// against Hugo's HTML build of the same pages in the same run (rebuild
+// scenario, as above): HTML, the search index and the EPUB, which is what
+// kb's budget of 4.1× Hugo's HTML build covers, and every output kb has.
+func BenchmarkFullBuild(b *testing.B) {
+	for _, outputs := range []string{"html,search,epub", "html,search,static-search,epub,print"} {
+		b.Run("outputs="+outputs, func(b *testing.B) {
+			benchBuild(b, 1000, "rebuild", outputs)
+		})
+	}
+}
+
+// benchBuild runs kb build with outputs and Hugo, alternating, on n pages
+// in scenario (see BenchmarkHTMLBuild).
+func benchBuild(b *testing.B, n int, scenario, outputs string) {
 	bin, err := kbBinary()
 	if err != nil {
 		b.Fatal(err)
@@ -144,7 +158,7 @@ func benchHTMLBuild(b *testing.B, n int, scenario string) {
 		writeHugoConfig(b, src)
 	}
 	runKB := func() (time.Duration, int64) {
-		return measure(b, bin, "build", "--outputs", "html", "--source", src, "--out", kbOut)
+		return measure(b, bin, "build", "--outputs", outputs, "--source", src, "--out", kbOut)
 	}
 	runHugo := func() (time.Duration, int64) {
 		return measure(b, hugo, "--quiet", "-s", src, "-d", hugoOut)
