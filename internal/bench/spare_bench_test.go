@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 // removed (untimed) before each build, alternating, on the temporary
 // folder's file system and on tmpfs (/dev/shm) where there is one, and
 // reports spare/nospare per file system. Below 1 the spare saves time.
+// KB_BENCH_DIRS adds file systems by name and folder, as in
+// "ext4-journal=/mnt/a,xfs=/mnt/b".
 func BenchmarkSpareTree(b *testing.B) {
 	bin, err := kbBinary()
 	if err != nil {
@@ -24,6 +27,11 @@ func BenchmarkSpareTree(b *testing.B) {
 	places := map[string]string{"disk": os.TempDir()}
 	if info, err := os.Stat("/dev/shm"); err == nil && info.IsDir() {
 		places["tmpfs"] = "/dev/shm"
+	}
+	for _, item := range strings.Split(os.Getenv("KB_BENCH_DIRS"), ",") {
+		if name, dir, ok := strings.Cut(strings.TrimSpace(item), "="); ok {
+			places[name] = dir
+		}
 	}
 	for name, parent := range places {
 		b.Run("fs="+name, func(b *testing.B) {
