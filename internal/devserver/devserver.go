@@ -101,7 +101,8 @@ func (s *Server) Ready() <-chan struct{} { return s.ready }
 // is done. It builds the whole site first.
 func (s *Server) Run(ctx context.Context) error {
 	defer close(s.closing)
-	w, err := watch.New(watch.Options{Root: s.opts.Source, Names: pipeline.SourceNames(s.opts.Source),
+	names := pipeline.SourceNames(s.opts.Source)
+	w, err := watch.New(watch.Options{Root: s.opts.Source, Names: names,
 		Quiet: s.opts.Quiet, MaxDelay: time.Second})
 	if err != nil {
 		close(s.ready)
@@ -116,7 +117,27 @@ func (s *Server) Run(ctx context.Context) error {
 		defer func() { <-indexed }()
 	}
 
+	watched := map[string]bool{}
+	for _, n := range names {
+		watched[n] = true
+	}
+	// watchInputs watches the folders of included files outside the
+	// sources, such as an mdBook's listings/.
+	watchInputs := func() {
+		var more []string
+		for _, f := range s.rb.Inputs() {
+			top, _, _ := strings.Cut(f, "/")
+			if !watched[top] {
+				watched[top] = true
+				more = append(more, top)
+			}
+		}
+		if len(more) > 0 {
+			w.Watch(more)
+		}
+	}
 	s.rebuild(nil)
+	watchInputs()
 	close(s.ready)
 	stop := func() bool { return in.waiting() || ctx.Err() != nil }
 	finish := true // the last build may have left pages to write
@@ -134,6 +155,7 @@ func (s *Server) Run(ctx context.Context) error {
 					paths = nil
 				}
 				s.rebuild(paths)
+				watchInputs()
 				finish = true
 			}
 		}

@@ -73,6 +73,40 @@ func TestEditShowsNewText(t *testing.T) {
 	}
 }
 
+// TestIncludedFileEditReloads edits a file that a page includes from a
+// folder outside the content, which kb serve did not watch at first.
+func TestIncludedFileEditReloads(t *testing.T) {
+	h := start(t, func(dir string) {
+		copyDir(t, "testdata/site", dir)
+		page := filepath.Join(dir, "content/01-guide/edit-me.md")
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = append(data, "\n```sh\n{{#include ../../listings/hello.sh}}\n```\n"...)
+		for name, text := range map[string]string{page: string(data), filepath.Join(dir, "listings/hello.sh"): "# first version\n"} {
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	_, body := h.get(editPage)
+	if !strings.Contains(body, "first version") {
+		t.Fatalf("%s lacks the included text:\n%s", editPage, body)
+	}
+	s := h.subscribe(editPage, pageGen(body))
+	h.write("listings/hello.sh", "# second version\n")
+	if d := s.expect(t, "reload"); !slices.Contains(d.Pages, editPage) {
+		t.Errorf("reload names %v, want the including page", d.Pages)
+	}
+	if _, body := h.get(editPage); !strings.Contains(body, "second version") {
+		t.Errorf("%s does not show the edited include", editPage)
+	}
+}
+
 func TestNewFolderAppearsInEveryNav(t *testing.T) {
 	h := start(t, nil)
 	h.write("content/03-new/_index.md", "---\ntitle: 新設の章\nweight: 30\n---\n\n新しい章です。\n")

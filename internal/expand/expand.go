@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,9 @@ type Result struct {
 	Title string
 	// Problems are located in the page's file; File is left empty.
 	Problems []diag.Diagnostic
+	// Read lists the files put in, site-relative with forward slashes,
+	// each once: a page must be expanded again when one of them changes.
+	Read []string
 }
 
 // maxDepth bounds includes within includes, as mdBook does.
@@ -84,9 +88,9 @@ func (b Book) Expand(file, dir string, body []byte, firstLine int) Result {
 		x.emit("\n:::\n", x.origin[len(x.origin)-1])
 	}
 	if !x.changed {
-		return Result{Body: body, Problems: x.problems}
+		return Result{Body: body, Problems: x.problems, Read: x.files}
 	}
-	return Result{Body: []byte(x.out.String()), Origin: x.origin, Title: x.title, Problems: x.problems}
+	return Result{Body: []byte(x.out.String()), Origin: x.origin, Title: x.title, Problems: x.problems, Read: x.files}
 }
 
 // expander holds the state of one page's expansion.
@@ -104,6 +108,8 @@ type expander struct {
 	admonition bool
 	// reported holds the columns of the current line already reported on.
 	reported map[int]bool
+	// files lists the files put in (Result.Read).
+	files []string
 }
 
 // emit writes text, all of which stems from file line line.
@@ -380,6 +386,9 @@ func (x *expander) read(dir, target string, fromRoot bool) (string, error) {
 		if err != nil {
 			lastErr = err
 			continue
+		}
+		if !slices.Contains(x.files, filepath.ToSlash(rel)) {
+			x.files = append(x.files, filepath.ToSlash(rel))
 		}
 		return string(diag.UnifyLineEnds(data)), nil
 	}

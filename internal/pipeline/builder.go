@@ -130,6 +130,7 @@ type docEntry struct {
 	line   int
 	parser string // the parser options the page was parsed with
 	doc    *markdown.Doc
+	reads  []string // the files its includes read, site-relative
 }
 
 // reset forgets everything, so that the next build starts afresh.
@@ -187,6 +188,15 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 		b.edited[f] = true
 	}
 	b.recopyAll = b.recopyAll || sc.allContent
+	// A page whose includes read a changed file is parsed again.
+	for _, f := range changed {
+		for path, e := range b.docs {
+			if slices.Contains(e.reads, f) {
+				delete(b.docs, path)
+				b.edited[path] = true
+			}
+		}
+	}
 	if sc.config || b.tree == nil {
 		var d diag.List
 		b.cfg = config.Load(b.opts.Root, &d)
@@ -494,7 +504,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, *content.Page, int, error) 
 	opts.Glossary = b.terms
 	parser := markdown.New(opts)
 	book := bookOf(b.opts.Root, b.cfg)
-	out := make([]*markdown.Doc, len(todo))
+	out := make([]parsedPage, len(todo))
 	var mu sync.Mutex
 	done := len(pages) - len(todo)
 	err := parallel.Do(len(todo), func(i int) error {
@@ -525,10 +535,22 @@ func (e docEntry) same(p *content.Page, parser string) bool {
 	return e.parser == parser && e.line == p.BodyLine && bytes.Equal(e.body, p.Body)
 }
 
-func (b *Builder) entry(p *content.Page, doc *markdown.Doc, parser string) docEntry {
-	e := docEntry{body: p.Body, line: p.BodyLine, parser: parser, doc: doc}
+func (b *Builder) entry(p *content.Page, pp parsedPage, parser string) docEntry {
+	e := docEntry{body: p.Body, line: p.BodyLine, parser: parser, doc: pp.doc, reads: pp.reads}
 	b.docs[p.Path] = e
 	return e
+}
+
+// Inputs lists the files outside the pages that the last build read
+// through includes, site-relative with forward slashes, sorted: kb serve
+// watches them too.
+func (b *Builder) Inputs() []string {
+	var out []string
+	for _, e := range b.docs {
+		out = append(out, e.reads...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // copyFiles copies the linked files that are new or changed, and removes

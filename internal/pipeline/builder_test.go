@@ -218,6 +218,19 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 	}
 	check("rename", []string{"content/03-new/page.md", "content/03-new/renamed.md"})
 
+	// An included file, outside the content folder, read by one page.
+	write("listings/backup.sh", "rsync -a /srv/ /backup/\n")
+	edit("content/02-measures/backup.md", "バックアップの手順です。", "バックアップの手順です。\n\n```sh\n{{#include ../../listings/backup.sh}}\n```\n")
+	check("include added", []string{"content/02-measures/backup.md"})
+	if !slices.Contains(r.Inputs(), "listings/backup.sh") {
+		t.Errorf("Inputs() = %v, want the included file", r.Inputs())
+	}
+	write("listings/backup.sh", "rsync -a --delete /srv/ /backup/\n")
+	ch = check("included file edited", []string{"listings/backup.sh"})
+	if ch.Parsed != 1 || !slices.Equal(ch.Written, []string{"02-measures/backup/index.html"}) {
+		t.Errorf("editing an included file parsed %d pages and wrote %v; want 1 and the including page", ch.Parsed, ch.Written)
+	}
+
 	// A site's own template may read anything of the site: here every page
 	// shows the titles and summaries of its parent's children and the title
 	// of the page after the next, which no built-in template reads.

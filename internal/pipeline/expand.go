@@ -21,9 +21,15 @@ func bookOf(root string, cfg config.Config) expand.Book {
 	return expand.Book{Root: root, Vars: cfg.Variables, ContentDir: cmp.Or(cfg.ContentDir, content.Dir)}
 }
 
+// parsedPage is a page as parsed: its document, and the files its includes read.
+type parsedPage struct {
+	doc   *markdown.Doc
+	reads []string
+}
+
 // parsePage parses a page after putting in its includes and variables; what
 // expansion reports travels with the Doc, so that a cached Doc reports it too.
-func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) *markdown.Doc {
+func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) parsedPage {
 	dir := filepath.Join(book.Root, filepath.FromSlash(path.Dir(p.File)))
 	x := book.Expand(p.File, dir, p.Body, p.BodyLine)
 	var doc *markdown.Doc
@@ -38,7 +44,7 @@ func parsePage(parser *markdown.Parser, book expand.Book, p *content.Page) *mark
 	if x.Title != "" {
 		doc.Title = x.Title
 	}
-	return doc
+	return parsedPage{doc, x.Read}
 }
 
 // SourceNames lists the entries of the site root that kb serve watches: the

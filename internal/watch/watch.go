@@ -46,6 +46,8 @@ type Watcher struct {
 	names   map[string]bool
 	dirs    map[string]bool // watched folders, absolute
 	batches chan Batch
+	more    chan []string // names to add, from Watch
+	added   chan struct{} // the names sent on more are watched
 	errs    chan error
 	done    chan struct{}
 	stopped chan struct{}
@@ -67,7 +69,7 @@ func New(opts Options) (*Watcher, error) {
 		return nil, err
 	}
 	w := &Watcher{opts: opts, fsw: fsw, names: map[string]bool{}, dirs: map[string]bool{},
-		batches: make(chan Batch), errs: make(chan error, 16), done: make(chan struct{}), stopped: make(chan struct{}),
+		batches: make(chan Batch), more: make(chan []string), added: make(chan struct{}), errs: make(chan error, 16), done: make(chan struct{}), stopped: make(chan struct{}),
 		pending: map[string]bool{}}
 	for _, n := range opts.Names {
 		w.names[n] = true
@@ -91,6 +93,17 @@ func (w *Watcher) Batches() <-chan Batch { return w.batches }
 // Errors reports problems that do not stop the watcher, such as a folder
 // that could not be watched.
 func (w *Watcher) Errors() <-chan error { return w.errs }
+
+// Watch adds entries of Root to watch, as Options.Names, for sources that
+// are found while building, such as a folder of included listings. Changes
+// made after it returns are reported.
+func (w *Watcher) Watch(names []string) {
+	select {
+	case w.more <- names:
+		<-w.added
+	case <-w.done:
+	}
+}
 
 // Close stops watching.
 func (w *Watcher) Close() error {
@@ -119,6 +132,16 @@ func (w *Watcher) loop() {
 			continue
 		case <-timer.C:
 			ready = true
+			continue
+		case names := <-w.more:
+			for _, n := range names {
+				if !w.names[n] {
+					w.names[n] = true
+					w.opts.Names = append(w.opts.Names, n)
+					w.addTree(filepath.Join(w.opts.Root, n), false)
+				}
+			}
+			w.added <- struct{}{}
 			continue
 		case ev, ok := <-w.fsw.Events:
 			if !ok {

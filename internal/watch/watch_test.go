@@ -172,3 +172,12 @@ func TestIgnored(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchAddsNames(t *testing.T) {
+	w, root := start(t)
+	writeFile(t, root, "listings/ch1/a.sh", "echo 1\n")
+	none(t, w)
+	w.Watch([]string{"listings"})
+	writeFile(t, root, "listings/ch1/a.sh", "echo 2\n")
+	wantPaths(t, next(t, w), "listings/ch1/a.sh")
+}
