@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -92,6 +93,42 @@ func TestForceMovesForeignFolderAside(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, MarkerFile)); err != nil {
 		t.Errorf("no build in place: %v", err)
+	}
+}
+
+// An output folder given as a link to another folder (a web root linked to
+// where the site should go) keeps the link; the build lands where it leads.
+func TestOutputLinkIsFollowed(t *testing.T) {
+	_, root := siteWithRepo(t)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "www", "kb")
+	out := filepath.Join(dir, "public")
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, out); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	for build := 1; build <= 2; build++ {
+		res, err := Run(Options{Source: root, Out: out})
+		if err != nil {
+			t.Fatalf("build %d: %v", build, err)
+		}
+		if info, err := os.Lstat(out); err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			t.Fatalf("build %d replaced the link %s: %v", build, out, err)
+		}
+		if _, err := os.Stat(filepath.Join(target, MarkerFile)); err != nil {
+			t.Errorf("build %d is not where the link leads: %v", build, err)
+		}
+		if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+			t.Errorf("build %d: no index.html through the link: %v", build, err)
+		}
+		if build == 1 && res.MovedAside != target+".replaced" {
+			t.Errorf("the empty folder the link led to went to %q", res.MovedAside)
+		}
+	}
+	if _, err := os.Lstat(out + ".replaced"); err == nil {
+		t.Error("the link was moved aside")
 	}
 }
 

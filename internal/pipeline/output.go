@@ -57,7 +57,10 @@ var errNoExchange = errors.New("atomic exchange not supported")
 // refuses a dest that exists without kb's marker file. It first removes
 // the temporary folders that killed builds left beside dest.
 func NewOutput(dest string, force bool) (*Output, error) {
-	dest = filepath.Clean(dest)
+	dest, err := followLink(filepath.Clean(dest))
+	if err != nil {
+		return nil, err
+	}
 	if err := CheckReplaceable(dest, force); err != nil {
 		return nil, err
 	}
@@ -76,6 +79,21 @@ func NewOutput(dest string, force bool) (*Output, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// followLink returns the folder dest leads to when dest is a symbolic link
+// (a web root linked to where the build should go), so that the link stays
+// and the build replaces what it points to; otherwise dest.
+func followLink(dest string) (string, error) {
+	info, err := os.Lstat(dest)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return dest, nil
+	}
+	real, err := filepath.EvalSymlinks(dest)
+	if err != nil {
+		return "", fmt.Errorf("%s is a link that leads nowhere: %w", dest, err)
+	}
+	return real, nil
 }
 
 // start makes the temporary folder, from the spare tree when there is one,
