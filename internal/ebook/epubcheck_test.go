@@ -77,7 +77,7 @@ func TestEPUBCheckBundled(t *testing.T) {
 	requireEPUBCheck(t)
 	s := loadSite(t, bundledRoot)
 	dir := t.TempDir()
-	for _, sel := range selections(s, true) {
+	for _, sel := range selections(t, s, bundledRoot, true) {
 		t.Run(sel.File, func(t *testing.T) {
 			file := filepath.Join(dir, filepath.Base(sel.File))
 			if err := os.WriteFile(file, buildBook(t, s, sel, bundledRoot), 0o644); err != nil {
