@@ -19,7 +19,8 @@ type pageLinks struct {
 // decide implements site.LinkResolver.Decide for the book.
 func (l pageLinks) decide(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
 	m := l.book.theme.messages
-	imageAsText := markdown.LinkDecision{AsText: true, Note: m.Get("epub.note_image"), Fill: m.Get("epub.image")}
+	note := func(key string, pairs ...string) string { return m.Get("epub.note", "note", m.Get(key, pairs...)) }
+	imageAsText := markdown.LinkDecision{AsText: true, Note: note("epub.note_image"), Fill: m.Get("epub.image")}
 	switch {
 	case t.External != "" && image:
 		// EPUB allows no remote images.
@@ -38,7 +39,7 @@ func (l pageLinks) decide(from *site.Page, t site.Target, image bool) markdown.L
 		case image || isImageFile(t.File):
 			return imageAsText
 		default:
-			return markdown.LinkDecision{AsText: true, Note: m.Get("epub.note_web")}
+			return markdown.LinkDecision{AsText: true, Note: note("epub.note_web")}
 		}
 	}
 	file, in := l.book.files[t.Page]
@@ -46,8 +47,8 @@ func (l pageLinks) decide(from *site.Page, t site.Target, image bool) markdown.L
 	case !in:
 		// An empty link is filled with the target's number and title,
 		// which the note would only repeat.
-		return markdown.LinkDecision{AsText: true, Note: m.Get("epub.note_outside", "target", t.FillText()),
-			FilledNote: m.Get("epub.note_outside_filled")}
+		return markdown.LinkDecision{AsText: true, Note: note("epub.note_outside", "target", t.FillText()),
+			FilledNote: note("epub.note_outside_filled")}
 	case t.Page == from && t.Anchor != "":
 		return markdown.LinkDecision{Href: "#" + t.Anchor}
 	case t.Anchor != "":
