@@ -60,28 +60,54 @@ func (b *book) coverSVG() ([]byte, error) {
 	return w.Bytes(), nil
 }
 
-// wrapTitle splits a title into lines of at most n characters, breaking
-// after a particle or a separator, or where katakana meets kanji, near the
-// end of the line when there is such a place, so that words stay whole
-// where the text allows.
+// wrapTitle splits a title into lines as wide as at most n full-width
+// characters (Latin letters count as 0.6 of one), breaking after a
+// particle or a separator, at a space, or where katakana meets kanji, within
+// the last five characters' width of the line when there is such a place,
+// so that words stay whole where the text allows.
 func wrapTitle(title string, n int) []string {
+	const lookBack = 5 * wideWidth
 	var lines []string
 	rest := []rune(strings.TrimSpace(title))
-	for len(rest) > n {
-		cut := n
-		for i := n; i > n-5 && i > 1; i-- {
+	for len(rest) > 0 {
+		fit, w := 0, 0
+		for fit < len(rest) && w+runeWidth(rest[fit]) <= n*wideWidth {
+			w += runeWidth(rest[fit])
+			fit++
+		}
+		if fit == len(rest) {
+			lines = append(lines, string(rest))
+			break
+		}
+		fit = max(fit, 1)
+		cut := fit
+		for i, back := fit, 0; i > 1 && back < lookBack; i-- {
 			if strings.ContainsRune("のをにとでがは・、 ）)/-", rest[i-1]) || script(rest[i-1]) != script(rest[i]) {
 				cut = i
 				break
 			}
+			back += runeWidth(rest[i-1])
 		}
 		lines = append(lines, strings.TrimSpace(string(rest[:cut])))
-		rest = rest[cut:]
-	}
-	if len(rest) > 0 {
-		lines = append(lines, string(rest))
+		rest = []rune(strings.TrimLeft(string(rest[cut:]), " "))
 	}
 	return lines
+}
+
+// Widths of characters on the cover, in tenths of a full-width character.
+const (
+	wideWidth   = 10
+	narrowWidth = 6
+)
+
+// runeWidth is how wide r is drawn: full width for kana, kanji and
+// full-width forms, about 0.6 of that for the rest.
+func runeWidth(r rune) int {
+	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xff60 || r >= 0xffe0 && r <= 0xffe6 {
+		return wideWidth
+	}
+	return narrowWidth
 }
 
 // script tells katakana (with the long vowel mark) from kanji and the rest,

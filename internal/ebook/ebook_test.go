@@ -284,7 +284,9 @@ func TestWrapTitle(t *testing.T) {
 	}{
 		{"中小企業のためのサイバーセキュリティ実践ナレッジベース", []string{"中小企業のための", "サイバーセキュリティ", "実践ナレッジベース"}},
 		{"短い題", []string{"短い題"}},
-		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJK", "LMNOPQRSTUV", "WXYZ"}},
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJKLMNOPQR", "STUVWXYZ"}},
+		{"Security Handbook for Small Offices", []string{"Security Handbook", "for Small Offices"}},
+		{"中小企業のための Security Handbook", []string{"中小企業のための", "Security Handbook"}},
 	} {
 		if got := wrapTitle(c.title, coverLineRunes); strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("wrapTitle(%q) = %q, want %q", c.title, got, c.want)
