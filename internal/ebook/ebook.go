@@ -24,9 +24,6 @@ type ReadFunc func(rel string) ([]byte, error)
 // Write writes the book and its editions to out in the theme's EPUB
 // layouts, reading linked images with read.
 func Write(s *site.Site, theme *web.Theme, out web.Writer, read ReadFunc) error {
-	if theme == nil {
-		return fmt.Errorf("epub: no theme")
-	}
 	th, err := loadTheme(theme, language(s))
 	if err != nil {
 		return err

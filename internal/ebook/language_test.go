@@ -109,3 +109,26 @@ func TestSiteLayouts(t *testing.T) {
 		t.Errorf("the cover is kb's, not the site's")
 	}
 }
+
+// TestLayoutError checks that a mistake in a site's EPUB layout is
+// reported at its file, line and column.
+func TestLayoutError(t *testing.T) {
+	root := testsite.Write(t, map[string]string{
+		"kb.yaml":                 "title: 本\nmodified: 2026-01-02T03:04:05Z\n",
+		"content/_index.md":       "# 本\n\n本文です。\n",
+		"layouts/epub/page.xhtml": "{{define \"body\"}}\n<h1>{{.Page.Title}}</h1>\n<p>{{.Page.NoSuchField}}</p>\n{{end}}\n",
+	})
+	s := loadSite(t, root)
+	_, err := Build(s, themeOf(t, root), Whole(s), readFrom(root))
+	if err == nil || !strings.Contains(err.Error(), "layouts/epub/") || !strings.Contains(err.Error(), "page.xhtml:3:") {
+		t.Errorf("error %v: want one naming layouts/epub/ and page.xhtml:3", err)
+	}
+}
+
+func TestDirection(t *testing.T) {
+	for lang, want := range map[string]string{"ja": "ltr", "en": "ltr", "en-US": "ltr", "ar": "rtl", "he-IL": "rtl", "FA": "rtl"} {
+		if got := direction(lang); got != want {
+			t.Errorf("direction(%q) = %s, want %s", lang, got, want)
+		}
+	}
+}
