@@ -23,6 +23,7 @@ import (
 	"github.com/kb-handbook/kb/internal/server"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/watch"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Options configure a Server.
@@ -64,6 +65,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	site      *site.Site        // the site in the output folder
+	theme     *web.Theme        // the theme it was built with
 	gen       uint64            // counts the builds that changed the output
 	changedAt map[string]uint64 // page path ("/a/b/") → gen that last changed it
 	failure   *eventData        // the failed build's problems, or nil
@@ -223,7 +225,7 @@ func cssOnly(paths []string) bool {
 // succeed records a good build and tells the browsers what changed.
 func (s *Server) succeed(ch *pipeline.Change, css bool) {
 	s.mu.Lock()
-	s.site = ch.Site
+	s.site, s.theme = ch.Site, ch.Theme
 	wasFailing := s.failure != nil
 	s.failure = nil
 	var pages []string

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // onDemand builds the files that a site generates besides its pages, such
@@ -25,24 +26,25 @@ type onDemand struct {
 
 	mu    sync.Mutex
 	site  *site.Site // the site files was built from
+	theme *web.Theme // and its theme
 	files map[string][]byte
 	err   error
 }
 
-// file returns a generated file of s, building them all if s is newer than
-// the last ones built.
-func (o *onDemand) file(s *site.Site, name string) ([]byte, error) {
+// file returns a generated file of s in theme, building them all if s or
+// theme is newer than the last ones built.
+func (o *onDemand) file(s *site.Site, theme *web.Theme, name string) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.site != s {
+	if o.site != s || o.theme != theme {
 		w := &memWriter{files: map[string][]byte{}, dir: o.dir}
 		var err error
 		for _, f := range o.formats {
-			if err = f.Emit(pipeline.Job{Site: s, Out: w}); err != nil {
+			if err = f.Emit(pipeline.Job{Site: s, Theme: theme, Out: w}); err != nil {
 				break
 			}
 		}
-		o.site, o.files, o.err = s, w.files, err
+		o.site, o.theme, o.files, o.err = s, theme, w.files, err
 	}
 	if o.err != nil {
 		return nil, o.err
@@ -93,12 +95,12 @@ func (m *memWriter) WriteFile(name string, data []byte) error {
 // whether name is one.
 func (s *Server) serveGenerated(w http.ResponseWriter, r *http.Request, name string) bool {
 	s.mu.Lock()
-	current := s.site
+	current, theme := s.site, s.theme
 	s.mu.Unlock()
 	if s.onDemand == nil || current == nil || !slices.Contains(current.Config.GeneratedFiles(), name) {
 		return false
 	}
-	data, err := s.onDemand.file(current, name)
+	data, err := s.onDemand.file(current, theme, name)
 	if err != nil {
 		fmt.Fprintf(s.opts.Log, "kb: %s: %v\n", name, err)
 		http.Error(w, fmt.Sprintf("%s を作れませんでした: %v", name, err), http.StatusInternalServerError)

@@ -1,47 +1,46 @@
 package ebook
 
-import (
-	"fmt"
-	"html"
-	"strings"
-)
+import "strings"
 
 // accessibilityMeta returns the EPUB Accessibility 1.1 metadata of the
 // book, stated from what it holds: text always, images only when it
 // embeds some, and their alternative text only when every image has one.
 // The conformance claim rests on kb's own checks: the same content passes
 // axe-core's WCAG 2 A/AA rules on the web edition, and epubcheck here.
-func (b *book) accessibilityMeta() string {
+// The summary is in the book's language, from the theme's catalogue.
+func (b *book) accessibilityMeta() []opfMeta {
+	m := b.theme.messages
 	images, described := b.imagesDescribed()
 	modes := []string{"textual"}
 	features := []string{"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
 	sufficient := "textual"
-	summary := "見出しの階層と、各ページの節まで開ける目次で移動できます。文字の大きさと配色は読書アプリで変えられます。"
+	summary := m.Get("epub.a11y_summary")
 	if images {
 		modes = append(modes, "visual")
 		if described {
 			features = append(features, "alternativeText")
-			summary += "画像にはすべて代替テキストがあります。"
+			summary += m.Get("epub.a11y_alt_all")
 		} else {
 			sufficient = "textual,visual"
-			summary += "一部の画像には代替テキストがありません。"
+			summary += m.Get("epub.a11y_alt_some")
 		}
 	}
-	var w strings.Builder
-	for _, m := range modes {
-		fmt.Fprintf(&w, "\n    <meta property=\"schema:accessMode\">%s</meta>", m)
+	var meta []opfMeta
+	for _, mode := range modes {
+		meta = append(meta, opfMeta{Property: "schema:accessMode", Value: mode})
 	}
-	fmt.Fprintf(&w, "\n    <meta property=\"schema:accessModeSufficient\">%s</meta>", sufficient)
+	meta = append(meta, opfMeta{Property: "schema:accessModeSufficient", Value: sufficient})
 	for _, f := range features {
-		fmt.Fprintf(&w, "\n    <meta property=\"schema:accessibilityFeature\">%s</meta>", f)
+		meta = append(meta, opfMeta{Property: "schema:accessibilityFeature", Value: f})
 	}
-	w.WriteString("\n    <meta property=\"schema:accessibilityHazard\">none</meta>")
-	fmt.Fprintf(&w, "\n    <meta property=\"schema:accessibilitySummary\">%s</meta>", html.EscapeString(summary))
-	w.WriteString("\n    <meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>")
+	meta = append(meta,
+		opfMeta{Property: "schema:accessibilityHazard", Value: "none"},
+		opfMeta{Property: "schema:accessibilitySummary", Value: strings.TrimSpace(summary)},
+		opfMeta{Property: "dcterms:conformsTo", Value: "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"})
 	if certifier := b.site.Config.Publisher; certifier != "" {
-		fmt.Fprintf(&w, "\n    <meta property=\"a11y:certifiedBy\">%s</meta>", html.EscapeString(certifier))
+		meta = append(meta, opfMeta{Property: "a11y:certifiedBy", Value: certifier})
 	}
-	return w.String()
+	return meta
 }
 
 // imagesDescribed reports whether the book embeds images, and whether

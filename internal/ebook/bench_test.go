@@ -49,7 +49,7 @@ func BenchmarkEPUB(b *testing.B) {
 		htmlTime += time.Since(start)
 		start = time.Now()
 		var w countingWriter
-		if err := Write(s, &w, readFrom(dir)); err != nil {
+		if err := Write(s, theme, &w, readFrom(dir)); err != nil {
 			b.Fatal(err)
 		}
 		epubTime += time.Since(start)

@@ -3,26 +3,32 @@ package ebook
 import (
 	"bytes"
 	"crypto/sha1"
-	"encoding/base64"
 	"fmt"
-	"html"
 	"strings"
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
-	epub "github.com/go-shiori/go-epub"
 
-	"github.com/kb-handbook/kb/internal/markdown"
-	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 )
 
-// Names of the files kb adds besides the pages.
+// Paths of the book's files: the package in EPUB/, the pages in
+// EPUB/xhtml/, images in EPUB/images/, the stylesheet in EPUB/css/.
 const (
-	coverFile = "cover.xhtml"
-	cssFile   = "epub.css"
-	// xhtmlDir is where go-epub puts sections, relative to the package document.
-	xhtmlDir = "xhtml/"
+	mimetypeName  = "mimetype"
+	containerName = "META-INF/container.xml"
+	pkgDir        = "EPUB/"
+	packageName   = pkgDir + "package.opf"
+	navFile       = "nav.xhtml"
+	navName       = pkgDir + navFile
+	ncxFile       = "toc.ncx"
+	ncxName       = pkgDir + ncxFile
+	xhtmlDir      = "xhtml/"
+	imageDir      = "images/"
+	cssFile       = "css/epub.css"
+	coverFile     = "cover.xhtml"
+	// coverImageFile is the generated cover's name among the book's images.
+	coverImageFile = "cover.svg"
 )
 
 // coreImageTypes are the image media types every EPUB 3 reading system
@@ -38,51 +44,27 @@ var coreImageTypes = map[string]string{
 type book struct {
 	site     *site.Site
 	sel      Selection
-	epub     *epub.Epub
-	css      string                // the stylesheet's path from a section
-	files    map[*site.Page]string // page → section file name
-	images   map[string]string     // content path → path from a section
+	theme    *bookTheme
+	id       string                // dc:identifier
+	files    map[*site.Page]string // page → file name in xhtmlDir
+	images   map[string]string     // content path → path from a page
+	media    []mediaFile           // the images, in the order found
 	modified time.Time
-	lang     string
-	navDepth int // levels of the table of contents
-	// coverImage is the generated cover's path from a section.
-	coverImage string
 }
 
-func newBook(s *site.Site, sel Selection, read ReadFunc) (*book, error) {
+// mediaFile is an image of the book.
+type mediaFile struct {
+	name, mediaType string // name in imageDir
+	data            []byte
+}
+
+func newBook(s *site.Site, sel Selection, th *bookTheme, read ReadFunc) (*book, error) {
 	modified, err := time.Parse(time.RFC3339, s.Config.Modified)
 	if err != nil {
 		return nil, fmt.Errorf("kb.yaml modified: %q is not an RFC 3339 date such as 2026-04-01T00:00:00Z", s.Config.Modified)
 	}
-	e, err := epub.NewEpub(sel.Title)
-	if err != nil {
-		return nil, err
-	}
-	b := &book{site: s, sel: sel, epub: e, files: map[*site.Page]string{}, images: map[string]string{},
-		modified: modified.UTC(), lang: s.Config.Language}
-	if b.lang == "" {
-		b.lang = "ja"
-	}
-	e.SetIdentifier(Identifier(sel.Title, s.Config.Version))
-	e.SetLang(b.lang)
-	if s.Config.Author != "" {
-		e.SetAuthor(s.Config.Author)
-	}
-	e.SetDescription(s.Config.Description)
-	e.SetPpd("ltr")
-
-	var css bytes.Buffer
-	css.Write(stylesheet)
-	if err := markdown.WriteStyles(&css, markdown.LightCodeStyle, ""); err != nil {
-		return nil, err
-	}
-	if b.css, err = e.AddCSS(dataURL("text/css", css.Bytes()), cssFile); err != nil {
-		return nil, err
-	}
-	cover := coverSVG(s.Config.Title, sel.Edition, s.Config.Version, s.Config.Publisher)
-	if b.coverImage, err = e.AddImage(dataURL("image/svg+xml", cover), coverImageFile); err != nil {
-		return nil, err
-	}
+	b := &book{site: s, sel: sel, theme: th, id: Identifier(sel.Title, s.Config.Version),
+		files: map[*site.Page]string{}, images: map[string]string{}, modified: modified.UTC()}
 	used := map[string]bool{coverFile: true}
 	for _, p := range sel.Pages {
 		b.files[p] = uniqueName(pageFileBase(p), used)
@@ -101,10 +83,6 @@ func Identifier(title, version string) string {
 	u[6] = u[6]&0x0f | 0x50
 	u[8] = u[8]&0x3f | 0x80
 	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
-}
-
-func dataURL(mediaType string, data []byte) string {
-	return "data:" + mediaType + ";base64," + base64.StdEncoding.EncodeToString(data)
 }
 
 // pageFileBase derives a readable, ASCII file name from the page's URL:
@@ -161,52 +139,10 @@ func (b *book) addImages(read ReadFunc) error {
 			if !core {
 				continue
 			}
-			name := fmt.Sprintf("img-%03d%s", len(b.images)+1, ext)
-			href, err := b.epub.AddImage(dataURL(mediaType, data), name)
-			if err != nil {
-				return err
-			}
-			b.images[t.File] = href
+			name := fmt.Sprintf("img-%03d%s", len(b.media)+1, ext)
+			b.media = append(b.media, mediaFile{name: name, mediaType: mediaType, data: data})
+			b.images[t.File] = "../" + imageDir + name
 		}
-	}
-	return nil
-}
-
-// renderPages renders the body of every page, on all cores.
-func (b *book) renderPages() ([]string, error) {
-	bodies := make([]string, len(b.sel.Pages))
-	err := parallel.Do(len(bodies), func(i int) error {
-		p := b.sel.Pages[i]
-		var err error
-		if bodies[i], err = b.pageBody(p); err != nil {
-			return fmt.Errorf("%s: %w", p.Source.File, err)
-		}
-		return nil
-	})
-	return bodies, err
-}
-
-// addPages adds the cover and every page as a section, nested as in the
-// site's 目次: each page under its nearest ancestor in the book, chapters
-// at the top.
-func (b *book) addPages(bodies []string) error {
-	if _, err := b.epub.AddSection(b.coverBody(), "表紙", coverFile, b.css); err != nil {
-		return err
-	}
-	depth := map[*site.Page]int{}
-	for i, p := range b.sel.Pages {
-		var err error
-		title := p.NumberedTitle()
-		if parent := b.navParent(p); parent != nil {
-			_, err = b.epub.AddSubSection(b.files[parent], bodies[i], title, b.files[p], b.css)
-		} else {
-			_, err = b.epub.AddSection(bodies[i], title, b.files[p], b.css)
-		}
-		if err != nil {
-			return err
-		}
-		depth[p] = depth[b.navParent(p)] + 1
-		b.navDepth = max(b.navDepth, depth[p])
 	}
 	return nil
 }
@@ -222,25 +158,16 @@ func (b *book) navParent(p *site.Page) *site.Page {
 	return nil
 }
 
-func (b *book) coverBody() string {
+// coverPage writes the cover page.
+func (b *book) coverPage() ([]byte, error) {
 	cfg := b.site.Config
-	var w strings.Builder
-	w.WriteString(`<section class="cover" epub:type="titlepage">` + "\n")
-	fmt.Fprintf(&w, "<p class=\"cover-image\"><img src=\"%s\" alt=\"表紙\" /></p>\n", html.EscapeString(b.coverImage))
-	fmt.Fprintf(&w, "<h1>%s</h1>\n", html.EscapeString(cfg.Title))
-	if b.sel.Edition != "" {
-		fmt.Fprintf(&w, "<p class=\"edition\">%s</p>\n", html.EscapeString(b.sel.Edition))
+	c := coverView{Image: "../" + imageDir + coverImageFile, Title: cfg.Title, Edition: b.sel.Edition,
+		Version: cfg.Version, Date: b.modified.Format(b.theme.messages.Get("epub.date_format")),
+		Publisher: cfg.Publisher, Description: cfg.Description}
+	if cfg.Author != cfg.Publisher {
+		c.Author = cfg.Author
 	}
-	fmt.Fprintf(&w, "<p class=\"version\">第 %s 版（%s）</p>\n", html.EscapeString(cfg.Version), b.modified.Format("2006年1月2日"))
-	if cfg.Author != "" && cfg.Author != cfg.Publisher {
-		fmt.Fprintf(&w, "<p class=\"author\">%s 著</p>\n", html.EscapeString(cfg.Author))
-	}
-	if cfg.Publisher != "" {
-		fmt.Fprintf(&w, "<p class=\"publisher\">発行：%s</p>\n", html.EscapeString(cfg.Publisher))
-	}
-	if cfg.Description != "" {
-		fmt.Fprintf(&w, "<p class=\"description\">%s</p>\n", html.EscapeString(cfg.Description))
-	}
-	w.WriteString("</section>")
-	return w.String()
+	var w bytes.Buffer
+	err := b.theme.execute(&w, "cover", &docData{Title: b.theme.messages.Get("epub.cover"), CSS: "../" + cssFile, Cover: c})
+	return w.Bytes(), err
 }

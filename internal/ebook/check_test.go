@@ -20,6 +20,7 @@ import (
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Sites the tests build.
@@ -50,10 +51,21 @@ func readFrom(root string) ReadFunc {
 	return func(rel string) ([]byte, error) { return content.ReadFile(root, "", rel) }
 }
 
-// buildBook builds one selection, failing the test on error.
+// themeOf loads the theme of the site at root: kb's layouts with the
+// site's own laid over them.
+func themeOf(t testing.TB, root string) *web.Theme {
+	t.Helper()
+	theme, err := pipeline.Theme(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return theme
+}
+
+// buildBook builds one selection in the site's theme, failing the test on error.
 func buildBook(t testing.TB, s *site.Site, sel Selection, root string) []byte {
 	t.Helper()
-	data, err := Build(s, sel, readFrom(root))
+	data, err := Build(s, themeOf(t, root), sel, readFrom(root))
 	if err != nil {
 		t.Fatalf("build %s: %v", sel.File, err)
 	}
@@ -62,14 +74,15 @@ func buildBook(t testing.TB, s *site.Site, sel Selection, root string) []byte {
 
 // selections lists the whole book, the configured editions and, when asked,
 // one edition per role.
-func selections(s *site.Site, perRole bool) []Selection {
+func selections(t testing.TB, s *site.Site, root string, perRole bool) []Selection {
+	m := themeOf(t, root).Messages(s.Config.Language)
 	sels := []Selection{Whole(s)}
 	for _, e := range s.Config.Editions {
-		sels = append(sels, EditionOf(s, e))
+		sels = append(sels, EditionOf(s, e, m))
 	}
 	if perRole {
 		for _, r := range sortedKeys(s.Config.Roles) {
-			sels = append(sels, EditionOf(s, config.Edition{ID: "role-" + r, Roles: []string{r}}))
+			sels = append(sels, EditionOf(s, config.Edition{ID: "role-" + r, Roles: []string{r}}, m))
 		}
 	}
 	return sels
@@ -161,23 +174,8 @@ type docLink struct {
 // parseXHTML checks that data is well-formed XML and collects its IDs, links
 // and text from the HTML parse a reading system would build.
 func parseXHTML(data []byte) (*xhtmlDoc, error) {
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("not well-formed: %w", err)
-		}
-		if el, ok := tok.(xml.StartElement); ok {
-			seen := map[xml.Name]bool{}
-			for _, a := range el.Attr {
-				if seen[a.Name] {
-					return nil, fmt.Errorf("not well-formed: <%s> repeats attribute %s", el.Name.Local, a.Name.Local)
-				}
-				seen[a.Name] = true
-			}
-		}
+	if err := wellFormed(data); err != nil {
+		return nil, err
 	}
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -214,6 +212,49 @@ func parseXHTML(data []byte) (*xhtmlDoc, error) {
 	walk(root)
 	d.text = text.String()
 	return d, nil
+}
+
+// wellFormed checks that data is one XML document: the XML declaration,
+// one root element and nothing but white space outside it, and no
+// attribute given twice (which Go's decoder lets through).
+func wellFormed(data []byte) error {
+	if !bytes.HasPrefix(data, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)) {
+		return errors.New("not well-formed: no XML declaration at the start")
+	}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	depth, roots := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return fmt.Errorf("not well-formed: %w", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				roots++
+			}
+			depth++
+			seen := map[xml.Name]bool{}
+			for _, a := range tok.Attr {
+				if seen[a.Name] {
+					return fmt.Errorf("not well-formed: <%s> repeats attribute %s", tok.Name.Local, a.Name.Local)
+				}
+				seen[a.Name] = true
+			}
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(tok)) > 0 {
+				return fmt.Errorf("not well-formed: text %q outside the root element", bytes.TrimSpace(tok))
+			}
+		}
+	}
+	if roots != 1 {
+		return fmt.Errorf("not well-formed: %d root elements", roots)
+	}
+	return nil
 }
 
 // navEntry is an entry of the nav document or the NCX.
@@ -270,14 +311,14 @@ func parseNav(data []byte) ([]navEntry, error) {
 	return nil, errors.New("toc nav has no list")
 }
 
-// ncxPoint mirrors a navPoint of the NCX.
-type ncxPoint struct {
-	Label    string     `xml:"navLabel>text"`
-	Content  ncxContent `xml:"content"`
-	Children []ncxPoint `xml:"navPoint"`
+// ncxEntry mirrors a navPoint of the NCX.
+type ncxEntry struct {
+	Label    string          `xml:"navLabel>text"`
+	Content  ncxEntryContent `xml:"content"`
+	Children []ncxEntry      `xml:"navPoint"`
 }
 
-type ncxContent struct {
+type ncxEntryContent struct {
 	Src string `xml:"src,attr"`
 }
 
@@ -287,7 +328,7 @@ func parseNCX(data []byte) ([]navEntry, string, error) {
 			Name    string `xml:"name,attr"`
 			Content string `xml:"content,attr"`
 		} `xml:"head>meta"`
-		Points []ncxPoint `xml:"navMap>navPoint"`
+		Points []ncxEntry `xml:"navMap>navPoint"`
 	}
 	if err := xml.Unmarshal(data, &ncx); err != nil {
 		return nil, "", err
@@ -298,8 +339,8 @@ func parseNCX(data []byte) ([]navEntry, string, error) {
 			uid = m.Content
 		}
 	}
-	var conv func([]ncxPoint) []navEntry
-	conv = func(ps []ncxPoint) []navEntry {
+	var conv func([]ncxEntry) []navEntry
+	conv = func(ps []ncxEntry) []navEntry {
 		var out []navEntry
 		for _, p := range ps {
 			out = append(out, navEntry{Label: p.Label, Href: p.Content.Src, Children: conv(p.Children)})
@@ -374,7 +415,7 @@ func checkBook(t *testing.T, data []byte, s *site.Site, sel Selection) map[strin
 	checks := []struct{ what, got, want string }{
 		{"identifier", md.Identifier, wantID},
 		{"title", md.Title, sel.Title},
-		{"language", md.Language, "ja"},
+		{"language", md.Language, language(s)},
 		{"creator", md.Creator, cfg.Author},
 		{"publisher", md.Publisher, cfg.Publisher},
 		{"description", md.Description, cfg.Description},
@@ -415,7 +456,20 @@ func checkBook(t *testing.T, data []byte, s *site.Site, sel Selection) map[strin
 		t.Fatalf("spine %v: want the cover and %d pages", spine, len(sel.Pages))
 	}
 
-	// Every XHTML document: well-formed, Japanese, unique IDs.
+	// Every XML file kb writes is well-formed (the images are the site's).
+	for name, b := range u.files {
+		switch path.Ext(name) {
+		case ".opf", ".ncx", ".xml", ".svg", ".xhtml":
+			if path.Dir(name) == "EPUB/images" && path.Base(name) != coverImageFile {
+				continue
+			}
+			if err := wellFormed(b); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+
+	// Every XHTML document: well-formed, in the book's language, unique IDs.
 	docs := map[string]*xhtmlDoc{}
 	for name, b := range u.files {
 		if !strings.HasSuffix(name, ".xhtml") {
@@ -426,8 +480,8 @@ func checkBook(t *testing.T, data []byte, s *site.Site, sel Selection) map[strin
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if d.lang != [2]string{"ja", "ja"} {
-			t.Errorf("%s: html lang, xml:lang = %q, want ja, ja", name, d.lang)
+		if lang := language(s); d.lang != [2]string{lang, lang} {
+			t.Errorf("%s: html lang, xml:lang = %q, want %s, %s", name, d.lang, lang, lang)
 		}
 		for id, n := range d.ids {
 			if n > 1 {

@@ -2,13 +2,17 @@ package ebook
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/pipeline"
+	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/layouts"
 )
 
 func TestIdentifier(t *testing.T) {
@@ -78,7 +82,11 @@ func TestFixtureBook(t *testing.T) {
 		// an empty link to a figure on another page: its label, number and caption
 		`<a href="p-01-basics_overview.xhtml#fig-overview">図 1.1.1 情報資産の全体像</a>`,
 		`id="p-02-measures_01-accounts_passwords-fn:2"`, `<input checked="" disabled="" type="checkbox" />`)
-	wantContains(t, u, "EPUB/css/epub.css", string(stylesheet), ".chroma")
+	css, err := fs.ReadFile(layouts.FS, "epub/epub.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, u, "EPUB/css/epub.css", string(css), ".chroma")
 	for _, img := range []struct{ book, source string }{
 		{"EPUB/images/img-001.svg", "01-basics/diagram.svg"},
 		{"EPUB/images/img-002.png", "01-basics/photo.png"},
@@ -148,7 +156,7 @@ func TestEditions(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
-			sel := EditionOf(s, s.Config.Editions[i])
+			sel := EditionOf(s, s.Config.Editions[i], themeOf(t, fixtureRoot).Messages("ja"))
 			if sel.Title != tt.title || sel.File != tt.file {
 				t.Errorf("title, file = %q, %q; want %q, %q", sel.Title, sel.File, tt.title, tt.file)
 			}
@@ -202,7 +210,7 @@ func TestEmitReproducible(t *testing.T) {
 // one edition per role twice each: same bytes, and every link resolves.
 func TestBundledKnowledgeBase(t *testing.T) {
 	s := loadSite(t, bundledRoot)
-	for _, sel := range selections(s, true) {
+	for _, sel := range selections(t, s, bundledRoot, true) {
 		t.Run(sel.File, func(t *testing.T) {
 			a := buildBook(t, s, sel, bundledRoot)
 			if b := buildBook(t, s, sel, bundledRoot); !bytes.Equal(a, b) {
@@ -276,14 +284,31 @@ func TestWrapTitle(t *testing.T) {
 	}{
 		{"中小企業のためのサイバーセキュリティ実践ナレッジベース", []string{"中小企業のための", "サイバーセキュリティ", "実践ナレッジベース"}},
 		{"短い題", []string{"短い題"}},
-		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJK", "LMNOPQRSTUV", "WXYZ"}},
+		{"ABCDEFGHIJKLMNOPQRSTUVWXYZ", []string{"ABCDEFGHIJKLMNOPQR", "STUVWXYZ"}},
+		{"Security Handbook for Small Offices", []string{"Security Handbook", "for Small Offices"}},
+		{"中小企業のための Security Handbook", []string{"中小企業のための", "Security Handbook"}},
 	} {
 		if got := wrapTitle(c.title, coverLineRunes); strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("wrapTitle(%q) = %q, want %q", c.title, got, c.want)
 		}
 	}
-	svg := string(coverSVG("A & B <C>", "版", "1.0", "発行元"))
-	if !strings.Contains(svg, "A &amp; B &lt;C&gt;") || strings.Contains(svg, "<C>") {
+	th, err := loadTheme(themeOf(t, fixtureRoot), "ja")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &book{site: &site.Site{Config: config.Config{Title: "A & B <C>", Version: "1.0", Publisher: "発行元"}},
+		sel: Selection{Edition: "版"}, theme: th}
+	data, err := b.coverSVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(data)
+	for _, want := range []string{"A &amp; B &lt;C&gt;", ">第 1.0 版</text>", ">版</text>", ">発行元</text>"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the cover lacks %s: %s", want, svg)
+		}
+	}
+	if strings.Contains(svg, "<C>") {
 		t.Errorf("the title is not escaped in the cover: %s", svg)
 	}
 }

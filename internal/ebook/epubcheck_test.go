@@ -57,17 +57,19 @@ func requireEPUBCheck(t *testing.T) {
 	}
 }
 
-// TestEPUBCheckFixture validates the book and editions that kb build writes
-// for the fixture site.
+// TestEPUBCheckFixture validates the books and editions that kb build
+// writes for the fixture sites, in Japanese and in English.
 func TestEPUBCheckFixture(t *testing.T) {
 	requireEPUBCheck(t)
-	s := loadSite(t, fixtureRoot)
-	out := filepath.Join(t.TempDir(), "public")
-	if _, err := pipeline.Run(pipeline.Options{Source: fixtureRoot, Out: out, Outputs: []pipeline.Format{pipeline.HTML{}, Format{}}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range s.Config.GeneratedFiles() {
-		t.Run(f, func(t *testing.T) { epubcheck(t, filepath.Join(out, f)) })
+	for _, root := range []string{fixtureRoot, englishRoot} {
+		s := loadSite(t, root)
+		out := filepath.Join(t.TempDir(), "public")
+		if _, err := pipeline.Run(pipeline.Options{Source: root, Out: out, Outputs: []pipeline.Format{pipeline.HTML{}, Format{}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range s.Config.GeneratedFiles() {
+			t.Run(filepath.Base(root)+"/"+f, func(t *testing.T) { epubcheck(t, filepath.Join(out, f)) })
+		}
 	}
 }
 
@@ -77,7 +79,7 @@ func TestEPUBCheckBundled(t *testing.T) {
 	requireEPUBCheck(t)
 	s := loadSite(t, bundledRoot)
 	dir := t.TempDir()
-	for _, sel := range selections(s, true) {
+	for _, sel := range selections(t, s, bundledRoot, true) {
 		t.Run(sel.File, func(t *testing.T) {
 			file := filepath.Join(dir, filepath.Base(sel.File))
 			if err := os.WriteFile(file, buildBook(t, s, sel, bundledRoot), 0o644); err != nil {

@@ -22,7 +22,7 @@ func (Format) Needs() pipeline.Needs { return pipeline.Needs{XHTML: true} }
 // besides the glossary.
 func (Format) Check(s *site.Site, diags *diag.List) {
 	for i, e := range s.Config.Editions {
-		if sel := EditionOf(s, e); len(sel.Pages) == 0 || len(sel.Pages) == 1 && sel.Pages[0] == s.Glossary {
+		if pages := editionPages(s, e); len(pages) == 0 || len(pages) == 1 && pages[0] == s.Glossary {
 			diags.Add(s.Config.Problem(fmt.Sprintf("$.editions[%d].roles", i),
 				"tag pages with one of these roles in their front matter (roles: [...]), or remove the edition",
 				"edition %q has no pages: no page has any of the roles %v", e.ID, e.Roles))
@@ -33,5 +33,5 @@ func (Format) Check(s *site.Site, diags *diag.List) {
 // Emit implements pipeline.Format. Linked images are read from the build,
 // where they were copied before the formats run.
 func (Format) Emit(job pipeline.Job) error {
-	return Write(job.Site, job.Out, job.Out.ReadFile)
+	return Write(job.Site, job.Theme, job.Out, job.Out.ReadFile)
 }

@@ -1,69 +1,62 @@
 package ebook
 
 import (
-	"html"
+	"bytes"
 	"net/url"
-	"regexp"
-	"strings"
 
 	"github.com/kb-handbook/kb/internal/site"
 )
 
-// tocNav matches the table of contents go-epub writes, which lists pages only.
-var tocNav = regexp.MustCompile(`(?s)<nav epub:type="toc">.*?</nav>`)
+// pageTree is the book's pages nested as in the site's 目次: each page
+// under its nearest ancestor in the book, chapters at the top.
+type pageTree struct {
+	top      []*site.Page
+	children map[*site.Page][]*site.Page
+}
 
-// tocNavHTML writes the book's table of contents: the pages nested as in
-// the site's 目次, and under each page its ## sections, so that a reader
-// can jump to 7.5.7 as well as to 7.5.
-func (b *book) tocNavHTML() string {
-	children := map[*site.Page][]*site.Page{}
-	var top []*site.Page
+func (b *book) pageTree() pageTree {
+	t := pageTree{children: map[*site.Page][]*site.Page{}}
 	for _, p := range b.sel.Pages {
 		if parent := b.navParent(p); parent != nil {
-			children[parent] = append(children[parent], p)
+			t.children[parent] = append(t.children[parent], p)
 		} else {
-			top = append(top, p)
+			t.top = append(t.top, p)
 		}
 	}
-	var w strings.Builder
-	w.WriteString("<nav epub:type=\"toc\" id=\"toc\">\n      <h1>目次</h1>\n")
-	b.writeNavList(&w, top, children, "      ")
-	w.WriteString("    </nav>")
-	return w.String()
+	return t
 }
 
-func (b *book) writeNavList(w *strings.Builder, pages []*site.Page, children map[*site.Page][]*site.Page, indent string) {
-	w.WriteString(indent + "<ol>\n")
-	b.writeNavItems(w, pages, children, indent+"  ")
-	w.WriteString(indent + "</ol>\n")
-}
-
-// writeNavItems writes one item per page; an item's list holds the page's
-// sections, then its sub-pages, in reading order (a nav item has at most
-// one list).
-func (b *book) writeNavItems(w *strings.Builder, pages []*site.Page, children map[*site.Page][]*site.Page, indent string) {
+// navItems lists pages for the table of contents: under each page its ##
+// sections, so that a reader can jump to 7.5.7 as well as to 7.5, then
+// the pages below it. Paths are from the package document's folder.
+func (b *book) navItems(t pageTree, pages []*site.Page, sections bool) []*navItem {
+	var items []*navItem
 	for _, p := range pages {
 		file := xhtmlDir + b.files[p]
-		w.WriteString(indent + "<li><a href=\"" + html.EscapeString(file) + "\">" + html.EscapeString(p.NumberedTitle()) + "</a>")
-		var sections []site.Heading
+		item := &navItem{Href: file, Title: p.NumberedTitle()}
 		for _, h := range p.Headings {
-			if h.Level == 2 && h.ID != "" {
-				sections = append(sections, h)
-			}
-		}
-		if len(sections) > 0 || len(children[p]) > 0 {
-			w.WriteString("\n" + indent + "  <ol>\n")
-			for _, h := range sections {
+			if sections && h.Level == 2 && h.ID != "" {
 				title := h.Text
 				if h.Number != "" {
 					title = h.Number + " " + title
 				}
-				href := file + "#" + (&url.URL{Fragment: h.ID}).EscapedFragment()
-				w.WriteString(indent + "    <li><a href=\"" + html.EscapeString(href) + "\">" + html.EscapeString(title) + "</a></li>\n")
+				item.Children = append(item.Children, &navItem{Href: file + "#" + (&url.URL{Fragment: h.ID}).EscapedFragment(), Title: title})
 			}
-			b.writeNavItems(w, children[p], children, indent+"    ")
-			w.WriteString(indent + "  </ol>\n" + indent)
 		}
-		w.WriteString("</li>\n")
+		item.Children = append(item.Children, b.navItems(t, t.children[p], sections)...)
+		items = append(items, item)
 	}
+	return items
+}
+
+// navDocument writes the navigation document: the table of contents and
+// landmarks for the cover and the start of the text. (A landmark for the
+// table of contents itself would point outside the spine, which epubcheck
+// rejects.)
+func (b *book) navDocument(t pageTree) ([]byte, error) {
+	d := &docData{Title: b.sel.Title, CSS: cssFile, Nav: b.navItems(t, t.top, true),
+		Landmarks: landmarks{Cover: xhtmlDir + coverFile, Body: xhtmlDir + b.files[b.sel.Pages[0]]}}
+	var w bytes.Buffer
+	err := b.theme.execute(&w, "nav", d)
+	return w.Bytes(), err
 }

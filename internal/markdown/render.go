@@ -37,7 +37,8 @@ type LinkDecision struct {
 	Href string // where the link leads, or the image's source
 	Fill string // the text of an empty link (the target's number and title); the text of an image shown as text without alt text
 	// AsText renders the link as its text and the image as its alt text,
-	// followed by Note in brackets when there is one.
+	// followed by Note when there is one. Note is the whole text shown,
+	// brackets included, so that it can follow the book's language.
 	AsText bool
 	Note   string
 	// FilledNote replaces Note for a link whose text was filled in, when
@@ -318,9 +319,9 @@ func writeLink(b *bytes.Buffer, kind byte, args []string, res Resolver, xhtml bo
 		}
 	}
 	note := func(text string) {
-		b.WriteString(`<span class="offbook-note">（`)
+		b.WriteString(`<span class="offbook-note">`)
 		esc(text)
-		b.WriteString(`）</span>`)
+		b.WriteString(`</span>`)
 	}
 	switch kind {
 	case phImage:

@@ -34,6 +34,9 @@ type Theme struct {
 	// merged, each language's over the default, once asked for.
 	catalogues map[string]Messages
 	merged     sync.Map
+	// Layouts is the theme's template files, the site's over the default
+	// ones; other formats (the EPUB's layouts/epub/) read theirs from it.
+	Layouts fs.FS
 }
 
 // Overlay returns a file system that looks in primary first, then in fallback.
@@ -91,7 +94,7 @@ const searchResultsLayout = "search-results.html"
 // assetFS, adding the generated code-highlighting stylesheet.
 func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 	t := &Theme{templates: map[string]*template.Template{}, Assets: map[string]string{}, Files: map[string][]byte{},
-		sources: map[string]string{}}
+		sources: map[string]string{}, Layouts: layoutFS}
 	// The built-in catalogues first, so that a site's own file needs to
 	// hold only the texts it changes.
 	t.catalogues = map[string]Messages{}
