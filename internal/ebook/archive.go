@@ -28,20 +28,16 @@ func constant(data []byte) func() ([]byte, error) {
 
 // members lists every file of the book, in archive order: mimetype first,
 // as EPUB requires, then META-INF, then the rest by name.
-func (b *book) members() []member {
+func (b *book) members(library map[string][]byte) []member {
 	t := b.pageTree()
 	members := []member{
-		{name: mimetypeName, write: constant([]byte("application/epub+zip"))},
-		{name: containerName, write: constant([]byte(container))},
 		{name: packageName, write: b.packageDocument},
 		{name: navName, write: func() ([]byte, error) { return b.navDocument(t) }},
 		{name: ncxName, write: func() ([]byte, error) { return b.ncx(t) }},
-		{name: pkgDir + cssFile, write: constant(b.theme.css)},
-		{name: pkgDir + imageDir + coverImageFile, write: b.coverSVG},
 		{name: pkgDir + xhtmlDir + coverFile, write: b.coverPage},
 	}
-	for _, m := range b.media {
-		members = append(members, member{name: pkgDir + imageDir + m.name, write: constant(m.data)})
+	for name, data := range library {
+		members = append(members, member{name: name, write: constant(data)})
 	}
 	for _, p := range b.sel.Pages {
 		members = append(members, member{name: pkgDir + xhtmlDir + b.files[p], write: func() ([]byte, error) { return b.page(p) }, page: p})
@@ -68,9 +64,13 @@ func (b *book) members() []member {
 // returns the archive. Entries carry the configuration's modified time, so
 // that the same input always gives the same bytes.
 func (b *book) pack() ([]byte, error) {
-	members := b.members()
+	library, err := b.libraryFiles()
+	if err != nil {
+		return nil, err
+	}
+	members := b.members(library)
 	entries := make([]entry, len(members))
-	err := parallel.Do(len(members), func(i int) error {
+	err = parallel.Do(len(members), func(i int) error {
 		m := members[i]
 		data, err := m.write()
 		if err == nil {

@@ -5,15 +5,6 @@ import (
 	"fmt"
 )
 
-// container is META-INF/container.xml, which points at the package document.
-const container = `<?xml version="1.0" encoding="UTF-8"?>
-<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
-  <rootfiles>
-    <rootfile full-path="` + packageName + `" media-type="application/oebps-package+xml"/>
-  </rootfiles>
-</container>
-`
-
 // Media types of the package's files.
 const (
 	mediaXHTML = "application/xhtml+xml"
