@@ -356,7 +356,8 @@ func TestBrowserQueryGrammarMatches(t *testing.T) {
 	inputs = append(inputs, strings.Repeat("あ", search.MaxQueryLength+1), strings.Repeat("a ", search.MaxItems+1))
 	list, _ := json.Marshal(inputs)
 	got := browsertest.EvalAsync[[]string](t, ctx, `Promise.all(`+string(list)+`.map(s =>
-		kbStaticSearch.parseQuery(s).then(q => JSON.stringify(q), e => JSON.stringify({error: e.msg}))))`)
+		kbStaticSearch.parseQuery(s).then(q => JSON.stringify(q),
+			e => JSON.stringify({error: [e.key].concat(...Object.entries(e.args)).join(" ")}))))`)
 	for i, text := range inputs {
 		want := map[string]any{}
 		q, err := search.ParseQuery(text)
