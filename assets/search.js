@@ -278,6 +278,13 @@
       clear().status.textContent = text;
     }
 
+    // showError says the search failed and why, as the server's page does.
+    function showError(err) {
+      var c = clear();
+      c.status.textContent = t("search.failed");
+      if (err && err.error) c.live.appendChild(el("p", "search-error", err.error));
+    }
+
     function run(from) {
       var q = input.value;
       var p = query(q.trim() ? q : "", from);
@@ -296,7 +303,7 @@
           if (mine === seq) render(q, res);
         })
         .catch(function (err) {
-          if (mine === seq) showMessage((err && err.error) || t("search.failed"));
+          if (mine === seq) showError(err);
         });
     }
 
