@@ -122,12 +122,13 @@ func TestBrowserStaticSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			browsertest.WaitTrue(t, ctx, `!!document.querySelector('.search-facets a[aria-current="true"]')`)
-			// A query the index cannot answer says why.
 			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
 			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "role:nobody"+kb.Enter)); err != nil {
 				t.Fatal(err)
 			}
-			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent === "役割「nobody」はこのサイトにありません。"`)
+			// A query the index cannot answer says why, as the server's page does.
+			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent === "検索できませんでした。" &&
+				document.querySelector(".search-error").textContent === "役割「nobody」はこのサイトにありません。"`)
 			check()
 		})
 	}
