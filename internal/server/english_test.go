@@ -24,10 +24,10 @@ func englishSite(t testing.TB) string {
 	files := map[string]string{
 		"kb.yaml": "title: Security Handbook\nlanguage: en\nversion: 1.0\npublisher: Example\n" +
 			"roles:\n  admin: Administrators\n  staff: Staff\n",
-		"content/_index.md":          "# Security Handbook\n\nA handbook for small offices.\n",
+		"content/_index.md":           "# Security Handbook\n\nA handbook for small offices.\n",
 		"content/01-basics/_index.md": "---\nroles: [staff]\n---\n# Basics\n\nWhat everyone does.\n",
 		"content/annex/_index.md":     "# Annex\n\nReference.\n",
-		"content/annex/glossary.md": "# Glossary\n\nRestore drill\n: A test that brings files back from a backup copy.\n",
+		"content/annex/glossary.md":   "# Glossary\n\nRestore drill\n: A test that brings files back from a backup copy.\n",
 	}
 	for i, role := range []string{"admin", "staff", "admin"} {
 		var b strings.Builder

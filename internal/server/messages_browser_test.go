@@ -119,7 +119,7 @@ func TestBrowserEnglishScripts(t *testing.T) {
 	}
 	browsertest.WaitTrue(t, ctx, `document.querySelector("button.copy-code") !== null`)
 	for expr, want := range map[string]string{
-		`document.querySelector("button.copy-code").textContent`:               "Copy",
+		`document.querySelector("button.copy-code").textContent`:                "Copy",
 		`document.querySelector("button.copy-code").getAttribute("aria-label")`: "Copy the code",
 		`document.querySelector(".content table").getAttribute("aria-label")`:   "Table (scrolls sideways)",
 	} {
