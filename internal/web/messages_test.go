@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"io/fs"
 	"maps"
 	"os"
@@ -9,7 +10,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/kb-handbook/kb/assets"
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/layouts"
 )
 
@@ -101,5 +106,49 @@ func TestCataloguesAreComplete(t *testing.T) {
 	}
 	if used < 50 {
 		t.Errorf("only %d keys found in the sources", used)
+	}
+}
+
+// The texts the scripts read are written into the page as JSON that a
+// site's own text cannot break out of, and read back as written; the
+// servers' texts are saved beside the pages.
+func TestScriptMessagesInThePage(t *testing.T) {
+	hostile := `</script><script>alert("x")</script> & <!--`
+	siteLayouts := fstest.MapFS{"i18n/en.yaml": {Data: []byte("ui.copy: '" + hostile + "'\n")}}
+	theme, err := LoadTheme(Overlay(siteLayouts, layouts.FS), assets.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Language = "en"
+	root := &site.Page{}
+	s := &site.Site{Config: cfg, Root: root}
+	w := &memoryWriter{files: map[string][]byte{}}
+	if err := EmitSiteWide(s, theme, w); err != nil {
+		t.Fatal(err)
+	}
+	page := string(w.files["toc/index.html"])
+	start := strings.Index(page, `<script type="application/json" id="kb-messages">`)
+	if start < 0 {
+		t.Fatalf("no messages in the page:\n%s", page)
+	}
+	rest := page[start+len(`<script type="application/json" id="kb-messages">`):]
+	end := strings.Index(rest, "</script>")
+	var texts map[string]string
+	if err := json.Unmarshal([]byte(rest[:end]), &texts); err != nil {
+		t.Fatalf("the messages are not JSON: %v\n%s", err, rest[:end])
+	}
+	if texts["ui.copy"] != hostile || texts["search.failed"] != "The search failed." || texts["toc"] != "" {
+		t.Errorf("the page's messages: %v", texts)
+	}
+	if strings.Contains(rest[:end], "<") {
+		t.Errorf("the messages hold a raw <: %s", rest[:end])
+	}
+	server, err := LoadMessages(w.files[MessagesFile])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if server["server.not_found"] != "Page not found." || server["ui.copy"] != "" {
+		t.Errorf("the servers' texts: %v", server)
 	}
 }
