@@ -63,6 +63,9 @@ type RenderOptions struct {
 	// unique when pages share a document (the print edition). Links from
 	// elsewhere are the resolver's to prefix.
 	IDPrefix string
+	// HeadingLinkLabel is the accessible name of the permalink that ends
+	// each ##–#### heading in HTML, in the site's language.
+	HeadingLinkLabel string
 }
 
 // Placeholder kinds in the fragments: NUL, kind, decimal index into refs, NUL.
@@ -77,6 +80,7 @@ const (
 	phFootPrefix = 'P' // the footnote ID prefix
 	phFigure     = 'G' // the label and number of figure i (an index into Doc.Figures, not refs)
 	phIDPrefix   = 'H' // the prefix of an element's ID (RenderOptions.IDPrefix)
+	phLinkLabel  = 'K' // the label of a heading's permalink (RenderOptions.HeadingLinkLabel)
 )
 
 // Render writes the body of doc to w, resolving links, numbers and glossary
@@ -125,7 +129,7 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			continue
 		}
 		ref := ""
-		if kind != phFootPrefix && kind != phFigure && kind != phIDPrefix {
+		if kind != phFootPrefix && kind != phFigure && kind != phIDPrefix && kind != phLinkLabel {
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(doc.refs) {
 				return fail(fmt.Errorf("markdown: bad placeholder reference %q", arg))
@@ -155,6 +159,8 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			b.Write(util.EscapeHTML([]byte(opts.FootnotePrefix)))
 		case phIDPrefix:
 			b.Write(util.EscapeHTML([]byte(opts.IDPrefix)))
+		case phLinkLabel:
+			b.Write(util.EscapeHTML([]byte(opts.HeadingLinkLabel)))
 		case phFigure:
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(doc.Figures) {
@@ -399,7 +405,11 @@ func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, 
 			_, _ = w.WriteString(`<a class="heading-link" href="#`)
 			writeIDPrefix(w)
 			_, _ = w.Write(util.EscapeHTML(util.URLEscape(id.([]byte), true)))
-			_, _ = w.WriteString(`" aria-label="この見出しへのリンク"></a>`)
+			_, _ = w.WriteString(`" aria-label="`)
+			_ = w.WriteByte(0)
+			_ = w.WriteByte(phLinkLabel)
+			_ = w.WriteByte(0)
+			_, _ = w.WriteString(`"></a>`)
 		}
 		_, _ = w.WriteString("</")
 		_, _ = w.Write(tag)

@@ -153,7 +153,8 @@ func render(s *site.Site, m web.Messages, e edition, all []edition) ([]byte, err
 	for _, p := range e.Pages {
 		var body bytes.Buffer
 		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir)}
-		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.prefix(p), IDPrefix: doc.prefix(p)}); err != nil {
+		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.prefix(p), IDPrefix: doc.prefix(p),
+			HeadingLinkLabel: m.Get("heading_link")}); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Source.File, err)
 		}
 		pp := printPage{ID: doc.ids[p], Title: p.NumberedTitle(), Chapter: p.Parent == nil || p.Parent.Parent == nil,

@@ -80,6 +80,7 @@ func TestEnglishSiteAnswers(t *testing.T) {
 		{"GET", "/api/search?q=x&size=51", 400, `{"error":"The number of results (size) must be from 1 to 50."}`},
 		{"POST", "/", http.StatusMethodNotAllowed, "This server is read-only.\n"},
 		{"GET", "/a%2fb", http.StatusBadRequest, "Invalid path.\n"},
+		{"GET", "/01-basics/topic-1/index.html", 200, `aria-label="Link to this heading"`},
 	} {
 		w := get(h, c.method, c.target)
 		got := w.Body.String()

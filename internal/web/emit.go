@@ -192,7 +192,7 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	m := theme.Messages(s.Config.Language)
 	var body bytes.Buffer
 	res := site.LinkResolver{Site: s, Page: p, Decide: site.HTMLLink}
-	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{}); err != nil {
+	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{HeadingLinkLabel: m.Get("heading_link")}); err != nil {
 		return nil, err
 	}
 	d := &pageData{
