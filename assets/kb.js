@@ -2,9 +2,37 @@
 // buttons on code, glossary popovers, the current section in the page's
 // table of contents, keyboard shortcuts and the 404 page's search. Every
 // page reads and navigates without it.
+
+// kbText returns the interface text of key in the site's language, from
+// the catalogue the page carries (#kb-messages, written by the theme), with
+// each {name} replaced by params[name] in one pass, as web.Messages.Get
+// does; a missing key shows as itself. search.js and search-engine.js use it.
+window.kbText = (function () {
+  var texts = null;
+  function load() {
+    if (texts) return texts;
+    var el = document.getElementById("kb-messages");
+    try {
+      texts = el ? JSON.parse(el.textContent) : {};
+    } catch (e) {
+      texts = {};
+    }
+    return texts;
+  }
+  return function (key, params) {
+    var text = load()[key];
+    if (typeof text !== "string") return key;
+    if (!params) return text;
+    return text.replace(/\{([^{}]*)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
+    });
+  };
+})();
+
 (function () {
   "use strict";
   var root = document.documentElement;
+  var t = window.kbText;
   var header = document.querySelector(".site-header");
 
   // The header's real height decides where anchors land (scroll-padding-top).
@@ -137,12 +165,12 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-code";
-    button.textContent = "コピー";
-    button.setAttribute("aria-label", "コードをコピー");
+    button.textContent = t("ui.copy");
+    button.setAttribute("aria-label", t("ui.copy_label"));
     button.addEventListener("click", function () {
       var done = function (ok) {
-        button.textContent = ok ? "コピーしました" : "コピーできませんでした";
-        setTimeout(function () { button.textContent = "コピー"; }, 2000);
+        button.textContent = ok ? t("ui.copied") : t("ui.copy_failed");
+        setTimeout(function () { button.textContent = t("ui.copy"); }, 2000);
       };
       var text = codeText(pre);
       if (navigator.clipboard && window.isSecureContext) {
@@ -169,7 +197,7 @@
     document.querySelectorAll(".content table, pre.code").forEach(function (e) {
       if (e.scrollWidth > e.clientWidth + 1) {
         e.tabIndex = 0;
-        if (e.tagName === "TABLE" && !e.hasAttribute("aria-label")) e.setAttribute("aria-label", "表（横にスクロールできます）");
+        if (e.tagName === "TABLE" && !e.hasAttribute("aria-label")) e.setAttribute("aria-label", t("ui.table_scroll"));
       } else if (e.tabIndex === 0) {
         e.removeAttribute("tabindex");
       }
@@ -202,7 +230,7 @@
     text.textContent = definition;
     var more = document.createElement("a");
     more.href = term.getAttribute("href");
-    more.textContent = "用語集で見る";
+    more.textContent = t("ui.glossary_more");
     popover.appendChild(name);
     popover.appendChild(text);
     popover.appendChild(more);

@@ -190,8 +190,31 @@
 
   // ---- Query grammar (search.ParseQuery) -----------------------------------
 
-  function QueryError(msg) {
-    this.msg = msg;
+  // QueryError is search.QueryError: a key of the catalogue (query.*) and
+  // the values of its {name} slots, the same as the server's.
+  function QueryError(key, args) {
+    this.key = key;
+    this.args = args || {};
+  }
+
+  // queryText is the reader's text of a QueryError in the site's language
+  // (kb.js's kbText), as the server writes it: a "facet" slot shows the
+  // facet's name.
+  function queryText(err) {
+    var t =
+      window.kbText ||
+      function (key) {
+        return key;
+      };
+    var args = {};
+    Object.keys(err.args).forEach(function (k) {
+      args[k] = err.args[k];
+    });
+    if (args.facet !== undefined) {
+      var name = t("search.facet." + args.facet);
+      if (name !== "search.facet." + args.facet) args.facet = name;
+    }
+    return t(err.key, args);
   }
 
   // parseQuery parses a query with the facets m lists (search.FacetKinds).
@@ -202,10 +225,10 @@
       q.filters[k.key] = [];
     });
     if (/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s)) {
-      throw new QueryError("検索語に読み取れない文字が含まれています。");
+      throw new QueryError("query.invalid_text");
     }
     if (chars(s).length > params.maxQueryLength) {
-      throw new QueryError("検索語が長すぎます。" + params.maxQueryLength + "文字以内にしてください。");
+      throw new QueryError("query.too_long", { max: String(params.maxQueryLength) });
     }
     var a = chars(s);
     var i = 0;
@@ -216,7 +239,7 @@
     for (skipSpace(); i < a.length; skipSpace()) {
       items++;
       if (items > params.maxItems) {
-        throw new QueryError("検索語が多すぎます。語と絞り込みを合わせて" + params.maxItems + "個以内にしてください。");
+        throw new QueryError("query.too_many", { max: String(params.maxItems) });
       }
       var t = { text: "", quoted: false, exclude: false };
       if (a[i] === "-" && i + 1 < a.length && !isSpace(a[i + 1])) {
@@ -238,9 +261,9 @@
       i = k;
       var f = filter(m, word);
       if (f) {
-        if (t.exclude) throw new QueryError("絞り込み（" + f.kind.key + ":）の前に - は付けられません。");
+        if (t.exclude) throw new QueryError("query.excluded_filter", { key: f.kind.key });
         if (f.value === "") {
-          throw new QueryError(f.kind.key + ": の後に値を書いてください（例: " + f.kind.key + ":" + f.kind.example + "）。");
+          throw new QueryError("query.empty_filter", { key: f.kind.key, example: f.kind.example });
         }
         q.filters[f.kind.key].push(f.value);
         continue;
@@ -497,7 +520,7 @@
       c.filter[k.key] = [];
       pq.filters[k.key].forEach(function (v) {
         var i = facetIndex(m.facets[k.list] || [], v);
-        if (i < 0) throw new QueryError(k.name + "「" + v + "」はこのサイトにありません。");
+        if (i < 0) throw new QueryError("query.unknown_value", { facet: k.key, value: v });
         c.filter[k.key].push(i);
         filters++;
       });
@@ -529,9 +552,9 @@
       });
       if (searchable === 0 && words > 0) return { none: true };
       if (searchable + filters === 0 && excluded > 0) {
-        throw new QueryError("除外する語（-）だけでは検索できません。探す語も入力してください。");
+        throw new QueryError("query.only_excluded");
       }
-      if (searchable + filters === 0) throw new QueryError("検索語を入力してください。");
+      if (searchable + filters === 0) throw new QueryError("query.empty");
       c.ranked = searchable > 0;
       return c;
     });
@@ -1015,8 +1038,8 @@
       var p = m.params;
       var size = req.size || p.defaultSize;
       var from = req.from || 0;
-      if (size < 1 || size > p.maxSize) throw new QueryError("件数（size）は1から" + p.maxSize + "までで指定してください。");
-      if (from < 0 || from > p.maxFrom) throw new QueryError("開始位置（from）は0から" + p.maxFrom + "までで指定してください。");
+      if (size < 1 || size > p.maxSize) throw new QueryError("query.size_range", { max: String(p.maxSize) });
+      if (from < 0 || from > p.maxFrom) throw new QueryError("query.from_range", { max: String(p.maxFrom) });
       var pq = parseQuery(req.q || "", m);
       m.facetKinds.forEach(function (k) {
         if (req.filters && req.filters[k.key]) pq.filters[k.key].push(req.filters[k.key]);
@@ -1044,8 +1067,9 @@
         });
       });
     }).catch(function (err) {
-      if (err instanceof QueryError) return Promise.reject({ error: err.msg });
-      return Promise.reject({ error: "検索できませんでした。検索インデックスを読み込めません。", cause: err });
+      if (err instanceof QueryError) return Promise.reject({ error: queryText(err), key: err.key, args: err.args });
+      var t = window.kbText;
+      return Promise.reject({ error: t ? t("search.index_unreadable") : "search.index_unreadable", cause: err });
     });
   }
 

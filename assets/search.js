@@ -11,6 +11,12 @@
   var form = input ? input.form : null;
   if (!input || !form) return;
   var root = form.getAttribute("data-root") || "";
+  // t gives the interface text of the site's language (kb.js's kbText).
+  var t =
+    window.kbText ||
+    function (key) {
+      return key;
+    };
   var api = root + "api/search";
   if (window.kbStaticSearch) window.kbStaticSearch.open(root + "search/static/");
 
@@ -32,12 +38,12 @@
         }
         return r.json().then(function (body) {
           mode = "server";
-          if (!r.ok) return Promise.reject({ error: body.error || "検索できませんでした。" });
+          if (!r.ok) return Promise.reject({ error: body.error || t("search.failed") });
           return body;
         });
       },
       function () {
-        if (mode === "server") return Promise.reject({ error: "検索できませんでした。サーバーに接続できません。" });
+        if (mode === "server") return Promise.reject({ error: t("search.offline") });
         mode = "static";
         return askStatic(p);
       }
@@ -45,7 +51,7 @@
   }
 
   function askStatic(p) {
-    if (!window.kbStaticSearch) return Promise.reject({ error: "検索できませんでした。" });
+    if (!window.kbStaticSearch) return Promise.reject({ error: t("search.failed") });
     var filters = {};
     p.forEach(function (v, k) {
       if (k !== "q" && k !== "from" && k !== "size") filters[k] = v;
@@ -91,12 +97,22 @@
     return root + path + "index.html" + (i < 0 ? "" : url.slice(i));
   }
 
+  // statusText says how a search went, as web.Messages.SearchStatus does
+  // for the server's page.
   function statusText(q, res) {
     q = q.trim();
-    var subject = q ? "「" + q + "」に一致する節" : "条件に合う節";
-    if (res.total === 0) return subject + "は見つかりませんでした。";
-    if (res.hits.length === 0) return subject + "は" + res.total + "件です。";
-    return subject + "は" + res.total + "件です（" + (res.from + 1) + "〜" + (res.from + res.hits.length) + "件目）。";
+    var suffix = q ? "" : "_filtered";
+    var p = { q: q, n: res.total, from: res.from + 1, to: res.from + res.hits.length };
+    if (res.total === 0) return t("search.none" + suffix, p);
+    if (res.hits.length === 0) return t("search.total" + suffix, p);
+    return t("search.count" + suffix, p);
+  }
+  window.kbSearchStatus = statusText;
+
+  // facetName is what the page calls a facet, as web.Messages.FacetName.
+  function facetName(k) {
+    var name = t("search.facet." + k.key);
+    return name === "search.facet." + k.key ? k.name : name;
   }
 
   function hitItem(h) {
@@ -206,7 +222,7 @@
       // On a phone the filters start folded, so that the results come first.
       var details = el("details", "search-facets");
       details.open = !phone.matches || facetsOpened;
-      details.appendChild(el("summary", "", "絞り込み"));
+      details.appendChild(el("summary", "", t("search.filters")));
       details.addEventListener("toggle", function () {
         facetsOpened = details.open;
       });
@@ -217,11 +233,11 @@
         var counts = res.facets[k.list];
         if (!counts || counts.length === 0) return;
         var box = el("div", "search-facet");
-        box.appendChild(el("p", "search-facet-name", k.name));
+        box.appendChild(el("p", "search-facet-name", facetName(k)));
         var list = el("p", "page-meta");
         counts.forEach(function (f) {
           var active = filters[k.key] === f.id;
-          var a = el("a", "tag" + (active ? " active" : ""), f.label + "（" + f.count + "）");
+          var a = el("a", "tag" + (active ? " active" : ""), t("search.facet_value", { label: f.label, n: f.count }));
           a.href = "?" + query(q, 0, [k.key, active ? "" : f.id]).toString();
           a.setAttribute("data-param", k.key);
           a.setAttribute("data-value", f.id);
@@ -244,9 +260,9 @@
       var next = res.from + res.hits.length;
       if (res.from > 0 || next < res.total) {
         var nav = el("nav", "search-pager");
-        nav.setAttribute("aria-label", "検索結果のページ");
-        if (res.from > 0) nav.appendChild(pagerLink("prev", "前の" + res.size + "件", q, Math.max(0, res.from - res.size)));
-        if (next < res.total) nav.appendChild(pagerLink("next", "次の" + res.size + "件", q, next));
+        nav.setAttribute("aria-label", t("search.pages"));
+        if (res.from > 0) nav.appendChild(pagerLink("prev", t("search.prev", { n: res.size }), q, Math.max(0, res.from - res.size)));
+        if (next < res.total) nav.appendChild(pagerLink("next", t("search.next", { n: res.size }), q, next));
         live.appendChild(nav);
       }
     }
@@ -262,6 +278,13 @@
       clear().status.textContent = text;
     }
 
+    // showError says the search failed and why, as the server's page does.
+    function showError(err) {
+      var c = clear();
+      c.status.textContent = t("search.failed");
+      if (err && err.error) c.live.appendChild(el("p", "search-error", err.error));
+    }
+
     function run(from) {
       var q = input.value;
       var p = query(q.trim() ? q : "", from);
@@ -271,7 +294,7 @@
         // some browsers refuse to change the address of a file:// page
       }
       if (!q.trim() && !anyFilter()) {
-        showMessage("検索語を入力してください。");
+        showMessage(t("search.enter_query"));
         return;
       }
       var mine = ++seq;
@@ -280,7 +303,7 @@
           if (mine === seq) render(q, res);
         })
         .catch(function (err) {
-          if (mine === seq) showMessage((err && err.error) || "検索できませんでした。");
+          if (mine === seq) showError(err);
         });
     }
 
@@ -356,7 +379,7 @@
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     var list = el("ol", "search-results");
-    var more = el("a", "search-more", "すべての結果を見る");
+    var more = el("a", "search-more", t("search.all_results"));
     panel.appendChild(status);
     panel.appendChild(list);
     panel.appendChild(more);
@@ -395,7 +418,7 @@
         function (err) {
           if (mine !== seq) return;
           list.textContent = "";
-          status.textContent = (err && err.error) || "検索できませんでした。";
+          status.textContent = (err && err.error) || t("search.failed");
           more.hidden = true;
           panel.hidden = false;
         }

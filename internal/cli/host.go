@@ -61,7 +61,7 @@ func runHost(args []string, stdout, stderr io.Writer) int {
 		reportLoad(l)
 	})
 	policy := server.PolicyFor(*addr, splitList(*allowed))
-	guarded := server.Guard(h, policy, "", "kb host を --allowed-hosts でそのホスト名を指定して起動してください。")
+	guarded := server.Guard(h, policy, "", h.Messages, "server.hint_allowed_hosts")
 	fmt.Fprintf(stdout, "kb: hosting %s at http://%s/ (Ctrl+C to stop)\n", dir, ln.Addr())
 	if err := server.Serve(ctx, ln, guarded, log.New(stderr, "kb host: ", 0)); err != nil {
 		fmt.Fprintf(stderr, "kb host: %v\n", err)

@@ -89,7 +89,8 @@ func (h *hub) send(event string, data eventData) {
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
-		http.Error(w, "この接続ではイベントを送れません。", http.StatusInternalServerError)
+		m, _ := s.texts()
+		http.Error(w, m.Get("server.no_events"), http.StatusInternalServerError)
 		return
 	}
 	var seen uint64

@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/server"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 //go:embed reload.js
@@ -38,21 +41,40 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc(eventsPath, s.events)
 	mux.Handle("/", s.withScript(s.host))
 	policy := server.HostPolicy{Any: s.opts.AnyHost}
-	return server.Guard(mux, policy, server.DefaultCSP, "ほかのホスト名で使うには --public を付けて起動してください。")
+	texts := func() web.Messages {
+		m, _ := s.texts()
+		return m
+	}
+	return server.Guard(mux, policy, server.DefaultCSP, texts, "server.hint_public")
+}
+
+// texts returns the interface text the preview answers with, and its
+// language: the built site's, or before the first good build kb's own in
+// the language kb.yaml names.
+func (s *Server) texts() (web.Messages, string) {
+	s.mu.Lock()
+	built := s.site
+	s.mu.Unlock()
+	if built != nil {
+		return s.host.Messages(), built.Config.Language
+	}
+	var diags diag.List
+	lang := config.Load(s.opts.Source, &diags).Language
+	return web.BuiltinMessages(lang), lang
 }
 
 // immutable lets a browser keep a file without asking again, which makes
 // reloads quicker.
 const immutable = "public, max-age=31536000, immutable"
 
-// noBuild is the page shown for any path before a build has succeeded; the
-// script added to it shows the build's problems and loads the page once it
-// exists.
-func noBuild(path string) []byte {
+// noBuild is the page shown for any path before a build has succeeded, in
+// the texts m of language lang; the script added to it shows the build's
+// problems and loads the page once it exists.
+func noBuild(m web.Messages, lang, path string) []byte {
 	return fmt.Appendf(nil, `<!DOCTYPE html>
-<html lang="ja"><head><meta charset="utf-8"><title>kb serve</title></head>
-<body><h1>ページがありません</h1><p>%s はまだ作られていません。ビルドが成功すると自動で表示されます。</p></body></html>
-`, html.EscapeString(path))
+<html lang="%s"><head><meta charset="utf-8"><title>kb serve</title></head>
+<body><h1>%s</h1><p>%s</p></body></html>
+`, html.EscapeString(lang), html.EscapeString(m.Get("server.not_built_title")), html.EscapeString(m.Get("server.not_built", "path", path)))
 }
 
 // inject adds the live-reload script before the page's closing </body>, or

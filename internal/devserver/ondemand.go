@@ -103,7 +103,8 @@ func (s *Server) serveGenerated(w http.ResponseWriter, r *http.Request, name str
 	data, err := s.onDemand.file(current, theme, name)
 	if err != nil {
 		fmt.Fprintf(s.opts.Log, "kb: %s: %v\n", name, err)
-		http.Error(w, fmt.Sprintf("%s を作れませんでした: %v", name, err), http.StatusInternalServerError)
+		m, _ := s.texts()
+		http.Error(w, m.Get("server.generate_failed", "name", name, "error", err.Error()), http.StatusInternalServerError)
 		return true
 	}
 	if path.Ext(name) == ".epub" {

@@ -140,7 +140,8 @@ func (s *Server) withScript(next http.Handler) http.Handler {
 		body := rec.body.Bytes()
 		html := strings.HasPrefix(rec.header.Get("Content-Type"), "text/html")
 		if rec.status == http.StatusNotFound && !html {
-			body, html = noBuild(r.URL.Path), true
+			m, lang := s.texts()
+			body, html = noBuild(m, lang, r.URL.Path), true
 			rec.header.Set("Content-Type", "text/html; charset=utf-8")
 		}
 		if html {

@@ -160,6 +160,7 @@ func (r *nodeRenderer) renderFigure(w util.BufWriter, src []byte, node ast.Node,
 	_, _ = w.WriteString("<figure")
 	if n.ID != "" {
 		_, _ = w.WriteString(` id="`)
+		writeIDPrefix(w)
 		_, _ = w.Write(util.EscapeHTML([]byte(n.ID)))
 		_ = w.WriteByte('"')
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
@@ -58,6 +59,14 @@ func (d LinkDecision) note(filled bool) string {
 type RenderOptions struct {
 	XHTML          bool   // well-formed XHTML for EPUB
 	FootnotePrefix string // makes footnote IDs unique when pages share a document
+	// IDPrefix goes before the IDs of headings, figures and glossary terms
+	// and before the page's own links to its headings, so that they are
+	// unique when pages share a document (the print edition). Links from
+	// elsewhere are the resolver's to prefix.
+	IDPrefix string
+	// HeadingLinkLabel is the accessible name of the permalink that ends
+	// each ##–#### heading in HTML, in the site's language.
+	HeadingLinkLabel string
 }
 
 // Placeholder kinds in the fragments: NUL, kind, decimal index into refs, NUL.
@@ -71,6 +80,8 @@ const (
 	phTermClose  = 'U' // its </a>
 	phFootPrefix = 'P' // the footnote ID prefix
 	phFigure     = 'G' // the label and number of figure i (an index into Doc.Figures, not refs)
+	phIDPrefix   = 'H' // the prefix of an element's ID (RenderOptions.IDPrefix)
+	phLinkLabel  = 'K' // the label of a heading's permalink (RenderOptions.HeadingLinkLabel)
 )
 
 // Render writes the body of doc to w, resolving links, numbers and glossary
@@ -119,7 +130,7 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			continue
 		}
 		ref := ""
-		if kind != phFootPrefix && kind != phFigure {
+		if kind != phFootPrefix && kind != phFigure && kind != phIDPrefix && kind != phLinkLabel {
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(doc.refs) {
 				return fail(fmt.Errorf("markdown: bad placeholder reference %q", arg))
@@ -147,6 +158,10 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			}
 		case phFootPrefix:
 			b.Write(util.EscapeHTML([]byte(opts.FootnotePrefix)))
+		case phIDPrefix:
+			b.Write(util.EscapeHTML([]byte(opts.IDPrefix)))
+		case phLinkLabel:
+			b.Write(util.EscapeHTML([]byte(opts.HeadingLinkLabel)))
 		case phFigure:
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(doc.Figures) {
@@ -231,6 +246,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindLink, r.renderLink)
 	reg.Register(ast.KindImage, r.renderImage)
 	reg.Register(ast.KindHeading, r.renderHeading)
+	reg.Register(east.KindDefinitionTerm, r.renderDefinitionTerm)
 	reg.Register(ast.KindFencedCodeBlock, r.renderFencedCode)
 	reg.Register(ast.KindCodeBlock, r.renderCodeBlock)
 	reg.Register(ast.KindRawHTML, r.renderRawHTML)
@@ -388,8 +404,13 @@ func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, 
 		// heading's text.
 		if id, ok := n.AttributeString("id"); ok && !r.xhtml && n.Level >= 2 && n.Level <= 4 {
 			_, _ = w.WriteString(`<a class="heading-link" href="#`)
+			writeIDPrefix(w)
 			_, _ = w.Write(util.EscapeHTML(util.URLEscape(id.([]byte), true)))
-			_, _ = w.WriteString(`" aria-label="この見出しへのリンク"></a>`)
+			_, _ = w.WriteString(`" aria-label="`)
+			_ = w.WriteByte(0)
+			_ = w.WriteByte(phLinkLabel)
+			_ = w.WriteByte(0)
+			_, _ = w.WriteString(`"></a>`)
 		}
 		_, _ = w.WriteString("</")
 		_, _ = w.Write(tag)
@@ -398,14 +419,56 @@ func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, 
 	}
 	_ = w.WriteByte('<')
 	_, _ = w.Write(tag)
-	if n.Attributes() != nil {
-		html.RenderAttributes(w, n, html.HeadingAttributeFilter)
-	}
+	renderAttributes(w, n, html.HeadingAttributeFilter)
 	_ = w.WriteByte('>')
 	if id, ok := n.AttributeString("id"); ok {
 		r.placeholder(w, phNumber, string(id.([]byte)))
 	}
 	return ast.WalkContinue, nil
+}
+
+// renderDefinitionTerm writes a definition-list term as goldmark does, with
+// the ID prefix before its ID (a glossary entry's anchor).
+func (r *nodeRenderer) renderDefinitionTerm(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		_, _ = w.WriteString("</dt>\n")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString("<dt")
+	renderAttributes(w, node, extension.DefinitionTermAttributeFilter)
+	_ = w.WriteByte('>')
+	return ast.WalkContinue, nil
+}
+
+// renderAttributes writes the attributes of n that filter allows, as
+// goldmark's html.RenderAttributes does, with the ID prefix placeholder
+// before the value of id.
+func renderAttributes(w util.BufWriter, n ast.Node, filter util.BytesFilter) {
+	for _, a := range n.Attributes() {
+		if !filter.Contains(a.Name) && !bytes.HasPrefix(a.Name, []byte("data-")) {
+			continue
+		}
+		_ = w.WriteByte(' ')
+		_, _ = w.Write(a.Name)
+		_, _ = w.WriteString(`="`)
+		if string(a.Name) == "id" {
+			writeIDPrefix(w)
+		}
+		switch v := a.Value.(type) {
+		case []byte:
+			_, _ = w.Write(util.EscapeHTML(v))
+		case string:
+			_, _ = w.Write(util.EscapeHTML([]byte(v)))
+		}
+		_ = w.WriteByte('"')
+	}
+}
+
+// writeIDPrefix writes the placeholder of RenderOptions.IDPrefix.
+func writeIDPrefix(w util.BufWriter) {
+	_ = w.WriteByte(0)
+	_ = w.WriteByte(phIDPrefix)
+	_ = w.WriteByte(0)
 }
 
 func (r *nodeRenderer) renderCodeBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

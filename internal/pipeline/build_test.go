@@ -462,7 +462,7 @@ func TestRoleAndLevelIndexes(t *testing.T) {
 	if employee < 0 || admin < 0 || employee > admin {
 		t.Error("roles are not listed in kb.yaml's order (employee, then admin)")
 	}
-	if strings.Contains(string(roles), "ありません") {
+	if strings.Contains(string(roles), "この役割のページはありません") {
 		t.Error("the roles index says a role has no pages")
 	}
 	level2, err := os.ReadFile(filepath.Join(out, "levels", "2", "index.html"))

@@ -8,28 +8,24 @@ import (
 )
 
 // document knows which pages share the printed document and how to link
-// into it. Every page becomes a section with an ID of its own; a heading's
-// ID is used as it is when no other page of the document has it, and
-// otherwise a link to it leads to its page's section.
+// into it. Every page becomes a section with an ID of its own, and the IDs
+// inside a page (headings, figures, glossary terms, footnotes) start with
+// the section's ID and "-" (prefix), so that two pages with a heading of the
+// same ID each keep theirs, and links lead to the page they name.
 type document struct {
-	ids      map[*site.Page]string // page → its section's ID
-	headings map[string]int        // heading ID → how many pages have it
+	ids map[*site.Page]string // page → its section's ID
 }
 
 func newDocument(pages []*site.Page) *document {
-	d := &document{ids: map[*site.Page]string{}, headings: map[string]int{}}
+	d := &document{ids: map[*site.Page]string{}}
 	for _, p := range pages {
 		d.ids[p] = pageID(p)
-		seen := map[string]bool{}
-		for _, h := range p.Headings {
-			if !seen[h.ID] {
-				seen[h.ID] = true
-				d.headings[h.ID]++
-			}
-		}
 	}
 	return d
 }
+
+// prefix goes before the IDs inside page p's section.
+func (d *document) prefix(p *site.Page) string { return d.ids[p] + "-" }
 
 // pageID is a page's section ID: "page-" and its URL's folders joined by "_".
 func pageID(p *site.Page) string {
@@ -40,12 +36,13 @@ func pageID(p *site.Page) string {
 	return "page-" + strings.ReplaceAll(dir, "/", "_")
 }
 
-// anchor is the fragment a link to the heading id of page p uses.
+// anchor is the fragment of a link to the ID id inside page p, or to the
+// page itself when id is "".
 func (d *document) anchor(p *site.Page, id string) string {
-	if id == "" || d.headings[id] > 1 {
+	if id == "" {
 		return d.ids[p]
 	}
-	return id
+	return d.prefix(p) + id
 }
 
 // links returns the link decisions for a document written in dir: inside

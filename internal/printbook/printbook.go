@@ -16,6 +16,7 @@ import (
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Dir is the folder of the print edition in the output.
@@ -41,9 +42,9 @@ func (Format) Needs() pipeline.Needs { return pipeline.Needs{} }
 // Check implements pipeline.Format; the EPUB format checks the editions.
 func (Format) Check(*site.Site, *diag.List) {}
 
-// Emit implements pipeline.Format.
+// Emit implements pipeline.Format, in the texts of the job's theme.
 func (Format) Emit(job pipeline.Job) error {
-	return Emit(job.Site, job.Out)
+	return Emit(job.Site, job.Theme.Messages(job.Site.Config.Language), job.Out)
 }
 
 // Writer receives output files by path relative to the output folder.
@@ -66,9 +67,10 @@ func (e edition) dir() string {
 }
 
 // editions lists the whole book, then each edition of kb.yaml: the pages
-// for any of its roles, and the glossary.
-func editions(s *site.Site) []edition {
-	out := []edition{{Title: "全体版", Pages: s.Pages}}
+// for any of its roles, and the glossary. m names the whole book, and an
+// edition without a title of its own after its roles.
+func editions(s *site.Site, m web.Messages) []edition {
+	out := []edition{{Title: m.Get("print.whole"), Pages: s.Pages}}
 	for _, e := range s.Config.Editions {
 		ed := edition{ID: e.ID, Title: e.Title}
 		if ed.Title == "" {
@@ -76,7 +78,7 @@ func editions(s *site.Site) []edition {
 			for _, r := range e.Roles {
 				names = append(names, s.Config.RoleLabel(r))
 			}
-			ed.Title = strings.Join(names, "・") + "向け"
+			ed.Title = m.Get("print.for_roles", "roles", strings.Join(names, m.Get("print.role_separator")))
 		}
 		for _, p := range s.Pages {
 			if p == s.Glossary || slices.ContainsFunc(p.Roles(), func(r string) bool { return slices.Contains(e.Roles, r) }) {
@@ -88,14 +90,15 @@ func editions(s *site.Site) []edition {
 	return out
 }
 
-// Emit writes the print edition of every book to out.
-func Emit(s *site.Site, out Writer) error {
-	all := editions(s)
+// Emit writes the print edition of every book to out, with the interface
+// text m (print.* of the theme's catalogue).
+func Emit(s *site.Site, m web.Messages, out Writer) error {
+	all := editions(s, m)
 	if err := out.WriteFile(Dir+"print.css", stylesheet); err != nil {
 		return err
 	}
 	for _, e := range all {
-		data, err := render(s, e, all)
+		data, err := render(s, m, e, all)
 		if err != nil {
 			return fmt.Errorf("print edition %q: %w", e.Title, err)
 		}
@@ -129,14 +132,18 @@ type printData struct {
 	Root, CSS                                    string
 	Editions                                     []editionLink
 	Pages                                        []printPage
+	Messages                                     web.Messages
 }
 
+// T returns the interface text of key, its {name} slots filled from pairs.
+func (d *printData) T(key string, pairs ...string) string { return d.Messages.Get(key, pairs...) }
+
 // render writes one printed book.
-func render(s *site.Site, e edition, all []edition) ([]byte, error) {
+func render(s *site.Site, m web.Messages, e edition, all []edition) ([]byte, error) {
 	dir := e.dir()
 	doc := newDocument(e.Pages)
-	d := printData{Lang: s.Config.Language, BookTitle: s.Config.Title, Version: s.Config.Version, Publisher: s.Config.Publisher,
-		Root: site.RelURL(dir, ""), CSS: site.RelURL(dir, Dir+"print.css")}
+	d := &printData{Lang: s.Config.Language, BookTitle: s.Config.Title, Version: s.Config.Version, Publisher: s.Config.Publisher,
+		Root: site.RelURL(dir, ""), CSS: site.RelURL(dir, Dir+"print.css"), Messages: m}
 	if e.ID != "" {
 		d.Edition = e.Title
 	}
@@ -146,7 +153,8 @@ func render(s *site.Site, e edition, all []edition) ([]byte, error) {
 	for _, p := range e.Pages {
 		var body bytes.Buffer
 		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir)}
-		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.ids[p] + "-"}); err != nil {
+		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.prefix(p), IDPrefix: doc.prefix(p),
+			HeadingLinkLabel: m.Get("heading_link")}); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Source.File, err)
 		}
 		pp := printPage{ID: doc.ids[p], Title: p.NumberedTitle(), Chapter: p.Parent == nil || p.Parent.Parent == nil,

@@ -34,7 +34,7 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 		for _, v := range *k.In(&pq) {
 			i := facetIndex(k.Values(ix.meta), v)
 			if i < 0 {
-				return compiled{}, queryErrorf(k.Name + "「" + v + "」はこのサイトにありません。")
+				return compiled{}, queryError("query.unknown_value", "facet", k.Key, "value", v)
 			}
 			positions := c.filter.of(k)
 			*positions = append(*positions, i)
@@ -68,9 +68,9 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 		// Words were typed, but none has a letter or digit.
 		return compiled{none: true}, nil
 	case searchable+filters == 0 && excluded > 0:
-		return compiled{}, queryErrorf("除外する語（-）だけでは検索できません。探す語も入力してください。")
+		return compiled{}, queryError("query.only_excluded")
 	case searchable+filters == 0:
-		return compiled{}, queryErrorf("検索語を入力してください。")
+		return compiled{}, queryError("query.empty")
 	}
 	c.ranked = searchable > 0
 	return c, nil

@@ -15,14 +15,26 @@ const (
 	MaxItems = 10
 )
 
-// QueryError is a problem with what the reader asked; its message is
-// Japanese, for showing to the reader.
-type QueryError struct{ Msg string }
+// QueryError is a problem with what the reader asked. The reader sees the
+// text of Key in the site's catalogue (query.* of layouts/i18n), its
+// {name} slots filled from Args; the static search script raises the same
+// keys with the same arguments (assets/search-engine.js).
+type QueryError struct {
+	Key string
+	// Args are pairs of a slot's name and its value. The slot "facet"
+	// holds a facet's key, shown as the facet's name (search.facet.<key>).
+	Args []string
+}
 
-// Error returns the message.
-func (e *QueryError) Error() string { return e.Msg }
+// Error returns the key and its arguments, for logs and tests.
+func (e *QueryError) Error() string {
+	if len(e.Args) == 0 {
+		return e.Key
+	}
+	return e.Key + " " + strings.Join(e.Args, " ")
+}
 
-func queryErrorf(msg string) error { return &QueryError{Msg: msg} }
+func queryError(key string, args ...string) error { return &QueryError{Key: key, Args: args} }
 
 // Query is a parsed search query.
 type Query struct {
@@ -55,16 +67,16 @@ type Term struct {
 func ParseQuery(s string) (Query, error) {
 	var q Query
 	if !utf8.ValidString(s) {
-		return q, queryErrorf("検索語に読み取れない文字が含まれています。")
+		return q, queryError("query.invalid_text")
 	}
 	if utf8.RuneCountInString(s) > MaxQueryLength {
-		return q, queryErrorf("検索語が長すぎます。" + strconv.Itoa(MaxQueryLength) + "文字以内にしてください。")
+		return q, queryError("query.too_long", "max", strconv.Itoa(MaxQueryLength))
 	}
 	items := 0
 	for rest := strings.TrimLeftFunc(s, unicode.IsSpace); rest != ""; rest = strings.TrimLeftFunc(rest, unicode.IsSpace) {
 		items++
 		if items > MaxItems {
-			return q, queryErrorf("検索語が多すぎます。語と絞り込みを合わせて" + strconv.Itoa(MaxItems) + "個以内にしてください。")
+			return q, queryError("query.too_many", "max", strconv.Itoa(MaxItems))
 		}
 		var t Term
 		if r, size := utf8.DecodeRuneInString(rest); r == '-' && len(rest) > size && !isSpaceAt(rest[size:]) {
@@ -96,10 +108,10 @@ func ParseQuery(s string) (Query, error) {
 		rest = rest[end:]
 		if kind, value, ok := filter(word); ok {
 			if t.Exclude {
-				return q, queryErrorf("絞り込み（" + kind.Key + ":）の前に - は付けられません。")
+				return q, queryError("query.excluded_filter", "key", kind.Key)
 			}
 			if value == "" {
-				return q, queryErrorf(kind.Key + ": の後に値を書いてください（例: " + kind.Key + ":" + kind.Example + "）。")
+				return q, queryError("query.empty_filter", "key", kind.Key, "example", kind.Example)
 			}
 			values := kind.In(&q)
 			*values = append(*values, value)

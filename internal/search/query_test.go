@@ -49,18 +49,20 @@ func TestParseQuery(t *testing.T) {
 }
 
 func TestParseQueryErrors(t *testing.T) {
-	for _, in := range []string{
-		strings.Repeat("鍵", MaxQueryLength+1),
-		strings.Repeat("a ", MaxItems+1),
-		"role:",
-		"level：",
-		"-role:admin",
-		"鍵 \xff",
+	for _, c := range []struct {
+		in, want string
+	}{
+		{strings.Repeat("鍵", MaxQueryLength+1), "query.too_long max 200"},
+		{strings.Repeat("a ", MaxItems+1), "query.too_many max 10"},
+		{"role:", "query.empty_filter key role example admin"},
+		{"level：", "query.empty_filter key level example 2"},
+		{"-role:admin", "query.excluded_filter key role"},
+		{"鍵 \xff", "query.invalid_text"},
 	} {
-		_, err := ParseQuery(in)
+		_, err := ParseQuery(c.in)
 		var qerr *QueryError
-		if !errors.As(err, &qerr) || qerr.Msg == "" {
-			t.Errorf("ParseQuery(%.40q) = %v, want a QueryError with a message", in, err)
+		if !errors.As(err, &qerr) || qerr.Error() != c.want {
+			t.Errorf("ParseQuery(%.40q) = %v, want a QueryError %q", c.in, err, c.want)
 		}
 	}
 	if _, err := ParseQuery(strings.Repeat("鍵", MaxQueryLength)); err != nil {

@@ -248,10 +248,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		r.Size = DefaultSize
 	}
 	if r.Size < 1 || r.Size > MaxSize {
-		return nil, queryErrorf("件数（size）は1から" + strconv.Itoa(MaxSize) + "までで指定してください。")
+		return nil, queryError("query.size_range", "max", strconv.Itoa(MaxSize))
 	}
 	if r.From < 0 || r.From > MaxFrom {
-		return nil, queryErrorf("開始位置（from）は0から" + strconv.Itoa(MaxFrom) + "までで指定してください。")
+		return nil, queryError("query.from_range", "max", strconv.Itoa(MaxFrom))
 	}
 	pq, err := ParseQuery(r.Query)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 var (
@@ -18,10 +19,14 @@ var (
 	errBrokenIndex = errors.New("search index damaged")
 )
 
-// requestError is a bad parameter, answered with 400 and its message.
-type requestError struct{ msg string }
+// requestError is a bad parameter, answered with 400 and the text of key
+// (server.* of the catalogue) with its slots filled from args (pairs).
+type requestError struct {
+	key  string
+	args []string
+}
 
-func (e *requestError) Error() string { return e.msg }
+func (e *requestError) Error() string { return e.key + " " + strings.Join(e.args, " ") }
 
 // searchParams are the parameters of the API and the search page: the
 // query, a filter per facet, and paging.
@@ -40,20 +45,20 @@ func parseRequest(rawQuery string, strict bool) (search.Request, error) {
 	var req search.Request
 	values, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return req, &requestError{"URL のパラメーターを読み取れません。"}
+		return req, &requestError{key: "server.bad_query_string"}
 	}
 	for name, vs := range values {
 		if !searchParams[name] {
 			if strict {
-				return req, &requestError{"不明なパラメーター「" + clip(name) + "」です。使えるのは " + paramList + " です。"}
+				return req, &requestError{key: "server.unknown_param", args: []string{"name", clip(name)}}
 			}
 			continue
 		}
 		if len(vs) > 1 {
-			return req, &requestError{"パラメーター「" + name + "」が複数あります。"}
+			return req, &requestError{key: "server.repeated_param", args: []string{"name", name}}
 		}
 		if !utf8.ValidString(vs[0]) {
-			return req, &requestError{"パラメーター「" + name + "」に読み取れない文字が含まれています。"}
+			return req, &requestError{key: "server.unreadable_param", args: []string{"name", name}}
 		}
 	}
 	req.Query = values.Get("q")
@@ -70,23 +75,24 @@ func parseRequest(rawQuery string, strict bool) (search.Request, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return req, &requestError{"パラメーター「" + p.name + "」は整数で指定してください。"}
+			return req, &requestError{key: "server.integer_param", args: []string{"name", p.name}}
 		}
 		*p.dst = n
 	}
 	if values.Has("size") && req.Size == 0 {
-		return req, &requestError{"件数（size）は1以上で指定してください。"}
+		return req, &requestError{key: "server.size_zero"}
 	}
 	return req, nil
 }
 
-// paramList names the parameters for messages: q、chapter、role、level、from、size.
-var paramList = func() string {
+// paramNames are the parameters in the order messages name them: q,
+// chapter, role, level, from, size.
+var paramNames = func() []string {
 	names := []string{"q"}
 	for _, k := range search.FacetKinds {
 		names = append(names, k.Key)
 	}
-	return strings.Join(append(names, "from", "size"), "、")
+	return append(names, "from", "size")
 }()
 
 // clip shortens user input quoted in a message.
@@ -109,40 +115,49 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, st *state) {
 	if err == nil {
 		var res *search.Result
 		if res, err = h.search(r.Context(), st, req); err == nil {
-			writeJSON(w, r, http.StatusOK, apiResult{Query: req.Query, Result: res})
+			writeJSON(w, r, http.StatusOK, apiResult{Query: req.Query, Result: res}, func() web.Messages { return h.textsOf(st) })
 			return
 		}
 	}
-	status, msg := h.errorStatus(err)
-	writeJSON(w, r, status, map[string]string{"error": msg})
+	m := h.textsOf(st)
+	status, msg := h.errorStatus(m, err)
+	writeJSON(w, r, status, map[string]string{"error": msg}, func() web.Messages { return m })
 }
 
-// errorStatus maps a search error to an HTTP status and a message for the reader.
-func (h *Handler) errorStatus(err error) (int, string) {
+// errorStatus maps a search error to an HTTP status and a message for the
+// reader, in m.
+func (h *Handler) errorStatus(m web.Messages, err error) (int, string) {
 	var qerr *search.QueryError
 	var rerr *requestError
 	switch {
 	case errors.As(err, &qerr):
-		return http.StatusBadRequest, qerr.Msg
+		return http.StatusBadRequest, queryText(m, qerr)
 	case errors.As(err, &rerr):
-		return http.StatusBadRequest, rerr.msg
+		args := rerr.args
+		if rerr.key == "server.unknown_param" {
+			args = append(args, "list", strings.Join(paramNames, m.Get("server.list_separator")))
+		}
+		return http.StatusBadRequest, m.Get(rerr.key, args...)
 	case errors.Is(err, errBrokenIndex):
-		return http.StatusServiceUnavailable, "検索インデックスが壊れているため検索できません。kb build でサイトを作り直してください。"
+		return http.StatusServiceUnavailable, m.Get("server.index_broken")
 	case errors.Is(err, errNoIndex):
-		return http.StatusServiceUnavailable, "このサイトには検索インデックスがありません。kb build でサイトを作り直してください。"
+		return http.StatusServiceUnavailable, m.Get("server.no_index")
 	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "検索に時間がかかりすぎました。語を増やして絞り込んでください。"
+		return http.StatusServiceUnavailable, m.Get("server.timeout")
 	case errors.Is(err, context.Canceled):
-		return http.StatusServiceUnavailable, "検索が中断されました。"
+		return http.StatusServiceUnavailable, m.Get("server.canceled")
 	}
 	h.logf("search: %v", err)
-	return http.StatusInternalServerError, "検索中にエラーが発生しました。"
+	return http.StatusInternalServerError, m.Get("server.search_error")
 }
 
-func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+// writeJSON answers v as JSON, or the internal error of texts when it
+// cannot be encoded.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, texts func() web.Messages) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		status, data = http.StatusInternalServerError, []byte(`{"error":"内部エラーが発生しました。"}`)
+		status = http.StatusInternalServerError
+		data, _ = json.Marshal(map[string]string{"error": texts().Get("server.internal_error")})
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/json; charset=utf-8")

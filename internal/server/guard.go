@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // HostPolicy says which Host headers a server answers. A server on a
@@ -75,18 +77,20 @@ func SetSecurityHeaders(h http.Header, csp string) {
 // Guard wraps the handler of kb host or kb serve: requests for a Host the
 // policy does not allow get 421, methods other than GET and HEAD get 405
 // (both servers are read-only, their own /__kb/ paths included), and every
-// response carries the security headers. hint tells a refused client how
-// to start the server for its Host.
-func Guard(next http.Handler, p HostPolicy, csp, hint string) http.Handler {
+// response carries the security headers. The refusals are in the texts of
+// the served site (Handler.Messages); hintKey names the text that tells a
+// refused client how to start the server for its Host.
+func Guard(next http.Handler, p HostPolicy, csp string, texts func() web.Messages, hintKey string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		SetSecurityHeaders(w.Header(), csp)
 		if !p.Allows(r.Host) {
-			http.Error(w, "このサーバーは要求されたホスト名 ("+clip(r.Host)+") には答えません。"+hint, http.StatusMisdirectedRequest)
+			m := texts()
+			http.Error(w, m.Get("server.wrong_host", "host", clip(r.Host))+m.Get(hintKey), http.StatusMisdirectedRequest)
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "このサーバーは読み取り専用です。", http.StatusMethodNotAllowed)
+			http.Error(w, texts().Get("server.read_only"), http.StatusMethodNotAllowed)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 func TestIsLoopback(t *testing.T) {
@@ -51,7 +53,8 @@ func TestHostPolicy(t *testing.T) {
 // and sets the security headers on every answer, refusals included.
 func TestGuard(t *testing.T) {
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	g := Guard(inner, PolicyFor("127.0.0.1:0", nil), "", "hint")
+	texts := func() web.Messages { return web.BuiltinMessages("en") }
+	g := Guard(inner, PolicyFor("127.0.0.1:0", nil), "", texts, "server.hint_allowed_hosts")
 	for _, tc := range []struct {
 		method, host, path string
 		want               int
@@ -70,6 +73,14 @@ func TestGuard(t *testing.T) {
 		g.ServeHTTP(w, r)
 		if w.Code != tc.want {
 			t.Errorf("%s %s for %s: %d, want %d", tc.method, tc.path, tc.host, w.Code, tc.want)
+		}
+		// Refusals are in the texts given, the hint after the reason.
+		want := map[int]string{
+			http.StatusMisdirectedRequest: "This server does not answer for the host name evil.example. Start kb host with --allowed-hosts naming that host.\n",
+			http.StatusMethodNotAllowed:   "This server is read-only.\n",
+		}[tc.want]
+		if body := w.Body.String(); want != "" && body != want {
+			t.Errorf("%s %s for %s says %q, want %q", tc.method, tc.path, tc.host, body, want)
 		}
 		if w.Header().Get("Content-Security-Policy") != DefaultCSP || w.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s %s for %s: headers %v", tc.method, tc.path, tc.host, w.Header())

@@ -33,30 +33,32 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
 	}
 	if err != nil {
 		h.logf("search page: %v", err)
-		http.Error(w, "内部エラーが発生しました。", http.StatusInternalServerError)
+		http.Error(w, h.textsOf(st).Get("server.internal_error"), http.StatusInternalServerError)
 		return
 	}
+	// The page's own texts, which its scripts read too.
+	m := page.Messages()
 	status, view := http.StatusOK, web.SearchResults{Rendered: true}
 	req, err := parseRequest(r.URL.RawQuery, false)
 	switch {
 	case err != nil:
-		status, view.Error = h.errorStatus(err)
-		view.Status, view.Help = "検索できませんでした。", true
+		status, view.Error = h.errorStatus(m, err)
+		view.Status, view.Help = m.Get("search.failed"), true
 	case strings.TrimSpace(req.Query) == "" && !filtered(req):
-		view.Status, view.Help = "検索語を入力してください。", true
+		view.Status, view.Help = m.Get("search.enter_query"), true
 	default:
 		res, err := h.search(r.Context(), st, req)
 		if err != nil {
-			status, view.Error = h.errorStatus(err)
-			view.Status, view.Help = "検索できませんでした。", true
+			status, view.Error = h.errorStatus(m, err)
+			view.Status, view.Help = m.Get("search.failed"), true
 			break
 		}
-		view = resultsView(req, res)
+		view = resultsView(m, req, res)
 	}
 	var out bytes.Buffer
 	if err := page.Render(&out, req.Query, &view); err != nil {
 		h.logf("search page: %v", err)
-		http.Error(w, "内部エラーが発生しました。", http.StatusInternalServerError)
+		http.Error(w, m.Get("server.internal_error"), http.StatusInternalServerError)
 		return
 	}
 	hdr := w.Header()
@@ -91,26 +93,10 @@ func readPage(st *state) (*web.SearchPage, error) {
 	return web.LoadSearchPage(data)
 }
 
-// statusText describes a result in the page's live region.
-func statusText(q string, res *search.Result) string {
-	subject := "「" + strings.TrimSpace(q) + "」に一致する節"
-	if strings.TrimSpace(q) == "" {
-		subject = "条件に合う節"
-	}
-	if res.Total == 0 {
-		return subject + "は見つかりませんでした。"
-	}
-	first := res.From + 1
-	last := res.From + len(res.Hits)
-	if len(res.Hits) == 0 {
-		return subject + "は" + strconv.FormatUint(res.Total, 10) + "件です。"
-	}
-	return subject + "は" + strconv.FormatUint(res.Total, 10) + "件です（" + strconv.Itoa(first) + "〜" + strconv.Itoa(last) + "件目）。"
-}
-
-// resultsView lays out a result for the template.
-func resultsView(req search.Request, res *search.Result) web.SearchResults {
-	v := web.SearchResults{Rendered: true, Status: statusText(req.Query, res), Start: res.From + 1, Size: res.Size, Help: res.Total == 0}
+// resultsView lays out a result for the template, with the texts of m.
+func resultsView(m web.Messages, req search.Request, res *search.Result) web.SearchResults {
+	v := web.SearchResults{Rendered: true, Status: m.SearchStatus(req.Query, res.Total, res.From, len(res.Hits)),
+		Start: res.From + 1, Size: res.Size, Help: res.Total == 0}
 	link := func(change func(url.Values)) string {
 		q := url.Values{}
 		if req.Query != "" {
@@ -133,7 +119,7 @@ func resultsView(req search.Request, res *search.Result) web.SearchResults {
 			continue
 		}
 		current := *k.Of(&req)
-		group := web.SearchFacetGroup{Name: k.Name}
+		group := web.SearchFacetGroup{Name: m.FacetName(k.Key, k.Name)}
 		for _, c := range counts {
 			active := current == c.ID
 			group.Values = append(group.Values, web.SearchFacetLink{Param: k.Key, ID: c.ID, Label: c.Label, Count: c.Count, Active: active,

@@ -49,6 +49,8 @@ type Handler struct {
 	// searches bounds the searches running at once; others wait their turn
 	// within their deadline.
 	searches chan struct{}
+	// texts are the served site's texts for answers (see Messages).
+	texts texts
 }
 
 // state is one generation of served output: a folder and its index. An
@@ -151,16 +153,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				panic(v)
 			}
 			h.logf("panic serving %s: %v", r.URL.Path, v)
-			http.Error(w, "内部エラーが発生しました。", http.StatusInternalServerError)
+			http.Error(w, h.Messages().Get("server.internal_error"), http.StatusInternalServerError)
 		}
 	}()
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		hdr.Set("Allow", "GET, HEAD")
-		http.Error(w, "このサーバーは読み取り専用です。", http.StatusMethodNotAllowed)
-		return
-	}
 	st := h.acquire()
 	defer st.release()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hdr.Set("Allow", "GET, HEAD")
+		http.Error(w, h.textsOf(st).Get("server.read_only"), http.StatusMethodNotAllowed)
+		return
+	}
 	switch r.URL.Path {
 	case "/api/search":
 		h.serveAPI(w, r, st)

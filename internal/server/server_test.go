@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // get sends a request for target (sent as written) to h.
@@ -268,8 +269,9 @@ func TestAPIAndPageGiveTheSameHits(t *testing.T) {
 				if page.Code != 200 || !slices.Equal(unescaped, want) {
 					t.Errorf("%s%s: page %d %v, API %v", path, query, page.Code, unescaped, want)
 				}
-				if !strings.Contains(page.Body.String(), template.HTMLEscapeString(statusText(q, &res))) {
-					t.Errorf("%s?%s: no status %q", path, query, statusText(q, &res))
+				status := web.BuiltinMessages("ja").SearchStatus(q, res.Total, res.From, len(res.Hits))
+				if !strings.Contains(page.Body.String(), template.HTMLEscapeString(status)) {
+					t.Errorf("%s?%s: no status %q", path, query, status)
 				}
 			}
 		}

@@ -54,7 +54,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, st *state) {
 	rel, status := sitePath(r)
 	switch {
 	case status == http.StatusBadRequest:
-		http.Error(w, "不正なパスです。", status)
+		http.Error(w, h.textsOf(st).Get("server.bad_path"), status)
 		return
 	case status != 0 || st.dir == "":
 		h.notFound(w, r, st)
@@ -126,5 +126,5 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, st *state) {
 			h.logf("404 page: %v", err)
 		}
 	}
-	http.Error(w, "ページが見つかりません。", http.StatusNotFound)
+	http.Error(w, h.textsOf(st).Get("server.not_found"), http.StatusNotFound)
 }

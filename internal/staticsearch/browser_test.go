@@ -122,12 +122,13 @@ func TestBrowserStaticSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			browsertest.WaitTrue(t, ctx, `!!document.querySelector('.search-facets a[aria-current="true"]')`)
-			// A query the index cannot answer says why.
 			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
 			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "role:nobody"+kb.Enter)); err != nil {
 				t.Fatal(err)
 			}
-			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent === "役割「nobody」はこのサイトにありません。"`)
+			// A query the index cannot answer says why, as the server's page does.
+			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent === "検索できませんでした。" &&
+				document.querySelector(".search-error").textContent === "役割「nobody」はこのサイトにありません。"`)
 			check()
 		})
 	}
@@ -356,7 +357,8 @@ func TestBrowserQueryGrammarMatches(t *testing.T) {
 	inputs = append(inputs, strings.Repeat("あ", search.MaxQueryLength+1), strings.Repeat("a ", search.MaxItems+1))
 	list, _ := json.Marshal(inputs)
 	got := browsertest.EvalAsync[[]string](t, ctx, `Promise.all(`+string(list)+`.map(s =>
-		kbStaticSearch.parseQuery(s).then(q => JSON.stringify(q), e => JSON.stringify({error: e.msg}))))`)
+		kbStaticSearch.parseQuery(s).then(q => JSON.stringify(q),
+			e => JSON.stringify({error: [e.key].concat(...Object.entries(e.args)).join(" ")}))))`)
 	for i, text := range inputs {
 		want := map[string]any{}
 		q, err := search.ParseQuery(text)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html/template"
@@ -72,6 +73,16 @@ type pageData struct {
 	Updated       string         // the date of the page's latest revision, shown as 最終更新
 	Messages      Messages       // the interface text in the site's language
 	assets        map[string]string
+	scripts       Messages // the part of Messages the page scripts read
+}
+
+// ScriptMessages returns the texts the page's scripts show (ScriptAreas),
+// which the theme writes into the page as JSON for them.
+func (d *pageData) ScriptMessages() Messages {
+	if d.scripts == nil {
+		d.scripts = d.Messages.Areas(ScriptAreas...)
+	}
+	return d.scripts
 }
 
 // T returns the interface text of key in the site's language; pairs fill
@@ -139,7 +150,16 @@ func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
 	if err := w.WriteFile("404.html", notFound); err != nil {
 		return err
 	}
-	return w.WriteFile("sitemap.xml", sitemap(s))
+	if err := w.WriteFile("sitemap.xml", sitemap(s)); err != nil {
+		return err
+	}
+	// The servers answer in the site's language: kb host has only the
+	// built folder to learn it from.
+	texts, err := json.Marshal(theme.Messages(s.Config.Language).Areas(ServerAreas...))
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(MessagesFile, texts)
 }
 
 // writeOrder deals the pages round-robin by the folder their own folder is
@@ -172,7 +192,7 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 	m := theme.Messages(s.Config.Language)
 	var body bytes.Buffer
 	res := site.LinkResolver{Site: s, Page: p, Decide: site.HTMLLink}
-	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{}); err != nil {
+	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{HeadingLinkLabel: m.Get("heading_link")}); err != nil {
 		return nil, err
 	}
 	d := &pageData{
@@ -260,6 +280,7 @@ func (t *Theme) executeAt(kind, root string, s *site.Site, current *site.Page, d
 func (t *Theme) fill(root string, s *site.Site, current *site.Page, d *pageData) {
 	d.Config = s.Config
 	d.Messages = t.Messages(s.Config.Language)
+	d.scripts = t.scriptMessages(s.Config.Language)
 	d.Root = root
 	if root == "" {
 		d.Root = "./"

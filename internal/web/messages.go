@@ -1,12 +1,17 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"maps"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kb-handbook/kb/internal/config"
+	"github.com/kb-handbook/kb/layouts"
 )
 
 // Messages is the theme's interface text in one language, by key.
@@ -63,13 +68,134 @@ func (t *Theme) Messages(language string) Messages {
 
 // Get returns the text of key with each {name} replaced by its value in
 // pairs (name, value, …); a missing key shows as itself, so that it is seen.
+// The text is read once, left to right, so that a value holding "{n}" is
+// not replaced again; assets/kb.js applies the same rule (kbText).
 func (m Messages) Get(key string, pairs ...string) string {
 	text, ok := m[key]
 	if !ok {
 		return key
 	}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		text = strings.ReplaceAll(text, "{"+pairs[i]+"}", pairs[i+1])
+	return fill(text, pairs)
+}
+
+// fill replaces each {name} of text that pairs name by its value.
+func fill(text string, pairs []string) string {
+	if len(pairs) < 2 || !strings.Contains(text, "{") {
+		return text
 	}
-	return text
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(text[open:], '}')
+		if end < 0 {
+			break
+		}
+		name := text[open+1 : open+end]
+		value, found := "", false
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i] == name {
+				value, found = pairs[i+1], true
+				break
+			}
+		}
+		if !found {
+			b.WriteString(text[:open+1])
+			text = text[open+1:]
+			continue
+		}
+		b.WriteString(text[:open])
+		b.WriteString(value)
+		text = text[open+end+1:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// ScriptAreas are the areas of the catalogue the page scripts read
+// (assets/kb.js, search.js, search-engine.js): the theme writes their
+// texts into every page (see pageData.ScriptMessages).
+var ScriptAreas = []string{"search.", "query.", "ui."}
+
+// ServerAreas are the areas the servers answer with; the HTML output
+// saves their texts for kb host (MessagesFile).
+var ServerAreas = []string{"search.", "query.", "server."}
+
+// Areas returns the texts of m whose keys start with one of prefixes.
+func (m Messages) Areas(prefixes ...string) Messages {
+	out := Messages{}
+	for k, v := range m {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				out[k] = v
+				break
+			}
+		}
+	}
+	return out
+}
+
+// SearchStatus is the line that says how a search went: how many sections
+// matched query q (or only the filters, when q is blank), and which of them
+// are shown, from the from-th (counting from 0) on. assets/search.js
+// writes the same line from the same texts (statusText).
+func (m Messages) SearchStatus(q string, total uint64, from, shown int) string {
+	q = strings.TrimSpace(q)
+	suffix := ""
+	if q == "" {
+		suffix = "_filtered"
+	}
+	n := strconv.FormatUint(total, 10)
+	switch {
+	case total == 0:
+		return m.Get("search.none"+suffix, "q", q)
+	case shown == 0:
+		return m.Get("search.total"+suffix, "q", q, "n", n)
+	}
+	return m.Get("search.count"+suffix, "q", q, "n", n, "from", strconv.Itoa(from+1), "to", strconv.Itoa(from+shown))
+}
+
+// FacetName is what the page calls a facet (search.facet.<key>), or
+// fallback when the catalogue does not name it.
+func (m Messages) FacetName(key, fallback string) string {
+	if text, ok := m["search.facet."+key]; ok {
+		return text
+	}
+	return fallback
+}
+
+// MessagesFile is where the HTML output saves the texts the servers
+// answer with, in the site's language. Its name starts with a dot, so
+// the servers never serve it.
+const MessagesFile = ".kb-messages.json"
+
+// LoadMessages reads the texts saved in MessagesFile of a built site.
+func LoadMessages(data []byte) (Messages, error) {
+	m := Messages{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", MessagesFile, err)
+	}
+	return m, nil
+}
+
+var (
+	builtinOnce  sync.Once
+	builtinTheme *Theme
+	builtinErr   error
+)
+
+// BuiltinMessages returns kb's own catalogue for a language, for answers
+// given where no built site says otherwise (a server before a build).
+func BuiltinMessages(language string) Messages {
+	builtinOnce.Do(func() {
+		builtinTheme = &Theme{catalogues: map[string]Messages{}}
+		builtinTheme.catalogues, builtinErr = loadMessages(layouts.FS)
+	})
+	if builtinErr != nil {
+		// The catalogues are embedded in kb and tested; texts show as their keys.
+		return Messages{}
+	}
+	return builtinTheme.Messages(language)
 }

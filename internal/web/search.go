@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/kb-handbook/kb/internal/site"
@@ -34,6 +35,19 @@ type SearchResults struct {
 	Size     int
 	Prev     string
 	Next     string
+
+	messages Messages
+}
+
+// T returns the interface text of key, as pageData.T does: the results
+// part is rendered with these as its data.
+func (r *SearchResults) T(key string, pairs ...string) string {
+	return r.messages.Get(key, pairs...)
+}
+
+// FacetValue is a facet value's label with its count.
+func (r *SearchResults) FacetValue(label string, count int) string {
+	return r.messages.Get("search.facet_value", "label", label, "n", strconv.Itoa(count))
 }
 
 // SearchFacetGroup is one facet (chapter, role, level) with its counted values.
@@ -61,7 +75,7 @@ type SearchHit struct {
 // searchPage is the search page as the build writes it: the results part
 // is empty, and the page's script fills it.
 func searchPage(m Messages) generated {
-	return generated{kind: "search", dir: SearchDir, data: pageData{Title: m.Get("search"), Search: &SearchResults{}}}
+	return generated{kind: "search", dir: SearchDir, data: pageData{Title: m.Get("search"), Search: &SearchResults{messages: m}}}
 }
 
 // searchLayouts are the templates of the search page.
@@ -104,6 +118,10 @@ func LoadSearchPage(data []byte) (*SearchPage, error) {
 	return p, p.parse()
 }
 
+// Messages returns the interface text the page was built with, which its
+// scripts read too.
+func (p *SearchPage) Messages() Messages { return p.Data.Messages }
+
 // Marshal encodes the page for LoadSearchPage.
 func (p *SearchPage) Marshal() ([]byte, error) { return json.Marshal(p) }
 
@@ -121,6 +139,7 @@ func (p *SearchPage) parse() error {
 func (p *SearchPage) Render(w io.Writer, query string, results *SearchResults) error {
 	d := p.Data
 	d.assets = p.Assets
+	results.messages = d.Messages
 	d.Search = results
 	d.Query = query
 	if q := strings.TrimSpace(query); q != "" {

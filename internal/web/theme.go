@@ -34,9 +34,20 @@ type Theme struct {
 	// merged, each language's over the default, once asked for.
 	catalogues map[string]Messages
 	merged     sync.Map
+	scripts    sync.Map // language → the texts of ScriptAreas
 	// Layouts is the theme's template files, the site's over the default
 	// ones; other formats (the EPUB's layouts/epub/) read theirs from it.
 	Layouts fs.FS
+}
+
+// scriptMessages returns the texts the page scripts read, in language.
+func (t *Theme) scriptMessages(language string) Messages {
+	if m, ok := t.scripts.Load(language); ok {
+		return m.(Messages)
+	}
+	m := t.Messages(language).Areas(ScriptAreas...)
+	t.scripts.Store(language, m)
+	return m
 }
 
 // Overlay returns a file system that looks in primary first, then in fallback.
