@@ -5,7 +5,11 @@ import (
 
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
+
+// noteNoEPUB follows the text of a link to an EPUB that the site does not offer.
+const noteNoEPUB = "このサイトでは EPUB 版を配布していません"
 
 // document knows which pages share the printed document and how to link
 // into it. Every page becomes a section with an ID of its own; a heading's
@@ -51,11 +55,13 @@ func (d *document) anchor(p *site.Page, id string) string {
 // links returns the link decisions for a document written in dir: inside
 // the document for its own pages, to the web site for pages of other
 // editions and for linked files.
-func (d *document) links(dir string) func(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
+func (d *document) links(dir string, outs web.Outputs) func(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
 	return func(from *site.Page, t site.Target, _ bool) markdown.LinkDecision {
 		switch {
 		case t.External != "":
 			return markdown.LinkDecision{Href: t.External}
+		case !outs.Offers(t):
+			return markdown.LinkDecision{AsText: true, Note: noteNoEPUB}
 		case t.File != "":
 			return markdown.LinkDecision{Href: withAnchor(site.RelURL(dir, t.File), t.Anchor)}
 		}

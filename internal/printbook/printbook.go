@@ -16,6 +16,7 @@ import (
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Dir is the folder of the print edition in the output.
@@ -43,7 +44,7 @@ func (Format) Check(*site.Site, *diag.List) {}
 
 // Emit implements pipeline.Format.
 func (Format) Emit(job pipeline.Job) error {
-	return Emit(job.Site, job.Out)
+	return Emit(job.Site, web.Outputs(job.Published), job.Out)
 }
 
 // Writer receives output files by path relative to the output folder.
@@ -88,14 +89,15 @@ func editions(s *site.Site) []edition {
 	return out
 }
 
-// Emit writes the print edition of every book to out.
-func Emit(s *site.Site, out Writer) error {
+// Emit writes the print edition of every book to out; outs names the
+// formats the site offers, whose files the edition may link to.
+func Emit(s *site.Site, outs web.Outputs, out Writer) error {
 	all := editions(s)
 	if err := out.WriteFile(Dir+"print.css", stylesheet); err != nil {
 		return err
 	}
 	for _, e := range all {
-		data, err := render(s, e, all)
+		data, err := render(s, e, all, outs)
 		if err != nil {
 			return fmt.Errorf("print edition %q: %w", e.Title, err)
 		}
@@ -132,7 +134,7 @@ type printData struct {
 }
 
 // render writes one printed book.
-func render(s *site.Site, e edition, all []edition) ([]byte, error) {
+func render(s *site.Site, e edition, all []edition, outs web.Outputs) ([]byte, error) {
 	dir := e.dir()
 	doc := newDocument(e.Pages)
 	d := printData{Lang: s.Config.Language, BookTitle: s.Config.Title, Version: s.Config.Version, Publisher: s.Config.Publisher,
@@ -145,7 +147,7 @@ func render(s *site.Site, e edition, all []edition) ([]byte, error) {
 	}
 	for _, p := range e.Pages {
 		var body bytes.Buffer
-		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir)}
+		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir, outs)}
 		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.ids[p] + "-"}); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Source.File, err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // memory collects written files.
@@ -33,7 +34,7 @@ func emit(t *testing.T, root string) (*site.Site, map[string][]byte) {
 		t.Fatalf("%s: %v", root, diags)
 	}
 	out := &memory{files: map[string][]byte{}}
-	if err := Emit(s, out); err != nil {
+	if err := Emit(s, web.Outputs{web.EPUBOutput, web.PrintOutput}, out); err != nil {
 		t.Fatal(err)
 	}
 	return s, out.files
