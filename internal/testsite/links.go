@@ -65,7 +65,7 @@ func BrokenLinks(dir, sitePath string) ([]string, error) {
 			info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(target)))
 			if err == nil && info.IsDir() {
 				target = path.Join(target, "index.html")
-				info, err = os.Stat(filepath.Join(dir, filepath.FromSlash(target)))
+				_, err = os.Stat(filepath.Join(dir, filepath.FromSlash(target)))
 			}
 			if err != nil {
 				broken = append(broken, fmt.Sprintf("%s: %s (no file %s)", name, ref, target))
