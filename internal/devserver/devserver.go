@@ -84,7 +84,7 @@ func New(opts Options) *Server {
 	}
 	opts.Log = &lockedWriter{w: opts.Log}
 	s := &Server{opts: opts, rb: pipeline.NewBuilder(pipeline.BuilderOptions{Root: opts.Source, Formats: []pipeline.Format{pipeline.HTML{}},
-		Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
+		OnDemand: opts.OnDemand, Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
 	if len(opts.OnDemand) > 0 {
 		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}

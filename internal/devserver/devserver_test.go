@@ -21,6 +21,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/ebook"
 	"github.com/kb-handbook/kb/internal/pipeline"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 const editPage = "/01-guide/edit-me/"
@@ -443,5 +444,34 @@ func TestEPUBOnDemand(t *testing.T) {
 	}
 	if status, _ := h.get("/other.epub"); status != http.StatusNotFound {
 		t.Errorf("a file the site does not generate answered %d", status)
+	}
+}
+
+// TestEPUBLinksFollowOnDemand checks that the preview links to the EPUB
+// when it builds it on demand, and otherwise shows the link's text with a
+// note instead of a link to a file it would not serve.
+func TestEPUBLinksFollowOnDemand(t *testing.T) {
+	fill := func(dir string) {
+		copyDir(t, "testdata/site", dir)
+		testsite.WriteIn(t, dir, map[string]string{"content/02-more/epub.md": "# 電子書籍\n\n[EPUB版](../handbook.epub)\n"})
+	}
+	for _, onDemand := range []bool{true, false} {
+		h := start(t, fill, func(o *Options) {
+			if onDemand {
+				o.OnDemand = []pipeline.Format{ebook.Format{}}
+			}
+		})
+		status, body := h.get("/02-more/epub/")
+		if status != http.StatusOK {
+			t.Fatalf("the page answered %d", status)
+		}
+		linked := strings.Contains(body, `<a href="../../handbook.epub">EPUB版</a>`)
+		noted := strings.Contains(body, `<span class="offbook">EPUB版</span><span class="offbook-note">`)
+		if linked != onDemand || noted == onDemand {
+			t.Errorf("on demand %v: linked %v, shown as text %v", onDemand, linked, noted)
+		}
+		if status, _ := h.get("/handbook.epub"); (status == http.StatusOK) != onDemand {
+			t.Errorf("on demand %v: /handbook.epub answered %d", onDemand, status)
+		}
 	}
 }

@@ -43,7 +43,7 @@ func BenchmarkEPUB(b *testing.B) {
 	var size int64
 	for b.Loop() {
 		start := time.Now()
-		if err := web.Emit(s, theme, &countingWriter{}); err != nil {
+		if err := web.Emit(s, theme, web.Outputs{web.EPUBOutput, web.PrintOutput}, &countingWriter{}); err != nil {
 			b.Fatal(err)
 		}
 		htmlTime += time.Since(start)

@@ -19,7 +19,7 @@ type pageLinks struct {
 // decide implements site.LinkResolver.Decide for the book.
 func (l pageLinks) decide(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
 	m := l.book.theme.messages
-	note := func(key string, pairs ...string) string { return m.Get("epub.note", "note", m.Get(key, pairs...)) }
+	note := func(key string, pairs ...string) string { return m.Get("link_note", "note", m.Get(key, pairs...)) }
 	imageAsText := markdown.LinkDecision{AsText: true, Note: note("epub.note_image"), Fill: m.Get("epub.image")}
 	switch {
 	case t.External != "" && image:

@@ -3,6 +3,8 @@ package formats
 import (
 	"strings"
 	"testing"
+
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 func names(t *testing.T, list string) string {
@@ -46,5 +48,15 @@ func TestNamesUnique(t *testing.T) {
 			t.Errorf("format name %q is empty, repeated or holds a separator", f.Name())
 		}
 		seen[f.Name()] = true
+	}
+}
+
+// TestThemeKnowsRegisteredNames keeps the format names that the HTML theme
+// and its links ask for in step with the registry.
+func TestThemeKnowsRegisteredNames(t *testing.T) {
+	for _, name := range []string{web.EPUBOutput, web.PrintOutput} {
+		if len(Named(name)) != 1 {
+			t.Errorf("the theme asks for output %q, which is not registered (%s)", name, Names())
+		}
 	}
 }

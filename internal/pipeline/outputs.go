@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
@@ -45,6 +46,10 @@ type Job struct {
 	// Part, when not nil, asks a format that can be written in parts (the
 	// HTML site) for a part only; other formats write everything.
 	Part *Part
+	// Published names the formats whose files the site offers: those this
+	// build writes and those served on demand (kb serve's EPUBs). The HTML
+	// site links only to what is published.
+	Published []string
 }
 
 // Part is a part of the HTML site: kb serve writes the edited pages first,
@@ -83,20 +88,30 @@ func (HTML) Check(*site.Site, *diag.List) {}
 
 // Emit implements Format.
 func (HTML) Emit(job Job) error {
+	outs := web.Outputs(job.Published)
 	if job.Part == nil {
-		return web.Emit(job.Site, job.Theme, job.Out)
+		return web.Emit(job.Site, job.Theme, outs, job.Out)
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if job.Part.Background {
 		workers = 1
 	}
-	if err := web.EmitPagesOn(workers, job.Site, job.Theme, job.Out, job.Part.Pages); err != nil {
+	if err := web.EmitPagesOn(workers, job.Site, job.Theme, outs, job.Out, job.Part.Pages); err != nil {
 		return err
 	}
 	if job.Part.SiteWide {
-		return web.EmitSiteWide(job.Site, job.Theme, job.Out)
+		return web.EmitSiteWide(job.Site, job.Theme, outs, job.Out)
 	}
 	return nil
+}
+
+// published names the formats the Builder writes and those served on demand.
+func (b *Builder) published() []string {
+	var names []string
+	for _, f := range slices.Concat(b.opts.Formats, b.opts.OnDemand) {
+		names = append(names, f.Name())
+	}
+	return names
 }
 
 // ReadFile implements Writer.

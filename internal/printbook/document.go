@@ -5,6 +5,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/markdown"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // document knows which pages share the printed document and how to link
@@ -48,11 +49,13 @@ func (d *document) anchor(p *site.Page, id string) string {
 // links returns the link decisions for a document written in dir: inside
 // the document for its own pages, to the web site for pages of other
 // editions and for linked files.
-func (d *document) links(dir string) func(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
+func (d *document) links(dir string, outs web.Outputs, m web.Messages) func(from *site.Page, t site.Target, image bool) markdown.LinkDecision {
 	return func(from *site.Page, t site.Target, _ bool) markdown.LinkDecision {
 		switch {
 		case t.External != "":
 			return markdown.LinkDecision{Href: t.External}
+		case !outs.Offers(t):
+			return markdown.LinkDecision{AsText: true, Note: m.Get("link_note", "note", m.Get("epub_not_published"))}
 		case t.File != "":
 			return markdown.LinkDecision{Href: withAnchor(site.RelURL(dir, t.File), t.Anchor)}
 		}

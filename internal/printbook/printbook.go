@@ -44,7 +44,7 @@ func (Format) Check(*site.Site, *diag.List) {}
 
 // Emit implements pipeline.Format, in the texts of the job's theme.
 func (Format) Emit(job pipeline.Job) error {
-	return Emit(job.Site, job.Theme.Messages(job.Site.Config.Language), job.Out)
+	return Emit(job.Site, job.Theme.Messages(job.Site.Config.Language), web.Outputs(job.Published), job.Out)
 }
 
 // Writer receives output files by path relative to the output folder.
@@ -91,14 +91,15 @@ func editions(s *site.Site, m web.Messages) []edition {
 }
 
 // Emit writes the print edition of every book to out, with the interface
-// text m (print.* of the theme's catalogue).
-func Emit(s *site.Site, m web.Messages, out Writer) error {
+// text m (print.* of the theme's catalogue); outs names the formats the site
+// offers, whose files the edition may link to.
+func Emit(s *site.Site, m web.Messages, outs web.Outputs, out Writer) error {
 	all := editions(s, m)
 	if err := out.WriteFile(Dir+"print.css", stylesheet); err != nil {
 		return err
 	}
 	for _, e := range all {
-		data, err := render(s, m, e, all)
+		data, err := render(s, m, e, all, outs)
 		if err != nil {
 			return fmt.Errorf("print edition %q: %w", e.Title, err)
 		}
@@ -139,7 +140,7 @@ type printData struct {
 func (d *printData) T(key string, pairs ...string) string { return d.Messages.Get(key, pairs...) }
 
 // render writes one printed book.
-func render(s *site.Site, m web.Messages, e edition, all []edition) ([]byte, error) {
+func render(s *site.Site, m web.Messages, e edition, all []edition, outs web.Outputs) ([]byte, error) {
 	dir := e.dir()
 	doc := newDocument(e.Pages)
 	d := &printData{Lang: s.Config.Language, BookTitle: s.Config.Title, Version: s.Config.Version, Publisher: s.Config.Publisher,
@@ -152,7 +153,7 @@ func render(s *site.Site, m web.Messages, e edition, all []edition) ([]byte, err
 	}
 	for _, p := range e.Pages {
 		var body bytes.Buffer
-		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir)}
+		res := site.LinkResolver{Site: s, Page: p, Decide: doc.links(dir, outs, m)}
 		if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{FootnotePrefix: doc.prefix(p), IDPrefix: doc.prefix(p),
 			HeadingLinkLabel: m.Get("heading_link")}); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Source.File, err)

@@ -36,7 +36,7 @@ func emit(t *testing.T, root string) (*site.Site, map[string][]byte) {
 		t.Fatalf("%s: %v", root, diags)
 	}
 	out := &memory{files: map[string][]byte{}}
-	if err := Emit(s, web.BuiltinMessages(s.Config.Language), out); err != nil {
+	if err := Emit(s, web.BuiltinMessages(s.Config.Language), web.Outputs{web.EPUBOutput, web.PrintOutput}, out); err != nil {
 		t.Fatal(err)
 	}
 	return s, out.files

@@ -108,7 +108,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 					b.Fatal(err)
 				}
 				start := time.Now()
-				if err := web.Emit(l.site, theme, out); err != nil {
+				if err := web.Emit(l.site, theme, web.Outputs{web.EPUBOutput, web.PrintOutput}, out); err != nil {
 					b.Fatal(err)
 				}
 				htmlDur += time.Since(start) + l.loadDur

@@ -72,6 +72,7 @@ type pageData struct {
 	Query         string         // the search page's query, shown in the header's search box
 	Updated       string         // the date of the page's latest revision, shown as 最終更新
 	Messages      Messages       // the interface text in the site's language
+	Outputs       Outputs        // the formats the site offers besides its pages, for links to them
 	assets        map[string]string
 	scripts       Messages // the part of Messages the page scripts read
 }
@@ -97,25 +98,26 @@ func (d *pageData) Asset(name string) string {
 }
 
 // Emit writes the HTML site for s to w: every page and the site-wide files.
-func Emit(s *site.Site, theme *Theme, w Writer) error {
-	if err := EmitPages(s, theme, w, s.Pages); err != nil {
+// outs names the other formats the site offers, which its pages link to.
+func Emit(s *site.Site, theme *Theme, outs Outputs, w Writer) error {
+	if err := EmitPages(s, theme, outs, w, s.Pages); err != nil {
 		return err
 	}
-	return EmitSiteWide(s, theme, w)
+	return EmitSiteWide(s, theme, outs, w)
 }
 
 // EmitPages renders and writes the given pages of the book on all cores.
-func EmitPages(s *site.Site, theme *Theme, w Writer, pages []*site.Page) error {
-	return EmitPagesOn(runtime.GOMAXPROCS(0), s, theme, w, pages)
+func EmitPages(s *site.Site, theme *Theme, outs Outputs, w Writer, pages []*site.Page) error {
+	return EmitPagesOn(runtime.GOMAXPROCS(0), s, theme, outs, w, pages)
 }
 
 // EmitPagesOn is EmitPages on at most workers cores, for work in the
 // background that leaves cores to other work.
-func EmitPagesOn(workers int, s *site.Site, theme *Theme, w Writer, pages []*site.Page) error {
+func EmitPagesOn(workers int, s *site.Site, theme *Theme, outs Outputs, w Writer, pages []*site.Page) error {
 	pages = writeOrder(pages)
 	return parallel.DoOn(workers, len(pages), func(i int) error {
 		p := pages[i]
-		data, err := RenderPage(s, theme, p)
+		data, err := RenderPage(s, theme, outs, p)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.Source.File, err)
 		}
@@ -126,13 +128,14 @@ func EmitPagesOn(workers int, s *site.Site, theme *Theme, w Writer, pages []*sit
 // EmitSiteWide writes what is not a page of the book: the theme's assets,
 // the generated pages (目次, role and level lists, 改版履歴, search),
 // 404.html and sitemap.xml.
-func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
+func EmitSiteWide(s *site.Site, theme *Theme, outs Outputs, w Writer) error {
 	for _, name := range slices.Sorted(maps.Keys(theme.Files)) {
 		if err := w.WriteFile(name, theme.Files[name]); err != nil {
 			return err
 		}
 	}
 	for _, g := range generatedPages(s, theme.Messages(s.Config.Language)) {
+		g.data.Outputs = outs
 		data, err := theme.execute(g.kind, g.dir, s, nil, &g.data)
 		if err != nil {
 			return err
@@ -143,7 +146,7 @@ func EmitSiteWide(s *site.Site, theme *Theme, w Writer) error {
 	}
 	// 404.html is served for any missing path, at any depth, so its links
 	// start from the site's root path instead of its own folder.
-	notFound, err := theme.executeAt("404", SitePath(s.Config.BaseURL), s, nil, &pageData{Title: theme.Messages(s.Config.Language).Get("not_found")})
+	notFound, err := theme.executeAt("404", SitePath(s.Config.BaseURL), s, nil, &pageData{Title: theme.Messages(s.Config.Language).Get("not_found"), Outputs: outs})
 	if err != nil {
 		return err
 	}
@@ -187,11 +190,12 @@ func writeOrder(pages []*site.Page) []*site.Page {
 	return out
 }
 
-// RenderPage returns the HTML of one page of the book.
-func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
+// RenderPage returns the HTML of one page of the book, whose links to the
+// files of other formats lead to them only when outs offers them.
+func RenderPage(s *site.Site, theme *Theme, outs Outputs, p *site.Page) ([]byte, error) {
 	m := theme.Messages(s.Config.Language)
 	var body bytes.Buffer
-	res := site.LinkResolver{Site: s, Page: p, Decide: site.HTMLLink}
+	res := site.LinkResolver{Site: s, Page: p, Decide: outs.decide(m)}
 	if err := markdown.Render(&body, p.Doc, res, markdown.RenderOptions{HeadingLinkLabel: m.Get("heading_link")}); err != nil {
 		return nil, err
 	}
@@ -200,6 +204,7 @@ func RenderPage(s *site.Site, theme *Theme, p *site.Page) ([]byte, error) {
 		Description: p.Summary(),
 		Page:        p,
 		Body:        template.HTML(body.String()), // rendered by goldmark, raw HTML escaped unless unsafe_html
+		Outputs:     outs,
 	}
 	if p.Parent == nil {
 		d.Title = ""

@@ -109,7 +109,7 @@ func TestNotFoundLinksFromSiteRoot(t *testing.T) {
 	chapter.Parent = root
 	s := &site.Site{Config: cfg, Root: root}
 	w := &memoryWriter{files: map[string][]byte{}}
-	if err := Emit(s, theme, w); err != nil {
+	if err := Emit(s, theme, nil, w); err != nil {
 		t.Fatal(err)
 	}
 	page := string(w.files["404.html"])

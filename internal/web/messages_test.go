@@ -124,7 +124,7 @@ func TestScriptMessagesInThePage(t *testing.T) {
 	root := &site.Page{}
 	s := &site.Site{Config: cfg, Root: root}
 	w := &memoryWriter{files: map[string][]byte{}}
-	if err := EmitSiteWide(s, theme, w); err != nil {
+	if err := EmitSiteWide(s, theme, nil, w); err != nil {
 		t.Fatal(err)
 	}
 	page := string(w.files["toc/index.html"])
