@@ -56,6 +56,7 @@
     if (!metaPromise) {
       metaPromise = load("meta").then(function (m) {
         version = m.version;
+        setVariants(m.variants);
         if (typeof m.lengths[0] !== "string") return m; // decoded before
         m.lengths = m.lengths.map(numbers);
         var values = {};
@@ -422,9 +423,146 @@
       .join("");
   }
 
+  // ---- Spelling variants (search.Fold) ----------------------------------
+
+  // variants is the table of meta.js (search.Variants), compiled by
+  // setVariants: {small, words: {first code point → [{from, to, guard}]},
+  // keep: [[code points]]}.
+  var variants = null;
+
+  function setVariants(v) {
+    function rules(pairs) {
+      var byFirst = new Map();
+      pairs.forEach(function (p) {
+        var from = p[1];
+        var guard = from[0] === "^";
+        if (guard) from = from.slice(1);
+        var r = { from: codePoints(from), to: codePoints(p[0]), guard: guard };
+        var list = byFirst.get(r.from[0]) || [];
+        list.push(r);
+        byFirst.set(r.from[0], list);
+      });
+      byFirst.forEach(function (list) {
+        // Longest first; the table's order among equals (a stable sort).
+        list.sort(function (a, b) {
+          return b.from.length - a.from.length;
+        });
+      });
+      return byFirst;
+    }
+    variants = { small: rules(v.small), words: rules(v.words), keep: v.keep.map(codePoints) };
+  }
+
+  function codePoints(s) {
+    return chars(s).map(function (c) {
+      return c.codePointAt(0);
+    });
+  }
+
+  var reHanOnly = /^\p{Script=Han}$/u;
+
+  // replaceVariants replaces variants in r, leftmost and then longest first.
+  function replaceVariants(r, byFirst) {
+    var out = [];
+    for (var i = 0; i < r.length; ) {
+      var list = byFirst.get(r[i]) || [];
+      var found = null;
+      for (var k = 0; k < list.length && !found; k++) {
+        var rule = list[k];
+        if (rule.from.length > r.length - i) continue;
+        if (rule.guard && i > 0 && reHanOnly.test(String.fromCodePoint(r[i - 1]))) continue;
+        var ok = true;
+        for (var j = 0; j < rule.from.length; j++) {
+          if (r[i + j] !== rule.from[j]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) found = rule;
+      }
+      if (found) {
+        Array.prototype.push.apply(out, found.to);
+        i += found.from.length;
+      } else {
+        out.push(r[i]);
+        i++;
+      }
+    }
+    return out;
+  }
+
+  function isKatakanaLetter(c) {
+    return (c >= 0x30a1 && c <= 0x30fa) || c === 0x30fc;
+  }
+  var smallKana = [0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30e3, 0x30e5, 0x30e7, 0x30ee];
+
+  // dropMark: may a long vowel mark after the katakana word ending out go?
+  function dropMark(out) {
+    var start = out.length;
+    while (start > 0 && isKatakanaLetter(out[start - 1])) start--;
+    var word = out.slice(start);
+    var morae = 0;
+    word.forEach(function (c) {
+      if (smallKana.indexOf(c) < 0) morae++;
+    });
+    if (morae < 3) return false;
+    return !variants.keep.some(function (k) {
+      var stem = k.slice(0, k.length - 1);
+      if (word.length < stem.length) return false;
+      for (var i = 0; i < stem.length; i++) if (word[word.length - stem.length + i] !== stem[i]) return false;
+      return true;
+    });
+  }
+
+  // fold folds widths, spelling variants and word-final long vowel marks
+  // as search.Fold does, before tokenizing.
+  function fold(text) {
+    var r = codePoints(text);
+    // Widths, as bleve's cjk_width filter (search.widthPass).
+    var w = [];
+    for (var i = 0; i < r.length; i++) {
+      var ch = r[i];
+      if (ch >= 0xff01 && ch <= 0xff5e) {
+        w.push(ch - 0xfee0);
+        continue;
+      }
+      if (ch >= 0xff65 && ch <= 0xff9f) {
+        if ((ch === 0xff9e || ch === 0xff9f) && w.length > 0) {
+          var p = w[w.length - 1];
+          if (p >= 0x30a6 && p <= 0x30fd) {
+            var add = ch === 0xff9f ? kanaCombineHalfVoiced[p - 0x30a6] : kanaCombineVoiced[p - 0x30a6];
+            if (add !== 0) {
+              w[w.length - 1] = p + add;
+              continue;
+            }
+          }
+        }
+        w.push(kanaNorm[ch - 0xff65]);
+        continue;
+      }
+      w.push(ch);
+    }
+    if (variants) {
+      w = replaceVariants(w, variants.small);
+      w = replaceVariants(w, variants.words);
+      var out = [];
+      for (var j = 0; j < w.length; j++) {
+        if (w[j] === 0x30fc && (j + 1 === w.length || !isKatakanaLetter(w[j + 1])) && dropMark(out)) continue;
+        out.push(w[j]);
+      }
+      w = out;
+    }
+    return w
+      .map(function (c) {
+        return String.fromCodePoint(c);
+      })
+      .join("");
+  }
+
   // analyze returns the tokens of text as the index's analyzer makes them:
   // [{term, type}] with type "single", "double" or "word".
   function analyze(text) {
+    text = fold(text);
     var out = [];
     var buf = [];
     function flush() {
@@ -1066,7 +1204,11 @@
     },
     // analyze and parseQuery are exposed for tests that compare them
     // with the server's.
-    analyze: analyze,
+    analyze: function (s) {
+      return meta().then(function () {
+        return analyze(s);
+      });
+    },
     parseQuery: function (s) {
       return meta().then(function (m) {
         return parseQuery(s, m);

@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 )
 
 // Token is a term of a text field as the index holds it: its text after
@@ -19,9 +18,9 @@ type Token struct {
 // textAnalyzer is the analyzer of the text fields, taken from the index
 // mapping so that other outputs see exactly what bleve indexes.
 var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	a := newMapping().AnalyzerNamed(cjk.AnalyzerName)
+	a := newMapping().AnalyzerNamed(AnalyzerName)
 	if a == nil {
-		panic("search: the index mapping has no cjk analyzer")
+		panic("search: the index mapping has no " + AnalyzerName + " analyzer")
 	}
 	return a
 })

@@ -16,7 +16,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -95,9 +94,13 @@ func Open(dir string) (ix *Index, err error) {
 			return nil, err
 		}
 	}
-	ix.analyzer = ix.shards[0].idx.Mapping().AnalyzerNamed(cjk.AnalyzerName)
+	// The analyzer the index was built with: an index of an older kb
+	// (the plain cjk analyzer) is answered as it was built.
+	m := ix.shards[0].idx.Mapping()
+	name := m.AnalyzerNameForPath(fieldBody)
+	ix.analyzer = m.AnalyzerNamed(name)
 	if ix.analyzer == nil {
-		return nil, errors.New("no cjk analyzer")
+		return nil, fmt.Errorf("no analyzer %q", name)
 	}
 	return ix, ix.listBigrams()
 }

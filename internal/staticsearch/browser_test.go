@@ -284,7 +284,7 @@ func TestBrowserAnalysisMatches(t *testing.T) {
 	}
 	inputs := randomTexts(500)
 	list, _ := json.Marshal(inputs)
-	got := browsertest.Eval[[][]string](t, ctx, list2js(string(list)))
+	got := browsertest.EvalAsync[[][]string](t, ctx, list2js(string(list)))
 	for i, text := range inputs {
 		var want []string
 		for _, tok := range search.Analyze(text) {
@@ -298,7 +298,7 @@ func TestBrowserAnalysisMatches(t *testing.T) {
 }
 
 func list2js(list string) string {
-	return list + `.map(s => kbStaticSearch.analyze(s).map(t => t.term))`
+	return `Promise.all(` + list + `.map(s => kbStaticSearch.analyze(s).then(ts => ts.map(t => t.term))))`
 }
 
 // randomTexts returns n strings mixing the scripts and punctuation of
@@ -309,7 +309,10 @@ func randomTexts(n int) []string {
 	pieces := []string{"情報", "資産", "鍵", "を", "の", "は", "バックアップ", "サーバー", "ｻｰﾊﾞｰ", "ﾊﾞｯｸｱｯﾌﾟ", "ガ", "ﾊﾟ",
 		"EDR", "ＥＤＲ", "edr", "SD-WAN", "v1.2", "1,000", "3.14", "a.b", "don't", "_x", "x_y", "２段階", "2段階", "二段階",
 		"々", "様々", "〇", "ー", "・", "「", "」", "。", "、", " ", "　", "\n", "-", ":", "：", "'", "\"", "é", "Ω", "ß",
-		"🔑", "𠮷", "한국", "ä", "\u0301", "\u200b", "\u3099", "ゝ", "ヽ", "ヶ", "ｦ", "①", "Ⅳ", "％", "#", "@", "/", "（", "）"}
+		"🔑", "𠮷", "한국", "ä", "\u0301", "\u200b", "\u3099", "ゝ", "ヽ", "ヶ", "ｦ", "①", "Ⅳ", "％", "#", "@", "/", "（", "）",
+		// Spelling variants (search.Fold).
+		"問い合わせ", "問合せ", "取り扱", "い", "き損", "書", "ウィルス", "ｳｨ", "ヴァ", "ヴ", "ウォ", "ー", "ドラマー", "コピー",
+		"ファイヤーウォール", "二段階", "二つ", "漏えい", "ｰ", "ﾞ", "ゥ", "ャ", "２つ"}
 	seed := uint32(12345)
 	next := func(k int) int {
 		seed = seed*1664525 + 1013904223

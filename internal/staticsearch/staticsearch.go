@@ -109,12 +109,15 @@ type meta struct {
 	// Values holds, by facet key, every section's values as positions in
 	// Facets: a count, then the positions (as numbers).
 	Values map[string]string `json:"values"`
+	// Variants is the table of spelling variants that queries are folded
+	// with, as the index's analyzer folds text.
+	Variants search.Variants `json:"variants"`
 }
 
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
-		Facets: m, Values: map[string]string{}}
+		Facets: m, Values: map[string]string{}, Variants: search.VariantTable()}
 	var lengths [len(fields)][]int
 	values := map[string][]int{}
 	postings := map[string]*[len(fields)][]posting{}
