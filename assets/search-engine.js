@@ -57,6 +57,12 @@
       metaPromise = load("meta").then(function (m) {
         version = m.version;
         setVariants(m.variants);
+        m.synonymIndex = new Map();
+        m.synonyms.forEach(function (g) {
+          g.forEach(function (term) {
+            m.synonymIndex.set(synonymKey(term), g);
+          });
+        });
         if (typeof m.lengths[0] !== "string") return m; // decoded before
         m.lengths = m.lengths.map(numbers);
         var values = {};
@@ -640,13 +646,18 @@
         filters++;
       });
     });
+    // Per term, the analysis of each text it is looked for as.
     var analysed = pq.terms.map(function (t) {
-      return analyze(joinJapanese(t.text));
+      return alternatives(m, t).map(function (text) {
+        return analyze(joinJapanese(text));
+      });
     });
     var singles = [];
-    analysed.forEach(function (tokens) {
-      tokens.forEach(function (t, i) {
-        if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
+    analysed.forEach(function (alts) {
+      alts.forEach(function (tokens) {
+        tokens.forEach(function (t, i) {
+          if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
+        });
       });
     });
     return termEntries(m, singles).then(function (entries) {
@@ -656,9 +667,13 @@
       var excluded = 0;
       pq.terms.forEach(function (t, ti) {
         if (!t.exclude) words++;
-        var positions = positionsOf(analysed[ti], entries, c.narrow, plain);
-        if (positions === null) return;
-        c.words.push({ positions: positions, exclude: t.exclude, rarest: [0, 0] });
+        var phrases = [];
+        analysed[ti].forEach(function (tokens) {
+          var positions = positionsOf(tokens, entries, c.narrow, plain);
+          if (positions !== null) phrases.push({ positions: positions, rarest: [0, 0] });
+        });
+        if (phrases.length === 0) return;
+        c.words.push({ phrases: phrases, exclude: t.exclude });
         if (t.exclude) excluded++;
         else searchable++;
       });
@@ -673,6 +688,27 @@
       c.ranked = searchable > 0;
       return c;
     });
+  }
+
+  // synonymKey is the terms of a text as a query word (search.synonymKey).
+  function synonymKey(text) {
+    return analyze(joinJapanese(text))
+      .map(function (t) {
+        return t.term;
+      })
+      .join("\u0000");
+  }
+
+  // alternatives returns the texts a query term is looked for as
+  // (Index.alternatives): itself, and the rest of its synonym group.
+  function alternatives(m, t) {
+    var out = [t.text];
+    if (t.quoted || t.exclude) return out;
+    var key = synonymKey(t.text);
+    (m.synonymIndex.get(key) || []).forEach(function (other) {
+      if (synonymKey(other) !== key) out.push(other);
+    });
+    return out;
   }
 
   function positionsOf(tokens, entries, narrow, plain) {
@@ -727,9 +763,11 @@
     if (c.none) return Promise.resolve(empty);
     var terms = new Set();
     c.words.forEach(function (w) {
-      w.positions.forEach(function (alts) {
-        alts.forEach(function (t) {
-          if (t !== "") terms.add(t);
+      w.phrases.forEach(function (p) {
+        p.positions.forEach(function (alts) {
+          alts.forEach(function (t) {
+            if (t !== "") terms.add(t);
+          });
         });
       });
     });
@@ -749,8 +787,12 @@
         return byField[f];
       }
       var nFields = 2;
-      // pickRarest
+      // pickRarest, for each phrase of each word.
+      var phrases = [];
       c.words.forEach(function (w) {
+        Array.prototype.push.apply(phrases, w.phrases);
+      });
+      phrases.forEach(function (w) {
         if (w.positions.length === 1) return;
         for (var f = 0; f < nFields; f++) {
           w.rarest[f] = -1;
@@ -778,9 +820,11 @@
       });
       function wordSet(w, f) {
         var set = new Set();
-        w.positions[w.rarest[f]].forEach(function (t) {
-          postings(t, f).docs.forEach(function (d) {
-            set.add(d);
+        w.phrases.forEach(function (p) {
+          p.positions[p.rarest[f]].forEach(function (t) {
+            postings(t, f).docs.forEach(function (d) {
+              set.add(d);
+            });
           });
         });
         return set;
@@ -813,7 +857,16 @@
       function norm(f, d) {
         return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
       }
+      // match sums a word's phrases, as the server's matcher does.
       function match(w, f, d) {
+        var st = absent;
+        w.phrases.forEach(function (p) {
+          var ps = matchPhrase(p, f, d);
+          if (ps.tf > 0) st = { tf: st.tf + ps.tf, norm: ps.norm };
+        });
+        return st;
+      }
+      function matchPhrase(w, f, d) {
         var slots = slotsOf(w);
         var tf = 0;
         var found = false;
@@ -993,8 +1046,11 @@
     return docRecord(m, d).then(function (rec) {
       // rec: url, number, title, path, body, chapter, roles, level, titleOffsets, bodyOffsets
       var spans = [[], []];
+      var phrases = [];
       c.words.forEach(function (w) {
-        if (w.exclude) return;
+        if (!w.exclude) Array.prototype.push.apply(phrases, w.phrases);
+      });
+      phrases.forEach(function (w) {
         for (var f = 0; f < 2; f++) {
           var offs = tokenOffsets(rec[8 + f]);
           var slots = slotsOf(w);

@@ -39,6 +39,8 @@ type Index struct {
 	// heads and tails list, for each Japanese character, the bigrams in the
 	// index that begin or end with it, most frequent first.
 	heads, tails map[rune][]string
+	// synonyms maps the term key of a synonym to its group.
+	synonyms map[string][]string
 	// docs is the number of documents in all shards.
 	docs int
 	// dir is the index folder.
@@ -101,6 +103,12 @@ func Open(dir string) (ix *Index, err error) {
 	ix.analyzer = m.AnalyzerNamed(name)
 	if ix.analyzer == nil {
 		return nil, fmt.Errorf("no analyzer %q", name)
+	}
+	ix.synonyms = map[string][]string{}
+	for _, g := range meta.Synonyms {
+		for _, term := range g {
+			ix.synonyms[synonymKey(ix.analyzer, term)] = g
+		}
 	}
 	return ix, ix.listBigrams()
 }

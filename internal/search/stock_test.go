@@ -98,10 +98,12 @@ func TestExecutorMatchesStockQueries(t *testing.T) {
 // lone character (a single-rune term of Japanese).
 func lone(c compiled) bool {
 	for _, w := range c.words {
-		for _, alts := range w.positions {
-			for _, a := range alts {
-				if r := []rune(a); len(r) == 1 && r[0] >= 0x3000 {
-					return true
+		for _, p := range w.phrases {
+			for _, alts := range p.positions {
+				for _, a := range alts {
+					if r := []rune(a); len(r) == 1 && r[0] >= 0x3000 {
+						return true
+					}
 				}
 			}
 		}
@@ -113,12 +115,14 @@ func lone(c compiled) bool {
 // returns the book positions of the matches, in order.
 func stockMatches(t *testing.T, ix *Index, pq Query) []int {
 	t.Helper()
-	word := func(text string) query.Query {
+	word := func(term Term) query.Query {
 		var either []query.Query
-		for _, field := range textFields {
-			p := bleve.NewMatchPhraseQuery(joinJapanese(text))
-			p.SetField(field)
-			either = append(either, p)
+		for _, text := range ix.alternatives(term) {
+			for _, field := range textFields {
+				p := bleve.NewMatchPhraseQuery(joinJapanese(text))
+				p.SetField(field)
+				either = append(either, p)
+			}
 		}
 		return bleve.NewDisjunctionQuery(either...)
 	}
@@ -129,9 +133,9 @@ func stockMatches(t *testing.T, ix *Index, pq Query) []int {
 			continue
 		}
 		if term.Exclude {
-			all.AddMustNot(word(term.Text))
+			all.AddMustNot(word(term))
 		} else {
-			all.AddMust(word(term.Text))
+			all.AddMust(word(term))
 			must++
 		}
 	}

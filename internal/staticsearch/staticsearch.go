@@ -112,12 +112,20 @@ type meta struct {
 	// Variants is the table of spelling variants that queries are folded
 	// with, as the index's analyzer folds text.
 	Variants search.Variants `json:"variants"`
+	// Synonyms are the groups of terms a query word stands for all of
+	// (search.Meta.Synonyms).
+	Synonyms [][]string `json:"synonyms"`
 }
 
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
-		Facets: m, Values: map[string]string{}, Variants: search.VariantTable()}
+		Values: map[string]string{}, Variants: search.VariantTable(), Synonyms: m.Synonyms}
+	if md.Synonyms == nil {
+		md.Synonyms = [][]string{}
+	}
+	m.Synonyms = nil
+	md.Facets = m
 	var lengths [len(fields)][]int
 	values := map[string][]int{}
 	postings := map[string]*[len(fields)][]posting{}
