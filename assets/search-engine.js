@@ -1200,6 +1200,114 @@
     return j;
   }
 
+  // ---- Did you mean (suggest.go) -------------------------------------------
+
+  // suggestKey is search.suggestKey: folded and lower-cased.
+  function suggestKey(text) {
+    return foldTerm(fold(joinJapanese(text)));
+  }
+
+  // editDistance is the Levenshtein distance of two arrays of code points.
+  function editDistance(a, b) {
+    var prev = [];
+    var cur = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur[0] = i;
+      for (var k = 1; k <= b.length; k++) {
+        cur[k] = Math.min(prev[k] + 1, cur[k - 1] + 1, prev[k - 1] + (a[i - 1] === b[k - 1] ? 0 : 1));
+      }
+      var t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length];
+  }
+
+  // nearest is Vocabulary.nearest.
+  function nearest(v, key, n) {
+    var k = codePoints(key);
+    var limit = k.length > 4 ? 2 : 1;
+    var found = [];
+    v.words.forEach(function (w, i) {
+      var wr = codePoints(w);
+      if (wr.length > k.length + limit || wr.length < k.length - limit) return;
+      var d = editDistance(k, wr);
+      if (d > 0 && d <= limit) found.push({ dist: d, pos: i });
+    });
+    found.sort(function (a, b) {
+      return a.dist - b.dist || a.pos - b.pos;
+    });
+    return found.slice(0, n).map(function (c) {
+      return c.pos;
+    });
+  }
+
+  // queryString is Query.String: the canonical form of a parsed query.
+  function queryString(m, pq) {
+    var parts = pq.terms.map(function (t) {
+      var s = t.quoted ? '"' + t.text + '"' : t.text;
+      return t.exclude ? "-" + s : s;
+    });
+    m.facetKinds.forEach(function (k) {
+      pq.filters[k.key].forEach(function (v) {
+        parts.push(k.key + ":" + v);
+      });
+    });
+    return parts.join(" ");
+  }
+
+  // suggest is Index.suggest: queries to try instead of typed, which found
+  // nothing.
+  function suggest(m, typed) {
+    var failing = [];
+    var checks = typed.terms.map(function (t, i) {
+      if (t.exclude) return Promise.resolve();
+      var alone = { terms: [t], filters: {} };
+      m.facetKinds.forEach(function (k) {
+        alone.filters[k.key] = [];
+      });
+      return compile(m, alone).then(
+        function (c) {
+          if (c.none) return;
+          return run(m, c, 0, 1).then(function (r) {
+            if (r.total === 0) failing.push(i);
+          });
+        },
+        function () {}
+      );
+    });
+    return Promise.all(checks).then(function () {
+      if (failing.length === 0) return [];
+      failing.sort(function (a, b) {
+        return a - b;
+      });
+      return load("vocab").then(function (v) {
+        var choices = failing.map(function (i, j) {
+          return nearest(v, suggestKey(typed.terms[i].text), j === 0 ? m.params.maxSuggestions : 1);
+        });
+        var n = 0;
+        choices.forEach(function (c) {
+          n = Math.max(n, c.length);
+        });
+        var out = [];
+        for (var k = 0; k < n; k++) {
+          var q = { terms: typed.terms.slice(), filters: typed.filters };
+          failing.forEach(function (i, j) {
+            var c = choices[j];
+            if (c.length === 0) return;
+            var pos = c[Math.min(k, c.length - 1)];
+            var shown = Object.prototype.hasOwnProperty.call(v.shown, String(pos)) ? v.shown[String(pos)] : v.words[pos];
+            q.terms[i] = { text: shown, quoted: q.terms[i].quoted, exclude: q.terms[i].exclude };
+          });
+          var s = queryString(m, q);
+          if (out.indexOf(s) < 0) out.push(s);
+        }
+        return out;
+      });
+    });
+  }
+
   // ---- The API --------------------------------------------------------------
 
   // search answers a request {q, filters: {key: value}, from, size} as the
@@ -1212,6 +1320,7 @@
       if (size < 1 || size > p.maxSize) throw new QueryError("件数（size）は1から" + p.maxSize + "までで指定してください。");
       if (from < 0 || from > p.maxFrom) throw new QueryError("開始位置（from）は0から" + p.maxFrom + "までで指定してください。");
       var pq = parseQuery(req.q || "", m);
+      var typed = parseQuery(req.q || "", m);
       m.facetKinds.forEach(function (k) {
         if (req.filters && req.filters[k.key]) pq.filters[k.key].push(req.filters[k.key]);
       });
@@ -1224,7 +1333,7 @@
               return hitOf(m, c, h.doc, h.score, r.postings);
             })
           ).then(function (hits) {
-            return {
+            var out = {
               query: req.q || "",
               total: r.total,
               took_ms: Math.round((performance.now() - started) * 1000) / 1000,
@@ -1234,6 +1343,11 @@
               facets: r.tally.facets(m),
               facet_kinds: m.facetKinds,
             };
+            if (r.total > 0) return out;
+            return suggest(m, typed).then(function (s) {
+              if (s.length) out.suggestions = s;
+              return out;
+            });
           });
         });
       });

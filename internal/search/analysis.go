@@ -54,13 +54,15 @@ type Params struct {
 	MaxFrom        int `json:"maxFrom"`
 	MaxQueryLength int `json:"maxQueryLength"`
 	MaxItems       int `json:"maxItems"`
+	// MaxSuggestions is the most queries a "did you mean" offers.
+	MaxSuggestions int `json:"maxSuggestions"`
 }
 
 // QueryParams returns the settings of query answering.
 func QueryParams() Params {
 	return Params{FieldBoosts: fieldBoosts, MaxExpansion: maxExpansion, SnippetRunes: snippetRunes,
 		SnippetLead: snippetLead, DefaultSize: DefaultSize, MaxSize: MaxSize, MaxFrom: MaxFrom,
-		MaxQueryLength: MaxQueryLength, MaxItems: MaxItems}
+		MaxQueryLength: MaxQueryLength, MaxItems: MaxItems, MaxSuggestions: maxSuggestions}
 }
 
 // IsBigram reports whether term is a bigram of two Japanese characters,

@@ -209,6 +209,9 @@ func buildShards(docs []Document, meta Meta, dir string, n, workers int) (err er
 	if err := os.WriteFile(filepath.Join(dir, metaFile), data, 0o644); err != nil {
 		return err
 	}
+	if err := writeVocabulary(docs, dir); err != nil {
+		return err
+	}
 	return shareable(dir)
 }
 

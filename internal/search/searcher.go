@@ -41,6 +41,8 @@ type Index struct {
 	heads, tails map[rune][]string
 	// synonyms maps the term key of a synonym to its group.
 	synonyms map[string][]string
+	// vocab is what "did you mean" suggests from.
+	vocab Vocabulary
 	// docs is the number of documents in all shards.
 	docs int
 	// dir is the index folder.
@@ -103,6 +105,9 @@ func Open(dir string) (ix *Index, err error) {
 	ix.analyzer = m.AnalyzerNamed(name)
 	if ix.analyzer == nil {
 		return nil, fmt.Errorf("no analyzer %q", name)
+	}
+	if ix.vocab, err = readVocabulary(dir); err != nil {
+		return nil, err
 	}
 	ix.synonyms = map[string][]string{}
 	for _, g := range meta.Synonyms {
@@ -217,6 +222,9 @@ type Result struct {
 	Facets Facets        `json:"facets"`
 	// Kinds lists the facets, for a client to lay out Facets.
 	Kinds []FacetKind `json:"facet_kinds"`
+	// Suggestions are queries to try instead ("did you mean"), when
+	// this one found nothing and the index has words close to its own.
+	Suggestions []string `json:"suggestions,omitempty"`
 }
 
 // Hit is one matching section.
@@ -284,6 +292,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta), Kinds: FacetKinds}
+	if total == 0 {
+		typed, _ := ParseQuery(r.Query) // parsed above; here without the request's filters
+		if out.Suggestions, err = ix.suggest(ctx, typed); err != nil {
+			return nil, err
+		}
+	}
 	if r.From < len(best) {
 		if out.Hits, err = ix.hits(ctx, q, best[r.From:]); err != nil {
 			return nil, err

@@ -184,3 +184,42 @@ func TestFoldOffsets(t *testing.T) {
 		}
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"パスワード", "パスワド", 1}, {"vpn", "vnp", 2}, {"情報資産台帳", "情報資産台長", 1}, {"abc", "", 3}, {"鍵", "錠", 1},
+	} {
+		if got := editDistance([]rune(tc.a), []rune(tc.b)); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestVocabulary checks which runs become words, their keys and the
+// spellings shown.
+func TestVocabulary(t *testing.T) {
+	v := NewVocabulary([]Document{
+		{Title: "サーバーの設定", Body: "サーバーとサーバを確かめる。EDR と ＥＤＲ、ab、v2 を使う。鍵と情報資産。"},
+		{Title: "サーバー室", Body: "情報資産"},
+	})
+	has := func(w string) int { return slices.Index(v.Words, w) }
+	for _, w := range []string{"サーバ", "情報資産", "edr", "設定"} {
+		if has(w) < 0 {
+			t.Errorf("%s is not a word: %q", w, v.Words)
+		}
+	}
+	for _, w := range []string{"ab", "v2", "鍵", "確", "の", "サーバ室", "室"} {
+		if has(w) >= 0 {
+			t.Errorf("%s is a word: %q", w, v.Words)
+		}
+	}
+	if v.Words[0] != "サーバ" || v.Words[1] != "情報資産" {
+		t.Errorf("the words in two sections do not come first: %q", v.Words)
+	}
+	if v.shown(0) != "サーバー" || v.shown(has("edr")) != "EDR" {
+		t.Errorf("shown %q and %q", v.shown(0), v.shown(has("edr")))
+	}
+}

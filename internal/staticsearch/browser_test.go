@@ -139,6 +139,8 @@ var extraQueries = []string{
 	"バックアップ", "バックアップ -復元", `"情報 資産"`, "鍵　を", "ＥＤＲ　MFA", "chapter:1 鍵", "chapter:01-basics",
 	"role:admin", "level:2 バックアップ", "role:admin level:1", "Level：２", "-鍵", "", "「」", "role:", "a -b -c d e f g h i j k",
 	"存在しない語", "鍵 鍵", "パスワード", "ソフトウェア", "多要素", "台帳 情報", "2", "の",
+	// Did you mean: a typo, two, one among found words, a quoted one, with a filter.
+	"パスワド", "ﾊﾟｽﾜﾄﾞ", "バックアプ 情報資産台長", "パスワド 鍵", `"バックアプ"`, "role:admin パスワド", "edrr", "ファイアウォー",
 }
 
 // TestBrowserSameAnswers runs every query of the relevance data, and the
@@ -205,12 +207,14 @@ func TestBrowserSameAnswers(t *testing.T) {
 
 // answer is what both paths give for a query, less the timing.
 type answer struct {
-	Error  string `json:"error"`
-	Total  int    `json:"total"`
-	From   int    `json:"from"`
-	Size   int    `json:"size"`
-	Hits   []hit  `json:"hits"`
-	Facets struct {
+	Error string `json:"error"`
+	Total int    `json:"total"`
+	From  int    `json:"from"`
+	Size  int    `json:"size"`
+	Hits  []hit  `json:"hits"`
+	// Suggestions are the "did you mean" queries.
+	Suggestions []string `json:"suggestions"`
+	Facets      struct {
 		Chapters []search.FacetCount `json:"chapters"`
 		Roles    []search.FacetCount `json:"roles"`
 		Levels   []search.FacetCount `json:"levels"`

@@ -17,6 +17,8 @@
 //	             Japanese character, the bigrams that begin or end with it
 //	d-NNN.js     sections DocsPerChunk×NNN onwards: stored fields and the
 //	             UTF-16 offsets of every token, for titles and snippets
+//	vocab.js     the words "did you mean" suggests from (search.Vocabulary),
+//	             loaded only for a query that finds nothing
 //
 // Each file calls kbSearchData(name, data) when loaded.
 package staticsearch
@@ -211,6 +213,9 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		if err := add(fmt.Sprintf("d-%03d.js", i), c); err != nil {
 			return nil, err
 		}
+	}
+	if err := add("vocab.js", search.NewVocabulary(docs)); err != nil {
+		return nil, err
 	}
 	md.Version = hex.EncodeToString(version.Sum(nil)[:6])
 	if err := add("meta.js", md); err != nil {
