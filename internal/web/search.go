@@ -34,6 +34,15 @@ type SearchResults struct {
 	Size     int
 	Prev     string
 	Next     string
+	// Suggestions are queries to try instead, when nothing was found
+	// ("did you mean"); DidYouMean is their label.
+	Suggestions []SearchSuggestion
+	DidYouMean  string
+}
+
+// SearchSuggestion is a query offered instead of one that found nothing.
+type SearchSuggestion struct {
+	Query, Href string
 }
 
 // SearchFacetGroup is one facet (chapter, role, level) with its counted values.
@@ -61,7 +70,7 @@ type SearchHit struct {
 // searchPage is the search page as the build writes it: the results part
 // is empty, and the page's script fills it.
 func searchPage(m Messages) generated {
-	return generated{kind: "search", dir: SearchDir, data: pageData{Title: m.Get("search"), Search: &SearchResults{}}}
+	return generated{kind: "search", dir: SearchDir, data: pageData{Title: m.Get("search"), Search: &SearchResults{DidYouMean: m.Get("search_did_you_mean")}}}
 }
 
 // searchLayouts are the templates of the search page.
@@ -121,6 +130,9 @@ func (p *SearchPage) parse() error {
 func (p *SearchPage) Render(w io.Writer, query string, results *SearchResults) error {
 	d := p.Data
 	d.assets = p.Assets
+	if results.DidYouMean == "" {
+		results.DidYouMean = d.Messages.Get("search_did_you_mean")
+	}
 	d.Search = results
 	d.Query = query
 	if q := strings.TrimSpace(query); q != "" {
