@@ -122,6 +122,18 @@ func TestBrowserStaticSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			browsertest.WaitTrue(t, ctx, `!!document.querySelector('.search-facets a[aria-current="true"]')`)
+			// A query that finds nothing offers the nearest words of the index.
+			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
+			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "パスワド"+kb.Enter)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitTrue(t, ctx, `!!document.querySelector(".search-suggest a")`)
+			if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-suggest").textContent`); got != "もしかして: パスワード" {
+				t.Errorf("did you mean: %q", got)
+			}
+			if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-suggest a").getAttribute("href")`); !strings.HasPrefix(got, "?q=%E3%83%91") {
+				t.Errorf("did you mean links to %q", got)
+			}
 			// A query the index cannot answer says why.
 			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
 			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "role:nobody"+kb.Enter)); err != nil {
