@@ -201,8 +201,12 @@ func loadSynonyms(root string, cfg Config, diags *diag.List) [][]string {
 			return ParseSynonyms(file, src, diags)
 		}
 	}
-	diags.Add(cfg.Problem("$.search.synonyms", "give the path of a text file inside the site, relative to kb.yaml",
-		"search.synonyms: cannot read %s: %v", file, err))
+	hint := "give the path of a text file inside the site, relative to kb.yaml"
+	if errors.Is(err, fs.ErrNotExist) {
+		diags.Add(cfg.Problem("$.search.synonyms", hint, "search.synonyms: %s does not exist", file))
+	} else {
+		diags.Add(cfg.Problem("$.search.synonyms", hint, "search.synonyms: cannot read %s: %v", file, err))
+	}
 	return nil
 }
 

@@ -111,7 +111,7 @@ func TestSynonymsFileFromKBYAML(t *testing.T) {
 	write(FileName, "title: x\nsearch:\n  synonyms: synonyms.txt\n")
 	var diags diag.List
 	if cfg := Load(root, &diags); len(cfg.Synonyms) != 0 || len(diags.Sorted()) != 1 ||
-		!strings.HasPrefix(diags.Sorted()[0].String(), "kb.yaml:3:13: search.synonyms: cannot read synonyms.txt") {
+		!strings.HasPrefix(diags.Sorted()[0].String(), "kb.yaml:3:13: search.synonyms: synonyms.txt does not exist") {
 		t.Errorf("a missing file: %v %v", cfg.Synonyms, diags.Sorted())
 	}
 	write("synonyms.txt", "多要素認証、MFA\n")

@@ -27,7 +27,7 @@ type relevanceCase struct {
 	None bool `json:"none"`
 	// Suggest, when set, are the "did you mean" queries it must offer.
 	Suggest []string `json:"suggest"`
-	Note string `json:"note"`
+	Note    string   `json:"note"`
 }
 
 // openSite loads the site at root and builds its index into a temporary folder.
