@@ -46,7 +46,7 @@ func (a variantAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	}
 	stream := a.inner.Analyze([]byte(f.text))
 	for _, t := range stream {
-		t.Start, t.End = f.origStart[t.Start], f.origEnd[t.End]
+		t.Start, t.End = int(f.origStart[t.Start]), int(f.origEnd[t.End])
 	}
 	return stream
 }
@@ -86,6 +86,7 @@ func VariantTable() Variants { return variantTable().shipped }
 // rule replaces one variant by its folded form.
 type rule struct {
 	from, to []rune
+	fromText string
 	// notAfterHan: the variant is not folded right after a kanji.
 	notAfterHan bool
 	// align gives, for each rune of to, the rune of from it stands for;
@@ -166,7 +167,7 @@ func parseVariants(src string) (*table, error) {
 			} else {
 				t.shipped.Words = append(t.shipped.Words, [2]string{to, shipped})
 			}
-			r := rule{from: []rune(v), to: []rune(to), notAfterHan: guard}
+			r := rule{from: []rune(v), to: []rune(to), fromText: v, notAfterHan: guard}
 			r.align = alignment(r.from, r.to)
 			set[r.from[0]] = append(set[r.from[0]], r)
 			t.firsts[r.from[0]] = true
@@ -218,19 +219,20 @@ func alignment(from, to []rune) []int {
 // it stands for.
 type foldRune struct {
 	r          rune
-	start, end int
+	start, end int32
 }
 
 func spansOf(s string) []foldRune {
-	out := make([]foldRune, 0, len(s)/2)
+	out := make([]foldRune, 0, utf8.RuneCountInString(s))
 	for i, r := range s {
-		out = append(out, foldRune{r, i, i + utf8.RuneLen(r)})
+		out = append(out, foldRune{r, int32(i), int32(i + utf8.RuneLen(r))})
 	}
 	return out
 }
 
 func runesText(runes []foldRune) string {
 	var b strings.Builder
+	b.Grow(3 * len(runes))
 	for _, r := range runes {
 		b.WriteRune(r.r)
 	}
@@ -243,7 +245,7 @@ func runesText(runes []foldRune) string {
 type folded struct {
 	text               string
 	unchanged          bool
-	origStart, origEnd []int
+	origStart, origEnd []int32
 }
 
 // Fold returns text as the index sees it before tokenizing: full-width
@@ -264,23 +266,40 @@ func foldText(text string) folded {
 	runes = t.words.apply(runes)
 	runes = t.longVowels(runes)
 	f := folded{text: runesText(runes)}
-	f.origStart = make([]int, len(f.text)+1)
-	f.origEnd = make([]int, len(f.text)+1)
+	f.origStart = make([]int32, len(f.text)+1)
+	f.origEnd = make([]int32, len(f.text)+1)
 	b := 0
 	for _, r := range runes {
 		f.origStart[b] = r.start
 		b += utf8.RuneLen(r.r)
 		f.origEnd[b] = r.end
 	}
-	f.origStart[b] = len(text)
+	f.origStart[b] = int32(len(text))
 	return f
 }
 
-// mayChange reports whether folding could change text.
+// mayChange reports whether folding could change text: it has a
+// character of another width, a long vowel mark ending a katakana run, or
+// a variant of the table as written (a word variant that only matches
+// after small-kana folding holds a small-kana variant).
 func (t *table) mayChange(text string) bool {
-	for _, r := range text {
-		if r >= 0xFF01 && r <= 0xFF9F || r == 'ー' || t.firsts[r] {
+	for i, r := range text {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF9F:
 			return true
+		case r == 'ー':
+			next, _ := utf8.DecodeRuneInString(text[i+len("ー"):])
+			if !isKatakana(next) {
+				return true
+			}
+		case t.firsts[r]:
+			for _, set := range []ruleSet{t.small, t.words} {
+				for _, rl := range set[r] {
+					if strings.HasPrefix(text[i:], rl.fromText) {
+						return true
+					}
+				}
+			}
 		}
 	}
 	return false
@@ -322,8 +341,19 @@ func widthPass(in []foldRune) []foldRune {
 
 // apply replaces variants, leftmost and then longest first, in one pass.
 func (set ruleSet) apply(in []foldRune) []foldRune {
-	var out []foldRune
-	for i := 0; i < len(in); {
+	first := -1
+	for i := range in {
+		if _, ok := set.match(in, i); ok {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return in
+	}
+	out := make([]foldRune, first, len(in))
+	copy(out, in[:first])
+	for i := first; i < len(in); {
 		r, ok := set.match(in, i)
 		if !ok {
 			out = append(out, in[i])
