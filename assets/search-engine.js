@@ -56,6 +56,13 @@
     if (!metaPromise) {
       metaPromise = load("meta").then(function (m) {
         version = m.version;
+        setVariants(m.variants);
+        m.synonymIndex = new Map();
+        m.synonyms.forEach(function (g) {
+          g.forEach(function (term) {
+            m.synonymIndex.set(synonymKey(term), g);
+          });
+        });
         if (typeof m.lengths[0] !== "string") return m; // decoded before
         m.lengths = m.lengths.map(numbers);
         var values = {};
@@ -445,9 +452,146 @@
       .join("");
   }
 
+  // ---- Spelling variants (search.Fold) ----------------------------------
+
+  // variants is the table of meta.js (search.Variants), compiled by
+  // setVariants: {small, words: {first code point → [{from, to, guard}]},
+  // keep: [[code points]]}.
+  var variants = null;
+
+  function setVariants(v) {
+    function rules(pairs) {
+      var byFirst = new Map();
+      pairs.forEach(function (p) {
+        var from = p[1];
+        var guard = from[0] === "^";
+        if (guard) from = from.slice(1);
+        var r = { from: codePoints(from), to: codePoints(p[0]), guard: guard };
+        var list = byFirst.get(r.from[0]) || [];
+        list.push(r);
+        byFirst.set(r.from[0], list);
+      });
+      byFirst.forEach(function (list) {
+        // Longest first; the table's order among equals (a stable sort).
+        list.sort(function (a, b) {
+          return b.from.length - a.from.length;
+        });
+      });
+      return byFirst;
+    }
+    variants = { small: rules(v.small), words: rules(v.words), keep: v.keep.map(codePoints) };
+  }
+
+  function codePoints(s) {
+    return chars(s).map(function (c) {
+      return c.codePointAt(0);
+    });
+  }
+
+  var reHanOnly = /^\p{Script=Han}$/u;
+
+  // replaceVariants replaces variants in r, leftmost and then longest first.
+  function replaceVariants(r, byFirst) {
+    var out = [];
+    for (var i = 0; i < r.length; ) {
+      var list = byFirst.get(r[i]) || [];
+      var found = null;
+      for (var k = 0; k < list.length && !found; k++) {
+        var rule = list[k];
+        if (rule.from.length > r.length - i) continue;
+        if (rule.guard && i > 0 && reHanOnly.test(String.fromCodePoint(r[i - 1]))) continue;
+        var ok = true;
+        for (var j = 0; j < rule.from.length; j++) {
+          if (r[i + j] !== rule.from[j]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) found = rule;
+      }
+      if (found) {
+        Array.prototype.push.apply(out, found.to);
+        i += found.from.length;
+      } else {
+        out.push(r[i]);
+        i++;
+      }
+    }
+    return out;
+  }
+
+  function isKatakanaLetter(c) {
+    return (c >= 0x30a1 && c <= 0x30fa) || c === 0x30fc;
+  }
+  var smallKana = [0x30a1, 0x30a3, 0x30a5, 0x30a7, 0x30a9, 0x30e3, 0x30e5, 0x30e7, 0x30ee];
+
+  // dropMark: may a long vowel mark after the katakana word ending out go?
+  function dropMark(out) {
+    var start = out.length;
+    while (start > 0 && isKatakanaLetter(out[start - 1])) start--;
+    var word = out.slice(start);
+    var morae = 0;
+    word.forEach(function (c) {
+      if (smallKana.indexOf(c) < 0) morae++;
+    });
+    if (morae < 3) return false;
+    return !variants.keep.some(function (k) {
+      var stem = k.slice(0, k.length - 1);
+      if (word.length < stem.length) return false;
+      for (var i = 0; i < stem.length; i++) if (word[word.length - stem.length + i] !== stem[i]) return false;
+      return true;
+    });
+  }
+
+  // fold folds widths, spelling variants and word-final long vowel marks
+  // as search.Fold does, before tokenizing.
+  function fold(text) {
+    var r = codePoints(text);
+    // Widths, as bleve's cjk_width filter (search.widthPass).
+    var w = [];
+    for (var i = 0; i < r.length; i++) {
+      var ch = r[i];
+      if (ch >= 0xff01 && ch <= 0xff5e) {
+        w.push(ch - 0xfee0);
+        continue;
+      }
+      if (ch >= 0xff65 && ch <= 0xff9f) {
+        if ((ch === 0xff9e || ch === 0xff9f) && w.length > 0) {
+          var p = w[w.length - 1];
+          if (p >= 0x30a6 && p <= 0x30fd) {
+            var add = ch === 0xff9f ? kanaCombineHalfVoiced[p - 0x30a6] : kanaCombineVoiced[p - 0x30a6];
+            if (add !== 0) {
+              w[w.length - 1] = p + add;
+              continue;
+            }
+          }
+        }
+        w.push(kanaNorm[ch - 0xff65]);
+        continue;
+      }
+      w.push(ch);
+    }
+    if (variants) {
+      w = replaceVariants(w, variants.small);
+      w = replaceVariants(w, variants.words);
+      var out = [];
+      for (var j = 0; j < w.length; j++) {
+        if (w[j] === 0x30fc && (j + 1 === w.length || !isKatakanaLetter(w[j + 1])) && dropMark(out)) continue;
+        out.push(w[j]);
+      }
+      w = out;
+    }
+    return w
+      .map(function (c) {
+        return String.fromCodePoint(c);
+      })
+      .join("");
+  }
+
   // analyze returns the tokens of text as the index's analyzer makes them:
   // [{term, type}] with type "single", "double" or "word".
   function analyze(text) {
+    text = fold(text);
     var out = [];
     var buf = [];
     function flush() {
@@ -525,13 +669,18 @@
         filters++;
       });
     });
+    // Per term, the analysis of each text it is looked for as.
     var analysed = pq.terms.map(function (t) {
-      return analyze(joinJapanese(t.text));
+      return alternatives(m, t).map(function (text) {
+        return analyze(joinJapanese(text));
+      });
     });
     var singles = [];
-    analysed.forEach(function (tokens) {
-      tokens.forEach(function (t, i) {
-        if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
+    analysed.forEach(function (alts) {
+      alts.forEach(function (tokens) {
+        tokens.forEach(function (t, i) {
+          if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
+        });
       });
     });
     return termEntries(m, singles).then(function (entries) {
@@ -541,9 +690,13 @@
       var excluded = 0;
       pq.terms.forEach(function (t, ti) {
         if (!t.exclude) words++;
-        var positions = positionsOf(analysed[ti], entries, c.narrow, plain);
-        if (positions === null) return;
-        c.words.push({ positions: positions, exclude: t.exclude, rarest: [0, 0] });
+        var phrases = [];
+        analysed[ti].forEach(function (tokens) {
+          var positions = positionsOf(tokens, entries, c.narrow, plain);
+          if (positions !== null) phrases.push({ positions: positions, rarest: [0, 0] });
+        });
+        if (phrases.length === 0) return;
+        c.words.push({ phrases: phrases, exclude: t.exclude });
         if (t.exclude) excluded++;
         else searchable++;
       });
@@ -558,6 +711,27 @@
       c.ranked = searchable > 0;
       return c;
     });
+  }
+
+  // synonymKey is the terms of a text as a query word (search.synonymKey).
+  function synonymKey(text) {
+    return analyze(joinJapanese(text))
+      .map(function (t) {
+        return t.term;
+      })
+      .join("\u0000");
+  }
+
+  // alternatives returns the texts a query term is looked for as
+  // (Index.alternatives): itself, and the rest of its synonym group.
+  function alternatives(m, t) {
+    var out = [t.text];
+    if (t.quoted || t.exclude) return out;
+    var key = synonymKey(t.text);
+    (m.synonymIndex.get(key) || []).forEach(function (other) {
+      if (synonymKey(other) !== key) out.push(other);
+    });
+    return out;
   }
 
   function positionsOf(tokens, entries, narrow, plain) {
@@ -612,9 +786,11 @@
     if (c.none) return Promise.resolve(empty);
     var terms = new Set();
     c.words.forEach(function (w) {
-      w.positions.forEach(function (alts) {
-        alts.forEach(function (t) {
-          if (t !== "") terms.add(t);
+      w.phrases.forEach(function (p) {
+        p.positions.forEach(function (alts) {
+          alts.forEach(function (t) {
+            if (t !== "") terms.add(t);
+          });
         });
       });
     });
@@ -634,8 +810,12 @@
         return byField[f];
       }
       var nFields = 2;
-      // pickRarest
+      // pickRarest, for each phrase of each word.
+      var phrases = [];
       c.words.forEach(function (w) {
+        Array.prototype.push.apply(phrases, w.phrases);
+      });
+      phrases.forEach(function (w) {
         if (w.positions.length === 1) return;
         for (var f = 0; f < nFields; f++) {
           w.rarest[f] = -1;
@@ -663,9 +843,11 @@
       });
       function wordSet(w, f) {
         var set = new Set();
-        w.positions[w.rarest[f]].forEach(function (t) {
-          postings(t, f).docs.forEach(function (d) {
-            set.add(d);
+        w.phrases.forEach(function (p) {
+          p.positions[p.rarest[f]].forEach(function (t) {
+            postings(t, f).docs.forEach(function (d) {
+              set.add(d);
+            });
           });
         });
         return set;
@@ -698,7 +880,16 @@
       function norm(f, d) {
         return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
       }
+      // match sums a word's phrases, as the server's matcher does.
       function match(w, f, d) {
+        var st = absent;
+        w.phrases.forEach(function (p) {
+          var ps = matchPhrase(p, f, d);
+          if (ps.tf > 0) st = { tf: st.tf + ps.tf, norm: ps.norm };
+        });
+        return st;
+      }
+      function matchPhrase(w, f, d) {
         var slots = slotsOf(w);
         var tf = 0;
         var found = false;
@@ -878,8 +1069,11 @@
     return docRecord(m, d).then(function (rec) {
       // rec: url, number, title, path, body, chapter, roles, level, titleOffsets, bodyOffsets
       var spans = [[], []];
+      var phrases = [];
       c.words.forEach(function (w) {
-        if (w.exclude) return;
+        if (!w.exclude) Array.prototype.push.apply(phrases, w.phrases);
+      });
+      phrases.forEach(function (w) {
         for (var f = 0; f < 2; f++) {
           var offs = tokenOffsets(rec[8 + f]);
           var slots = slotsOf(w);
@@ -1029,6 +1223,114 @@
     return j;
   }
 
+  // ---- Did you mean (suggest.go) -------------------------------------------
+
+  // suggestKey is search.suggestKey: folded and lower-cased.
+  function suggestKey(text) {
+    return foldTerm(fold(joinJapanese(text)));
+  }
+
+  // editDistance is the Levenshtein distance of two arrays of code points.
+  function editDistance(a, b) {
+    var prev = [];
+    var cur = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur[0] = i;
+      for (var k = 1; k <= b.length; k++) {
+        cur[k] = Math.min(prev[k] + 1, cur[k - 1] + 1, prev[k - 1] + (a[i - 1] === b[k - 1] ? 0 : 1));
+      }
+      var t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length];
+  }
+
+  // nearest is Vocabulary.nearest.
+  function nearest(v, key, n) {
+    var k = codePoints(key);
+    var limit = k.length > 4 ? 2 : 1;
+    var found = [];
+    v.words.forEach(function (w, i) {
+      var wr = codePoints(w);
+      if (wr.length > k.length + limit || wr.length < k.length - limit) return;
+      var d = editDistance(k, wr);
+      if (d > 0 && d <= limit) found.push({ dist: d, pos: i });
+    });
+    found.sort(function (a, b) {
+      return a.dist - b.dist || a.pos - b.pos;
+    });
+    return found.slice(0, n).map(function (c) {
+      return c.pos;
+    });
+  }
+
+  // queryString is Query.String: the canonical form of a parsed query.
+  function queryString(m, pq) {
+    var parts = pq.terms.map(function (t) {
+      var s = t.quoted ? '"' + t.text + '"' : t.text;
+      return t.exclude ? "-" + s : s;
+    });
+    m.facetKinds.forEach(function (k) {
+      pq.filters[k.key].forEach(function (v) {
+        parts.push(k.key + ":" + v);
+      });
+    });
+    return parts.join(" ");
+  }
+
+  // suggest is Index.suggest: queries to try instead of typed, which found
+  // nothing.
+  function suggest(m, typed) {
+    var failing = [];
+    var checks = typed.terms.map(function (t, i) {
+      if (t.exclude) return Promise.resolve();
+      var alone = { terms: [t], filters: {} };
+      m.facetKinds.forEach(function (k) {
+        alone.filters[k.key] = [];
+      });
+      return compile(m, alone).then(
+        function (c) {
+          if (c.none) return;
+          return run(m, c, 0, 1).then(function (r) {
+            if (r.total === 0) failing.push(i);
+          });
+        },
+        function () {}
+      );
+    });
+    return Promise.all(checks).then(function () {
+      if (failing.length === 0) return [];
+      failing.sort(function (a, b) {
+        return a - b;
+      });
+      return load("vocab").then(function (v) {
+        var choices = failing.map(function (i, j) {
+          return nearest(v, suggestKey(typed.terms[i].text), j === 0 ? m.params.maxSuggestions : 1);
+        });
+        var n = 0;
+        choices.forEach(function (c) {
+          n = Math.max(n, c.length);
+        });
+        var out = [];
+        for (var k = 0; k < n; k++) {
+          var q = { terms: typed.terms.slice(), filters: typed.filters };
+          failing.forEach(function (i, j) {
+            var c = choices[j];
+            if (c.length === 0) return;
+            var pos = c[Math.min(k, c.length - 1)];
+            var shown = Object.prototype.hasOwnProperty.call(v.shown, String(pos)) ? v.shown[String(pos)] : v.words[pos];
+            q.terms[i] = { text: shown, quoted: q.terms[i].quoted, exclude: q.terms[i].exclude };
+          });
+          var s = queryString(m, q);
+          if (out.indexOf(s) < 0) out.push(s);
+        }
+        return out;
+      });
+    });
+  }
+
   // ---- The API --------------------------------------------------------------
 
   // search answers a request {q, filters: {key: value}, from, size} as the
@@ -1041,6 +1343,7 @@
       if (size < 1 || size > p.maxSize) throw new QueryError("query.size_range", { max: String(p.maxSize) });
       if (from < 0 || from > p.maxFrom) throw new QueryError("query.from_range", { max: String(p.maxFrom) });
       var pq = parseQuery(req.q || "", m);
+      var typed = parseQuery(req.q || "", m);
       m.facetKinds.forEach(function (k) {
         if (req.filters && req.filters[k.key]) pq.filters[k.key].push(req.filters[k.key]);
       });
@@ -1053,7 +1356,7 @@
               return hitOf(m, c, h.doc, h.score, r.postings);
             })
           ).then(function (hits) {
-            return {
+            var out = {
               query: req.q || "",
               total: r.total,
               took_ms: Math.round((performance.now() - started) * 1000) / 1000,
@@ -1063,6 +1366,11 @@
               facets: r.tally.facets(m),
               facet_kinds: m.facetKinds,
             };
+            if (r.total > 0) return out;
+            return suggest(m, typed).then(function (s) {
+              if (s.length) out.suggestions = s;
+              return out;
+            });
           });
         });
       });
@@ -1090,7 +1398,11 @@
     },
     // analyze and parseQuery are exposed for tests that compare them
     // with the server's.
-    analyze: analyze,
+    analyze: function (s) {
+      return meta().then(function () {
+        return analyze(s);
+      });
+    },
     parseQuery: function (s) {
       return meta().then(function (m) {
         return parseQuery(s, m);

@@ -219,6 +219,7 @@
       var c = clear();
       var live = c.live;
       c.status.textContent = statusText(q, res);
+      suggestions(live, res);
       // On a phone the filters start folded, so that the results come first.
       var details = el("details", "search-facets");
       details.open = !phone.matches || facetsOpened;
@@ -265,6 +266,19 @@
         if (next < res.total) nav.appendChild(pagerLink("next", t("search.next", { n: res.size }), q, next));
         live.appendChild(nav);
       }
+    }
+
+    // suggestions lists the "did you mean" queries as links, after the status.
+    function suggestions(live, res) {
+      if (!res.suggestions || !res.suggestions.length) return;
+      var p = el("p", "search-suggest", t("search.did_you_mean") + " ");
+      res.suggestions.forEach(function (s, i) {
+        if (i > 0) p.appendChild(document.createTextNode(t("search.separator")));
+        var a = el("a", "", s);
+        a.href = "?" + query(s, 0).toString();
+        p.appendChild(a);
+      });
+      live.appendChild(p);
     }
 
     function pagerLink(rel, text, q, from) {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -59,6 +61,10 @@ type Config struct {
 	ContentDir string `yaml:"content_dir"`
 	// Summary is the content-relative file that fixes the book's order (SUMMARY.md).
 	Summary string `yaml:"summary"`
+	// Search holds the settings of search.
+	Search Search `yaml:"search"`
+	// Synonyms are the groups of the synonyms file (Search.Synonyms).
+	Synonyms [][]string `yaml:"-"`
 	// Layout names the kind of book found at the root ("mdBook", "MkDocs" …), or "".
 	Layout string `yaml:"-"`
 	// LayoutFile is the configuration file of that tool, relative to the root.
@@ -95,6 +101,18 @@ func (c Config) NestingLimit() int {
 	}
 	return DefaultMaxNesting
 }
+
+// Search holds the settings of search in kb.yaml.
+type Search struct {
+	// Synonyms is the site-relative path of a synonyms file: one group
+	// of terms a line, separated by commas (, or 、); a query for one
+	// term of a group finds the others too. Lines starting with # are
+	// comments.
+	Synonyms string `yaml:"synonyms"`
+}
+
+// maxSynonymsFile bounds the synonyms file kb reads.
+const maxSynonymsFile = 1 << 20
 
 // Callout is a callout kind declared in kb.yaml: "> [!KIND]" in pages.
 type Callout struct {
@@ -165,7 +183,92 @@ func Load(root string, diags *diag.List) Config {
 		diags.Addf(FileName, 0, 0, "check the file's permissions", "cannot read configuration: %v", err)
 		return cfg
 	}
-	return parseOver(cfg, src, diags)
+	cfg = parseOver(cfg, src, diags)
+	if cfg.Search.Synonyms != "" {
+		cfg.Synonyms = loadSynonyms(root, cfg, diags)
+	}
+	return cfg
+}
+
+// loadSynonyms reads the synonyms file kb.yaml names.
+func loadSynonyms(root string, cfg Config, diags *diag.List) [][]string {
+	file := cfg.Search.Synonyms
+	r, err := srcfs.Open(root)
+	if err == nil {
+		defer r.Close()
+		var src []byte
+		if src, err = r.ReadFile(file, maxSynonymsFile); err == nil {
+			return ParseSynonyms(file, src, diags)
+		}
+	}
+	hint := "give the path of a text file inside the site, relative to kb.yaml"
+	if errors.Is(err, fs.ErrNotExist) {
+		diags.Add(cfg.Problem("$.search.synonyms", hint, "search.synonyms: %s does not exist", file))
+	} else {
+		diags.Add(cfg.Problem("$.search.synonyms", hint, "search.synonyms: cannot read %s: %v", file, err))
+	}
+	return nil
+}
+
+// ParseSynonyms reads a synonyms file: one group of terms a line,
+// separated by commas (",", "、" or "，"), blank lines and lines starting
+// with # ignored. Problems are reported at file:line:column.
+func ParseSynonyms(file string, src []byte, diags *diag.List) [][]string {
+	var groups [][]string
+	src = diag.UnifyLineEnds(src)
+	if !utf8.Valid(src) {
+		diags.Addf(file, 1, 1, "save the file as UTF-8", "the synonyms file is not UTF-8 text")
+		return nil
+	}
+	for i, line := range strings.Split(string(src), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		var group []string
+		col := 1
+		bad := false
+		for _, part := range splitSynonyms(line) {
+			term := strings.TrimSpace(part)
+			at := col + utf8.RuneCountInString(part) - utf8.RuneCountInString(strings.TrimLeftFunc(part, unicode.IsSpace))
+			col += utf8.RuneCountInString(part) + 1
+			switch {
+			case term == "":
+				diags.Add(diag.Diagnostic{File: file, Line: i + 1, Col: at, Msg: "empty term in a synonym group",
+					Hint: "write the terms of a group on one line, separated by single commas", Source: line})
+				bad = true
+			case slices.Contains(group, term):
+				diags.Add(diag.Diagnostic{File: file, Line: i + 1, Col: at, Severity: diag.SeverityWarning,
+					Msg: fmt.Sprintf("%q is twice in its group", term), Hint: "remove one", Source: line})
+			default:
+				group = append(group, term)
+			}
+		}
+		if bad {
+			continue
+		}
+		if len(group) < 2 {
+			diags.Add(diag.Diagnostic{File: file, Line: i + 1, Col: 1,
+				Msg:  "a synonym group needs at least two terms",
+				Hint: "separate the terms with commas, such as: 多要素認証, MFA", Source: line})
+			continue
+		}
+		groups = append(groups, group)
+	}
+	return groups
+}
+
+// splitSynonyms splits a line at the commas that separate terms.
+func splitSynonyms(line string) []string {
+	var parts []string
+	start := 0
+	for i, r := range line {
+		if r == ',' || r == '、' || r == '，' {
+			parts = append(parts, line[start:i])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	return append(parts, line[start:])
 }
 
 // withLayout sets in cfg what a book's own configuration says.
@@ -210,7 +313,7 @@ func parseOver(base Config, src []byte, diags *diag.List) Config {
 	if err := DecodeYAML(src, &cfg); err != nil {
 		line, col, msg := YAMLErrorPosition(err)
 		diags.Add(diag.Diagnostic{File: FileName, Line: line, Col: col, Msg: "invalid configuration: " + msg,
-			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, callouts, max_page_size, max_nesting, variables, content_dir, summary",
+			Hint:   "known keys: title, language, version, author, publisher, description, base_url, modified, roles, levels, unsafe_html, glossary, annexes, epub_file, editions, callouts, max_page_size, max_nesting, variables, content_dir, summary, search",
 			Source: diag.LineText(src, line)})
 		return base
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -75,5 +76,47 @@ func TestEditionFiles(t *testing.T) {
 	cfg, _ := load(t, "roles:\n  admin: A\neditions:\n  - id: admin\n    roles: [admin]\n")
 	if got := cfg.GeneratedFiles(); !slices.Equal(got, []string{"book.epub", "book-admin.epub"}) {
 		t.Errorf("GeneratedFiles = %v", got)
+	}
+}
+
+func TestParseSynonyms(t *testing.T) {
+	src := "# 検索の同義語\n多要素認証, MFA、2段階認証\n\nパソコン，PC\n孤立\nA,,B\n  VPN ,  仮想専用線 , VPN\n"
+	var diags diag.List
+	groups := ParseSynonyms("synonyms.txt", []byte(src), &diags)
+	want := [][]string{{"多要素認証", "MFA", "2段階認証"}, {"パソコン", "PC"}, {"VPN", "仮想専用線"}}
+	if !reflect.DeepEqual(groups, want) {
+		t.Errorf("groups = %q, want %q", groups, want)
+	}
+	var got []string
+	for _, d := range diags.Sorted() {
+		got = append(got, d.String())
+	}
+	wantDiags := []string{
+		"synonyms.txt:5:1: a synonym group needs at least two terms (separate the terms with commas, such as: 多要素認証, MFA)",
+		"synonyms.txt:6:3: empty term in a synonym group (write the terms of a group on one line, separated by single commas)",
+		`synonyms.txt:7:18: warning: "VPN" is twice in its group (remove one)`,
+	}
+	if !reflect.DeepEqual(got, wantDiags) {
+		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantDiags, "\n"))
+	}
+}
+
+func TestSynonymsFileFromKBYAML(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(FileName, "title: x\nsearch:\n  synonyms: synonyms.txt\n")
+	var diags diag.List
+	if cfg := Load(root, &diags); len(cfg.Synonyms) != 0 || len(diags.Sorted()) != 1 ||
+		!strings.HasPrefix(diags.Sorted()[0].String(), "kb.yaml:3:13: search.synonyms: synonyms.txt does not exist") {
+		t.Errorf("a missing file: %v %v", cfg.Synonyms, diags.Sorted())
+	}
+	write("synonyms.txt", "多要素認証、MFA\n")
+	diags = diag.List{}
+	if cfg := Load(root, &diags); !reflect.DeepEqual(cfg.Synonyms, [][]string{{"多要素認証", "MFA"}}) || len(diags.Sorted()) != 0 {
+		t.Errorf("synonyms %q, diagnostics %v", cfg.Synonyms, diags.Sorted())
 	}
 }

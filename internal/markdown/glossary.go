@@ -18,6 +18,11 @@ type Term struct {
 	Text  string // the term as it appears in prose, e.g. "SD-WAN"
 	Title string // a short definition, shown as the abbr title
 	ID    string // the anchor of the entry on the glossary page
+	// Entry is the first term of the entry: several terms written one
+	// per line before one definition name the same thing, and a search
+	// for any of them finds the others. It is Text for an entry of one
+	// term.
+	Entry string
 }
 
 // TermID returns the anchor of a glossary entry for a term.
@@ -185,7 +190,9 @@ func ExtractTerms(doc *Doc) []Term {
 	return doc.terms
 }
 
-// collectTerms reads the definition-list entries of a document.
+// collectTerms reads the definition-list entries of a document. An entry
+// is a run of terms (one per line) and the definition after them; each
+// term of the run gets the definition, and the first term as its Entry.
 func collectTerms(root ast.Node, src []byte) []Term {
 	var terms []Term
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -193,13 +200,26 @@ func collectTerms(root ast.Node, src []byte) []Term {
 		if !ok || !entering {
 			return ast.WalkContinue, nil
 		}
-		term := strings.TrimSpace(plainText(dt, src, nil))
+		if _, ok := dt.PreviousSibling().(*east.DefinitionTerm); ok {
+			return ast.WalkSkipChildren, nil // read with the first term of its entry
+		}
+		var run []string
+		var next ast.Node = dt
+		for ; next != nil; next = next.NextSibling() {
+			t, ok := next.(*east.DefinitionTerm)
+			if !ok {
+				break
+			}
+			if text := strings.TrimSpace(plainText(t, src, nil)); text != "" && !slices.Contains(run, text) {
+				run = append(run, text)
+			}
+		}
 		title := ""
-		if dd, ok := dt.NextSibling().(*east.DefinitionDescription); ok {
+		if dd, ok := next.(*east.DefinitionDescription); ok {
 			title = shortDefinition(plainText(dd, src, nil))
 		}
-		if term != "" {
-			terms = append(terms, Term{Text: term, Title: title, ID: TermID(term)})
+		for _, term := range run {
+			terms = append(terms, Term{Text: term, Title: title, ID: TermID(term), Entry: run[0]})
 		}
 		return ast.WalkSkipChildren, nil
 	})

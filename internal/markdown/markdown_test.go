@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -285,5 +286,34 @@ func TestTablesReadRowByRowInPlainText(t *testing.T) {
 	want := "数字｜意味 ／ 3｜データを3つ持つ ／ 1｜一つは社外\n後の段落。"
 	if got := doc.Lead(fakeResolver{}); got != want {
 		t.Errorf("lead = %q, want %q", got, want)
+	}
+}
+
+// TestGlossaryAliases: several terms before one definition are one entry,
+// each term with the definition and the entry's first term, each with its
+// own anchor.
+func TestGlossaryAliases(t *testing.T) {
+	src := "多要素認証\n2段階認証\n2要素認証\n: 異なる二つ以上の要素を組み合わせる認証。\n\nEDR\n: 端末を監視する仕組み。\n"
+	doc := New(Options{}).Parse([]byte(src), 1)
+	terms := ExtractTerms(doc)
+	if len(terms) != 4 {
+		t.Fatalf("terms = %+v", terms)
+	}
+	for i, want := range [][2]string{{"多要素認証", "多要素認証"}, {"2段階認証", "多要素認証"}, {"2要素認証", "多要素認証"}, {"EDR", "EDR"}} {
+		if terms[i].Text != want[0] || terms[i].Entry != want[1] {
+			t.Errorf("term %d = %+v, want %s of the entry %s", i, terms[i], want[0], want[1])
+		}
+	}
+	for _, term := range terms[:3] {
+		if term.Title != "異なる二つ以上の要素を組み合わせる認証。" {
+			t.Errorf("%s: title %q", term.Text, term.Title)
+		}
+	}
+	if ids := doc.TermIDs(); !slices.Equal(ids, []string{"term-多要素認証", "term-2段階認証", "term-2要素認証", "term-edr"}) {
+		t.Errorf("term ids = %v", ids)
+	}
+	html := render(t, New(Options{}), src, RenderOptions{})
+	if strings.Count(html, "<dt") != 4 || strings.Count(html, "<dd") != 2 {
+		t.Errorf("the entry is not three terms and one definition:\n%s", html)
 	}
 }

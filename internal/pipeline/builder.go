@@ -181,7 +181,7 @@ func (b *Builder) Load(changed []string) (s *site.Site, diags []diag.Diagnostic,
 
 // load is Load; it also reports how many pages it parsed.
 func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, error) {
-	sc := classify(changed, cmp.Or(b.cfg.ContentDir, content.Dir))
+	sc := classify(changed, cmp.Or(b.cfg.ContentDir, content.Dir), b.cfg.Search.Synonyms)
 	// What must be done again is remembered until a build succeeds.
 	if sc.theme {
 		b.theme = nil
@@ -377,7 +377,7 @@ type scope struct {
 	content                   []string // content-relative paths
 }
 
-func classify(changed []string, contentDir string) scope {
+func classify(changed []string, contentDir, synonyms string) scope {
 	var sc scope
 	if changed == nil {
 		sc.config, sc.theme, sc.allContent = true, true, true
@@ -390,7 +390,8 @@ func classify(changed []string, contentDir string) scope {
 			rest, inContent = p, true
 		}
 		switch {
-		case p == config.FileName || layout.IsConfig(p):
+		case p == config.FileName || layout.IsConfig(p) || synonyms != "" && p == synonyms:
+			// The synonyms file is read with kb.yaml.
 			// The tree is loaded again too: it is cheap, and the
 			// configuration may change how content is found.
 			sc.config, sc.allContent = true, true

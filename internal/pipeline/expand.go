@@ -55,6 +55,9 @@ func SourceNames(root string) []string {
 	cfg := config.Load(root, &quiet)
 	top, _, _ := strings.Cut(cmp.Or(cfg.ContentDir, content.Dir), "/")
 	names := []string{"layouts", "assets", config.FileName, "book.toml", "book.json", "mkdocs.yml", "mkdocs.yaml", ".vitepress"}
+	if syn, _, _ := strings.Cut(cfg.Search.Synonyms, "/"); syn != "" && !slices.Contains(names, syn) {
+		names = append(names, syn)
+	}
 	if top != "." {
 		return append(names, top)
 	}

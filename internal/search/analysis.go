@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 )
 
 // Token is a term of a text field as the index holds it: its text after
@@ -19,9 +18,9 @@ type Token struct {
 // textAnalyzer is the analyzer of the text fields, taken from the index
 // mapping so that other outputs see exactly what bleve indexes.
 var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	a := newMapping().AnalyzerNamed(cjk.AnalyzerName)
+	a := newMapping().AnalyzerNamed(AnalyzerName)
 	if a == nil {
-		panic("search: the index mapping has no cjk analyzer")
+		panic("search: the index mapping has no " + AnalyzerName + " analyzer")
 	}
 	return a
 })
@@ -55,13 +54,15 @@ type Params struct {
 	MaxFrom        int `json:"maxFrom"`
 	MaxQueryLength int `json:"maxQueryLength"`
 	MaxItems       int `json:"maxItems"`
+	// MaxSuggestions is the most queries a "did you mean" offers.
+	MaxSuggestions int `json:"maxSuggestions"`
 }
 
 // QueryParams returns the settings of query answering.
 func QueryParams() Params {
 	return Params{FieldBoosts: fieldBoosts, MaxExpansion: maxExpansion, SnippetRunes: snippetRunes,
 		SnippetLead: snippetLead, DefaultSize: DefaultSize, MaxSize: MaxSize, MaxFrom: MaxFrom,
-		MaxQueryLength: MaxQueryLength, MaxItems: MaxItems}
+		MaxQueryLength: MaxQueryLength, MaxItems: MaxItems, MaxSuggestions: maxSuggestions}
 }
 
 // IsBigram reports whether term is a bigram of two Japanese characters,

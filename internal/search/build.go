@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
@@ -40,6 +41,10 @@ type Meta struct {
 	Levels   []Facet `json:"levels"`
 	// Shards is the number of shards the index is split into.
 	Shards int `json:"shards"`
+	// Synonyms are the groups of terms that a query for one of them
+	// finds all of: the glossary's entries with several terms and the
+	// groups of the synonyms file, merged where they share a term.
+	Synonyms [][]string `json:"synonyms,omitempty"`
 }
 
 // NewMeta collects the chapters, roles and levels of the site.
@@ -54,7 +59,85 @@ func NewMeta(s *site.Site) Meta {
 	for _, l := range slices.Sorted(maps.Keys(s.Config.Levels)) {
 		m.Levels = append(m.Levels, Facet{ID: strconv.Itoa(l), Label: s.Config.LevelLabel(l)})
 	}
+	var groups [][]string
+	entry := map[string]int{} // an entry's first term → its group
+	for _, t := range s.Terms {
+		if t.Entry == "" || t.Entry == t.Text {
+			continue
+		}
+		i, ok := entry[t.Entry]
+		if !ok {
+			i = len(groups)
+			entry[t.Entry] = i
+			groups = append(groups, []string{t.Entry})
+		}
+		groups[i] = append(groups[i], t.Text)
+	}
+	m.Synonyms = MergeSynonyms(append(groups, s.Config.Synonyms...))
 	return m
+}
+
+// termKey is what two texts share when a query for one is a query for the
+// other: their terms, in order; "" for text without any.
+func termKey(tokens analysis.TokenStream) string {
+	var b strings.Builder
+	for i, t := range tokens {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		b.Write(t.Term)
+	}
+	return b.String()
+}
+
+// synonymKey is the termKey of a synonym, analysed as a query word is.
+func synonymKey(a analysis.Analyzer, text string) string {
+	return termKey(a.Analyze([]byte(joinJapanese(text))))
+}
+
+// MergeSynonyms merges groups of synonyms that share a term (by its terms
+// in the index: ＭＦＡ and mfa are MFA), keeping each term's first spelling,
+// in the order first met; terms without any letter or digit are left out.
+func MergeSynonyms(groups [][]string) [][]string {
+	a := textAnalyzer()
+	owner := map[string]int{} // term key → index in out
+	var out [][]string
+	var keys [][]string
+	for _, g := range groups {
+		target := -1
+		for _, term := range g {
+			if i, ok := owner[synonymKey(a, term)]; ok {
+				target = i
+				break
+			}
+		}
+		if target < 0 {
+			target = len(out)
+			out = append(out, nil)
+			keys = append(keys, nil)
+		}
+		for _, term := range g {
+			k := synonymKey(a, term)
+			if k == "" {
+				continue
+			}
+			if i, ok := owner[k]; ok && i != target {
+				// A term of a third group: move that group into this one.
+				for j, kk := range keys[i] {
+					owner[kk] = target
+					out[target] = append(out[target], out[i][j])
+					keys[target] = append(keys[target], kk)
+				}
+				out[i], keys[i] = nil, nil
+			}
+			if _, ok := owner[k]; !ok {
+				owner[k] = target
+				out[target] = append(out[target], term)
+				keys[target] = append(keys[target], k)
+			}
+		}
+	}
+	return slices.DeleteFunc(out, func(g []string) bool { return len(g) < 2 })
 }
 
 // Build writes the index of the site into dir, which must not exist yet,
@@ -124,6 +207,9 @@ func buildShards(docs []Document, meta Meta, dir string, n, workers int) (err er
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, metaFile), data, 0o644); err != nil {
+		return err
+	}
+	if err := writeVocabulary(docs, dir); err != nil {
 		return err
 	}
 	return shareable(dir)

@@ -266,30 +266,39 @@ func (ix *Index) collect(ctx context.Context, q compiled, n int) ([]scored, uint
 // shard reads the same one and the statistics add up across shards.
 func (ix *Index) pickRarest(ctx context.Context, words []wordPlan) error {
 	for wi := range words {
-		w := &words[wi]
-		if len(w.positions) == 1 {
-			continue // the only choice; a lone character may stand for many terms
+		for pi := range words[wi].phrases {
+			if err := ix.pickRarestOf(ctx, &words[wi].phrases[pi]); err != nil {
+				return err
+			}
 		}
-		for f, field := range textFields {
-			w.rarest[f] = -1
-			var least uint64
-			for i, alts := range w.positions {
-				if len(alts) == 1 && alts[0] == "" {
-					continue
-				}
-				var n uint64
-				for _, sh := range ix.shards {
-					for _, term := range alts {
-						c, err := sh.termCount(ctx, term, field)
-						if err != nil {
-							return err
-						}
-						n += c
+	}
+	return nil
+}
+
+// pickRarestOf chooses the rarest position of one phrase.
+func (ix *Index) pickRarestOf(ctx context.Context, w *phrasePlan) error {
+	if len(w.positions) == 1 {
+		return nil // the only choice; a lone character may stand for many terms
+	}
+	for f, field := range textFields {
+		w.rarest[f] = -1
+		var least uint64
+		for i, alts := range w.positions {
+			if len(alts) == 1 && alts[0] == "" {
+				continue
+			}
+			var n uint64
+			for _, sh := range ix.shards {
+				for _, term := range alts {
+					c, err := sh.termCount(ctx, term, field)
+					if err != nil {
+						return err
 					}
+					n += c
 				}
-				if w.rarest[f] < 0 || n < least {
-					w.rarest[f], least = i, n
-				}
+			}
+			if w.rarest[f] < 0 || n < least {
+				w.rarest[f], least = i, n
 			}
 		}
 	}

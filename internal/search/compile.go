@@ -48,15 +48,21 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 		if !t.Exclude {
 			words++
 		}
-		positions := ix.positions(t.Text, c.narrow, plain)
+		var w wordPlan
+		for _, text := range ix.alternatives(t) {
+			if positions := ix.positions(text, c.narrow, plain); positions != nil {
+				w.phrases = append(w.phrases, phrasePlan{positions: positions})
+			}
+		}
 		switch {
-		case positions == nil:
+		case w.phrases == nil:
 			// Punctuation alone has nothing to look for.
 		case t.Exclude:
-			c.words = append(c.words, wordPlan{positions: positions, exclude: true})
+			w.exclude = true
+			c.words = append(c.words, w)
 			excluded++
 		default:
-			c.words = append(c.words, wordPlan{positions: positions})
+			c.words = append(c.words, w)
 			searchable++
 		}
 	}
@@ -74,6 +80,23 @@ func (ix *Index) compile(pq Query) (compiled, error) {
 	}
 	c.ranked = searchable > 0
 	return c, nil
+}
+
+// alternatives returns the texts a query term is looked for as: itself,
+// and when it is a synonym (a whole word, neither quoted nor excluded),
+// the other terms of its group, in the group's order.
+func (ix *Index) alternatives(t Term) []string {
+	out := []string{t.Text}
+	if t.Quoted || t.Exclude {
+		return out
+	}
+	key := synonymKey(ix.analyzer, t.Text)
+	for _, other := range ix.synonyms[key] {
+		if synonymKey(ix.analyzer, other) != key {
+			out = append(out, other)
+		}
+	}
+	return out
 }
 
 // positions analyses a query term into the terms it may match at each

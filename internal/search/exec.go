@@ -23,12 +23,19 @@ import (
 // holds any of a phrase's terms and allocate per match; this executor reads
 // positions only for the sections that hold every term.
 
-// wordPlan is one query word as the executor looks for it.
+// wordPlan is one query word as the executor looks for it: one phrase, or
+// several when the word has synonyms; a section holds the word when it
+// holds any of them.
 type wordPlan struct {
+	phrases []phrasePlan
+	exclude bool
+}
+
+// phrasePlan is a phrase of a word.
+type phrasePlan struct {
 	// positions lists the terms each position of the phrase may hold; a
 	// position of just "" may hold anything.
 	positions [][]string
-	exclude   bool
 	// rarest is, per text field, the position whose terms are in the
 	// fewest documents of the whole index.
 	rarest [nText]int
@@ -244,15 +251,18 @@ func (sh *shard) confirm(ctx context.Context, c candidateSet, must, excluded []w
 	return docs[:kept], stats[:kept*len(must)], nil
 }
 
-// wordSet returns the documents whose field holds a term of the word's
-// rarest position (see Index.pickRarest): the candidates for the word,
-// found by reading one postings list (or one per alternative) rather than
-// all of them. Which of them hold the whole phrase, the second pass tells.
+// wordSet returns the documents whose field holds a term of the rarest
+// position of one of the word's phrases (see Index.pickRarest): the
+// candidates for the word, found by reading one postings list per phrase
+// (or one per alternative) rather than all of them. Which of them hold a
+// whole phrase, the second pass tells.
 func (sh *shard) wordSet(ctx context.Context, w wordPlan, f int) (bitset, error) {
 	set := newBitset(len(sh.facets))
-	for _, term := range w.positions[w.rarest[f]] {
-		if err := sh.addTermDocs(ctx, term, textFields[f], set); err != nil {
-			return nil, err
+	for _, p := range w.phrases {
+		for _, term := range p.positions[p.rarest[f]] {
+			if err := sh.addTermDocs(ctx, term, textFields[f], set); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return set, nil
@@ -362,18 +372,71 @@ type occurrence struct {
 	term            int // index in slot.terms
 }
 
-// matcher finds a word as a phrase in one field, document by document in
-// ascending order.
+// matcher finds a word, through its phrases, in one field, document by
+// document in ascending order.
 type matcher struct {
+	phrases []*phraseMatcher
+}
+
+// newMatcher prepares to find w in field.
+func (sh *shard) newMatcher(ctx context.Context, w wordPlan, field string, locations bool) (*matcher, error) {
+	m := &matcher{}
+	for _, p := range w.phrases {
+		pm, err := sh.newPhraseMatcher(ctx, p, field, locations)
+		if err != nil {
+			m.close()
+			return nil, err
+		}
+		m.phrases = append(m.phrases, pm)
+	}
+	return m, nil
+}
+
+func (m *matcher) close() {
+	for _, p := range m.phrases {
+		p.close()
+	}
+}
+
+// match returns how often the word's phrases occur in doc, and the
+// field's norm.
+func (m *matcher) match(doc uint64) (fieldStat, error) {
+	var st fieldStat
+	for _, p := range m.phrases {
+		ps, err := p.match(doc)
+		if err != nil {
+			return fieldStat{}, err
+		}
+		if ps.tf > 0 {
+			st.tf += ps.tf
+			st.norm = ps.norm
+		}
+	}
+	return st, nil
+}
+
+// locate adds where the word's phrases occur in doc to into.
+func (m *matcher) locate(doc uint64, into bsearch.FieldTermLocationMap) error {
+	for _, p := range m.phrases {
+		if err := p.locate(doc, into); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// phraseMatcher finds a phrase in one field, document by document in
+// ascending order.
+type phraseMatcher struct {
 	field string
 	slots []*slot
 }
 
-// newMatcher prepares to find w in field. Positions are read when the
-// word has more than one, or when locations are wanted.
-func (sh *shard) newMatcher(ctx context.Context, w wordPlan, field string, locations bool) (*matcher, error) {
-	m := &matcher{field: field}
-	for i, alts := range w.positions {
+// newPhraseMatcher prepares to find p in field. Positions are read when
+// the phrase has more than one, or when locations are wanted.
+func (sh *shard) newPhraseMatcher(ctx context.Context, p phrasePlan, field string, locations bool) (*phraseMatcher, error) {
+	m := &phraseMatcher{field: field}
+	for i, alts := range p.positions {
 		if len(alts) == 1 && alts[0] == "" {
 			continue
 		}
@@ -393,7 +456,7 @@ func (sh *shard) newMatcher(ctx context.Context, w wordPlan, field string, locat
 	return m, nil
 }
 
-func (m *matcher) close() {
+func (m *phraseMatcher) close() {
 	for _, s := range m.slots {
 		for _, c := range s.cursors {
 			_ = c.tfr.Close()
@@ -402,7 +465,7 @@ func (m *matcher) close() {
 }
 
 // match returns how often the phrase occurs in doc, and the field's norm.
-func (m *matcher) match(doc uint64) (fieldStat, error) {
+func (m *phraseMatcher) match(doc uint64) (fieldStat, error) {
 	var st fieldStat
 	if len(m.slots) == 1 {
 		for _, c := range m.slots[0].cursors {
@@ -431,7 +494,7 @@ func (m *matcher) match(doc uint64) (fieldStat, error) {
 // locate adds where the phrase occurs in doc to into, by field and term,
 // as bleve reports match locations. It needs a matcher made with
 // locations.
-func (m *matcher) locate(doc uint64, into bsearch.FieldTermLocationMap) error {
+func (m *phraseMatcher) locate(doc uint64, into bsearch.FieldTermLocationMap) error {
 	var norm float32
 	found, err := m.gather(doc, &norm)
 	if err != nil || !found {
@@ -464,7 +527,7 @@ func (m *matcher) locate(doc uint64, into bsearch.FieldTermLocationMap) error {
 
 // gather reads the occurrences of every slot's terms in doc; it reports
 // false when some slot has none.
-func (m *matcher) gather(doc uint64, norm *float32) (bool, error) {
+func (m *phraseMatcher) gather(doc uint64, norm *float32) (bool, error) {
 	for _, s := range m.slots {
 		s.found = s.found[:0]
 		for i, c := range s.cursors {
@@ -488,7 +551,7 @@ func (m *matcher) gather(doc uint64, norm *float32) (bool, error) {
 
 // phrases calls fn with the start position of each occurrence of the
 // whole phrase among the gathered occurrences.
-func (m *matcher) phrases(fn func(start uint64)) {
+func (m *phraseMatcher) phrases(fn func(start uint64)) {
 	first := m.slots[0]
 	for _, o := range first.found {
 		if o.pos < first.offset {

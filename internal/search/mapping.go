@@ -4,8 +4,8 @@
 // kb host and kb serve with highlighted, escaped snippets and facet counts.
 //
 // Text is analysed with bleve's built-in "cjk" analyzer (width folding,
-// lowercase, overlapping bigrams of Japanese characters), the same at index
-// and query time, and every query word is matched as a contiguous phrase of
+// lowercase, overlapping bigrams of Japanese characters) after folding
+// spelling variants (variants.go), the same at index and query time, and every query word is matched as a contiguous phrase of
 // its tokens. A character standing alone in a query (鍵) has no bigram; it
 // is looked up through the bigrams that begin or end with it, which the
 // index's dictionary lists, so no second analysis of the text is needed.
@@ -14,7 +14,6 @@ package search
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -31,7 +30,7 @@ const (
 	fieldCallouts = "callouts"
 )
 
-// textFields are the fields analysed with the cjk analyzer and searched.
+// textFields are the fields analysed with AnalyzerName and searched.
 // The path (breadcrumbs) is only shown: indexed, it would repeat the page
 // title in every section and make every section of a page match it.
 var textFields = [...]string{fieldTitle, fieldBody}
@@ -60,7 +59,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	stored(fieldCallouts)
 	for _, name := range textFields {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = cjk.AnalyzerName
+		f.Analyzer = AnalyzerName
 		f.Store = true
 		f.IncludeTermVectors = true // positions, for phrases; offsets, for snippets
 		f.IncludeInAll = false
@@ -75,7 +74,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = cjk.AnalyzerName
+	m.DefaultAnalyzer = AnalyzerName
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false

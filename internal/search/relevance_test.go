@@ -24,8 +24,10 @@ type relevanceCase struct {
 	// Absent lists sections that must not be hits at all.
 	Absent []string `json:"absent"`
 	// None means the query finds nothing.
-	None bool   `json:"none"`
-	Note string `json:"note"`
+	None bool `json:"none"`
+	// Suggest, when set, are the "did you mean" queries it must offer.
+	Suggest []string `json:"suggest"`
+	Note    string   `json:"note"`
 }
 
 // openSite loads the site at root and builds its index into a temporary folder.
@@ -103,6 +105,9 @@ func runRelevance(t *testing.T, s *site.Site, ix *search.Index, file string) {
 			if !slices.Contains(got, u) {
 				t.Errorf("%s: %q: %s is not in the top 5 %v", c.Note, c.Q, u, got)
 			}
+		}
+		if c.Suggest != nil && !slices.Equal(top.Suggestions, c.Suggest) {
+			t.Errorf("%s: %q suggests %q, want %q", c.Note, c.Q, top.Suggestions, c.Suggest)
 		}
 		if c.First != "" && (len(got) == 0 || got[0] != c.First) {
 			t.Errorf("%s: %q: first hit is not %s: %v", c.Note, c.Q, c.First, got)

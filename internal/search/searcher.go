@@ -16,7 +16,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -40,6 +39,10 @@ type Index struct {
 	// heads and tails list, for each Japanese character, the bigrams in the
 	// index that begin or end with it, most frequent first.
 	heads, tails map[rune][]string
+	// synonyms maps the term key of a synonym to its group.
+	synonyms map[string][]string
+	// vocab is what "did you mean" suggests from.
+	vocab Vocabulary
 	// docs is the number of documents in all shards.
 	docs int
 	// dir is the index folder.
@@ -95,9 +98,22 @@ func Open(dir string) (ix *Index, err error) {
 			return nil, err
 		}
 	}
-	ix.analyzer = ix.shards[0].idx.Mapping().AnalyzerNamed(cjk.AnalyzerName)
+	// The analyzer the index was built with: an index of an older kb
+	// (the plain cjk analyzer) is answered as it was built.
+	m := ix.shards[0].idx.Mapping()
+	name := m.AnalyzerNameForPath(fieldBody)
+	ix.analyzer = m.AnalyzerNamed(name)
 	if ix.analyzer == nil {
-		return nil, errors.New("no cjk analyzer")
+		return nil, fmt.Errorf("no analyzer %q", name)
+	}
+	if ix.vocab, err = readVocabulary(dir); err != nil {
+		return nil, err
+	}
+	ix.synonyms = map[string][]string{}
+	for _, g := range meta.Synonyms {
+		for _, term := range g {
+			ix.synonyms[synonymKey(ix.analyzer, term)] = g
+		}
 	}
 	return ix, ix.listBigrams()
 }
@@ -206,6 +222,9 @@ type Result struct {
 	Facets Facets        `json:"facets"`
 	// Kinds lists the facets, for a client to lay out Facets.
 	Kinds []FacetKind `json:"facet_kinds"`
+	// Suggestions are queries to try instead ("did you mean"), when
+	// this one found nothing and the index has words close to its own.
+	Suggestions []string `json:"suggestions,omitempty"`
 }
 
 // Hit is one matching section.
@@ -273,6 +292,12 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	out := &Result{Total: total, From: r.From, Size: r.Size, Hits: []Hit{}, Facets: counts.facets(ix.meta), Kinds: FacetKinds}
+	if total == 0 {
+		typed, _ := ParseQuery(r.Query) // parsed above; here without the request's filters
+		if out.Suggestions, err = ix.suggest(ctx, typed); err != nil {
+			return nil, err
+		}
+	}
 	if r.From < len(best) {
 		if out.Hits, err = ix.hits(ctx, q, best[r.From:]); err != nil {
 			return nil, err

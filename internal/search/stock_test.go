@@ -98,10 +98,12 @@ func TestExecutorMatchesStockQueries(t *testing.T) {
 // lone character (a single-rune term of Japanese).
 func lone(c compiled) bool {
 	for _, w := range c.words {
-		for _, alts := range w.positions {
-			for _, a := range alts {
-				if r := []rune(a); len(r) == 1 && r[0] >= 0x3000 {
-					return true
+		for _, p := range w.phrases {
+			for _, alts := range p.positions {
+				for _, a := range alts {
+					if r := []rune(a); len(r) == 1 && r[0] >= 0x3000 {
+						return true
+					}
 				}
 			}
 		}
@@ -137,12 +139,14 @@ func stockMatches(t *testing.T, ix *Index, pq Query) []int {
 // match-phrase queries over the title and the body, all words in a
 // conjunction, exclusions as must-not, filters as term queries.
 func stockQuery(ix *Index, pq Query) query.Query {
-	word := func(text string) query.Query {
+	word := func(term Term) query.Query {
 		var either []query.Query
-		for _, field := range textFields {
-			p := bleve.NewMatchPhraseQuery(joinJapanese(text))
-			p.SetField(field)
-			either = append(either, p)
+		for _, text := range ix.alternatives(term) {
+			for _, field := range textFields {
+				p := bleve.NewMatchPhraseQuery(joinJapanese(text))
+				p.SetField(field)
+				either = append(either, p)
+			}
 		}
 		return bleve.NewDisjunctionQuery(either...)
 	}
@@ -153,9 +157,9 @@ func stockQuery(ix *Index, pq Query) query.Query {
 			continue
 		}
 		if term.Exclude {
-			all.AddMustNot(word(term.Text))
+			all.AddMustNot(word(term))
 		} else {
-			all.AddMust(word(term.Text))
+			all.AddMust(word(term))
 			must++
 		}
 	}

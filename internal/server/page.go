@@ -133,6 +133,9 @@ func resultsView(m web.Messages, req search.Request, res *search.Result) web.Sea
 		}
 		v.Facets = append(v.Facets, group)
 	}
+	for _, sq := range res.Suggestions {
+		v.Suggestions = append(v.Suggestions, web.SearchSuggestion{Query: sq, Href: link(func(q url.Values) { q.Set("q", sq) })})
+	}
 	for _, h := range res.Hits {
 		v.Hits = append(v.Hits, web.SearchHit{
 			Href:      searchRoot + pageHref(h.URL),

@@ -303,6 +303,13 @@ func TestSearchPage(t *testing.T) {
 	if s := body(w); w.Code != 200 || !strings.Contains(s, "見つかりませんでした") || !strings.Contains(s, "search-help") {
 		t.Errorf("no hits page: %d %.300s", w.Code, s)
 	}
+	// Nothing found, with a word close to one of the index: "did you mean",
+	// as links that keep the filters.
+	w = get(h, "GET", "/search?q="+url.QueryEscape("パスワド")+"&role=employee")
+	want := `<p class="search-suggest">もしかして: <a href="?q=` + url.QueryEscape("パスワード") + `&amp;role=employee">パスワード</a></p>`
+	if s := body(w); w.Code != 200 || !strings.Contains(s, want) {
+		t.Errorf("did you mean: %d %.3000s", w.Code, s)
+	}
 	// Facet links toggle a filter; the page ignores parameters it does not know.
 	w = get(h, "GET", "/search?q=%E9%8D%B5&role=admin&utm_source=x") // 鍵
 	s = body(w)

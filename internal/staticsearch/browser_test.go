@@ -122,11 +122,23 @@ func TestBrowserStaticSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			browsertest.WaitTrue(t, ctx, `!!document.querySelector('.search-facets a[aria-current="true"]')`)
+			// A query that finds nothing offers the nearest words of the index.
+			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
+			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "パスワド"+kb.Enter)); err != nil {
+				t.Fatal(err)
+			}
+			browsertest.WaitTrue(t, ctx, `!!document.querySelector(".search-suggest a")`)
+			if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-suggest").textContent`); got != "もしかして: パスワード" {
+				t.Errorf("did you mean: %q", got)
+			}
+			if got := browsertest.Eval[string](t, ctx, `document.querySelector(".search-suggest a").getAttribute("href")`); !strings.HasPrefix(got, "?q=%E3%83%91") {
+				t.Errorf("did you mean links to %q", got)
+			}
+			// A query the index cannot answer says why, as the server's page does.
 			browsertest.Eval[any](t, ctx, `document.getElementById("search-q").value = ""`)
 			if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "role:nobody"+kb.Enter)); err != nil {
 				t.Fatal(err)
 			}
-			// A query the index cannot answer says why, as the server's page does.
 			browsertest.WaitTrue(t, ctx, `document.getElementById("search-status").textContent === "検索できませんでした。" &&
 				document.querySelector(".search-error").textContent === "役割「nobody」はこのサイトにありません。"`)
 			check()
@@ -140,6 +152,8 @@ var extraQueries = []string{
 	"バックアップ", "バックアップ -復元", `"情報 資産"`, "鍵　を", "ＥＤＲ　MFA", "chapter:1 鍵", "chapter:01-basics",
 	"role:admin", "level:2 バックアップ", "role:admin level:1", "Level：２", "-鍵", "", "「」", "role:", "a -b -c d e f g h i j k",
 	"存在しない語", "鍵 鍵", "パスワード", "ソフトウェア", "多要素", "台帳 情報", "2", "の",
+	// Did you mean: a typo, two, one among found words, a quoted one, with a filter.
+	"パスワド", "ﾊﾟｽﾜﾄﾞ", "バックアプ 情報資産台長", "パスワド 鍵", `"バックアプ"`, "role:admin パスワド", "edrr", "ファイアウォー",
 }
 
 // TestBrowserSameAnswers runs every query of the relevance data, and the
@@ -206,12 +220,14 @@ func TestBrowserSameAnswers(t *testing.T) {
 
 // answer is what both paths give for a query, less the timing.
 type answer struct {
-	Error  string `json:"error"`
-	Total  int    `json:"total"`
-	From   int    `json:"from"`
-	Size   int    `json:"size"`
-	Hits   []hit  `json:"hits"`
-	Facets struct {
+	Error string `json:"error"`
+	Total int    `json:"total"`
+	From  int    `json:"from"`
+	Size  int    `json:"size"`
+	Hits  []hit  `json:"hits"`
+	// Suggestions are the "did you mean" queries.
+	Suggestions []string `json:"suggestions"`
+	Facets      struct {
 		Chapters []search.FacetCount `json:"chapters"`
 		Roles    []search.FacetCount `json:"roles"`
 		Levels   []search.FacetCount `json:"levels"`
@@ -285,7 +301,7 @@ func TestBrowserAnalysisMatches(t *testing.T) {
 	}
 	inputs := randomTexts(500)
 	list, _ := json.Marshal(inputs)
-	got := browsertest.Eval[[][]string](t, ctx, list2js(string(list)))
+	got := browsertest.EvalAsync[[][]string](t, ctx, list2js(string(list)))
 	for i, text := range inputs {
 		var want []string
 		for _, tok := range search.Analyze(text) {
@@ -299,7 +315,7 @@ func TestBrowserAnalysisMatches(t *testing.T) {
 }
 
 func list2js(list string) string {
-	return list + `.map(s => kbStaticSearch.analyze(s).map(t => t.term))`
+	return `Promise.all(` + list + `.map(s => kbStaticSearch.analyze(s).then(ts => ts.map(t => t.term))))`
 }
 
 // randomTexts returns n strings mixing the scripts and punctuation of
@@ -310,7 +326,10 @@ func randomTexts(n int) []string {
 	pieces := []string{"情報", "資産", "鍵", "を", "の", "は", "バックアップ", "サーバー", "ｻｰﾊﾞｰ", "ﾊﾞｯｸｱｯﾌﾟ", "ガ", "ﾊﾟ",
 		"EDR", "ＥＤＲ", "edr", "SD-WAN", "v1.2", "1,000", "3.14", "a.b", "don't", "_x", "x_y", "２段階", "2段階", "二段階",
 		"々", "様々", "〇", "ー", "・", "「", "」", "。", "、", " ", "　", "\n", "-", ":", "：", "'", "\"", "é", "Ω", "ß",
-		"🔑", "𠮷", "한국", "ä", "\u0301", "\u200b", "\u3099", "ゝ", "ヽ", "ヶ", "ｦ", "①", "Ⅳ", "％", "#", "@", "/", "（", "）"}
+		"🔑", "𠮷", "한국", "ä", "\u0301", "\u200b", "\u3099", "ゝ", "ヽ", "ヶ", "ｦ", "①", "Ⅳ", "％", "#", "@", "/", "（", "）",
+		// Spelling variants (search.Fold).
+		"問い合わせ", "問合せ", "取り扱", "い", "き損", "書", "ウィルス", "ｳｨ", "ヴァ", "ヴ", "ウォ", "ー", "ドラマー", "コピー",
+		"ファイヤーウォール", "二段階", "二つ", "漏えい", "ｰ", "ﾞ", "ゥ", "ャ", "２つ"}
 	seed := uint32(12345)
 	next := func(k int) int {
 		seed = seed*1664525 + 1013904223

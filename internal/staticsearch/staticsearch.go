@@ -17,6 +17,8 @@
 //	             Japanese character, the bigrams that begin or end with it
 //	d-NNN.js     sections DocsPerChunk×NNN onwards: stored fields and the
 //	             UTF-16 offsets of every token, for titles and snippets
+//	vocab.js     the words "did you mean" suggests from (search.Vocabulary),
+//	             loaded only for a query that finds nothing
 //
 // Each file calls kbSearchData(name, data) when loaded.
 package staticsearch
@@ -109,12 +111,23 @@ type meta struct {
 	// Values holds, by facet key, every section's values as positions in
 	// Facets: a count, then the positions (as numbers).
 	Values map[string]string `json:"values"`
+	// Variants is the table of spelling variants that queries are folded
+	// with, as the index's analyzer folds text.
+	Variants search.Variants `json:"variants"`
+	// Synonyms are the groups of terms a query word stands for all of
+	// (search.Meta.Synonyms).
+	Synonyms [][]string `json:"synonyms"`
 }
 
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
-		Facets: m, Values: map[string]string{}}
+		Values: map[string]string{}, Variants: search.VariantTable(), Synonyms: m.Synonyms}
+	if md.Synonyms == nil {
+		md.Synonyms = [][]string{}
+	}
+	m.Synonyms = nil
+	md.Facets = m
 	var lengths [len(fields)][]int
 	values := map[string][]int{}
 	postings := map[string]*[len(fields)][]posting{}
@@ -200,6 +213,9 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		if err := add(fmt.Sprintf("d-%03d.js", i), c); err != nil {
 			return nil, err
 		}
+	}
+	if err := add("vocab.js", search.NewVocabulary(docs)); err != nil {
+		return nil, err
 	}
 	md.Version = hex.EncodeToString(version.Sum(nil)[:6])
 	if err := add("meta.js", md); err != nil {

@@ -35,8 +35,16 @@ type SearchResults struct {
 	Size     int
 	Prev     string
 	Next     string
+	// Suggestions are queries to try instead, when nothing was found
+	// ("did you mean").
+	Suggestions []SearchSuggestion
 
 	messages Messages
+}
+
+// SearchSuggestion is a query offered instead of one that found nothing.
+type SearchSuggestion struct {
+	Query, Href string
 }
 
 // T returns the interface text of key, as pageData.T does: the results
