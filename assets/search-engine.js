@@ -16,14 +16,44 @@
   var base = ""; // URL of the index folder, ending in "/"
   var version = "";
 
-  window.kbSearchData = function (name, data) {
-    loaded[name] = data;
+  // kbSearchData receives a file of the index: its JSON compressed with
+  // DEFLATE, in base64 (staticsearch.script).
+  window.kbSearchData = function (name, packed) {
     var p = pending[name];
-    if (p) {
-      delete pending[name];
-      p.resolve(data);
-    }
+    if (p) p.registered = true;
+    inflate(packed)
+      .then(JSON.parse)
+      .then(
+        function (data) {
+          loaded[name] = data;
+          if (p && pending[name] === p) {
+            delete pending[name];
+            p.resolve(data);
+          }
+        },
+        function (err) {
+          if (p && pending[name] === p) {
+            delete pending[name];
+            p.reject(err);
+          }
+        }
+      );
   };
+
+  // inflate turns base64 of DEFLATE data into the text it holds, with the
+  // browser's own decompressor (no fetch: it works from file:// too).
+  function inflate(b64) {
+    var bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(b64);
+    } else {
+      var bin = atob(b64);
+      bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text();
+  }
 
   function load(name) {
     if (Object.prototype.hasOwnProperty.call(loaded, name)) return Promise.resolve(loaded[name]);
@@ -42,7 +72,7 @@
       entry.reject(new Error("cannot load " + name));
     };
     s.onload = function () {
-      if (pending[name] === entry) {
+      if (pending[name] === entry && !entry.registered) {
         delete pending[name];
         entry.reject(new Error(name + " registered nothing"));
       }
@@ -111,22 +141,26 @@
     });
   }
 
-  // numbers decodes a list of numbers as staticsearch.numbers writes it.
-  var digitValue = {};
+  // numbers decodes a list of numbers as staticsearch.numbers writes it,
+  // into an Int32Array.
+  var digitValue = new Int8Array(128).fill(-1);
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach(function (c, i) {
-    digitValue[c] = i;
+    digitValue[c.charCodeAt(0)] = i;
   });
   function numbers(s) {
-    var out = [];
+    var count = 0;
+    for (var i = 0; i < s.length; i++) if (digitValue[s.charCodeAt(i) & 127] < 32) count++;
+    var out = new Int32Array(count);
     var n = 0;
     var shift = 1;
-    for (var i = 0; i < s.length; i++) {
-      var d = digitValue[s[i]];
+    var k = 0;
+    for (i = 0; i < s.length; i++) {
+      var d = digitValue[s.charCodeAt(i) & 127];
       if (d >= 32) {
         n += (d - 32) * shift;
         shift *= 32;
       } else {
-        out.push(n + d * shift);
+        out[k++] = n + d * shift;
         n = 0;
         shift = 1;
       }
@@ -134,28 +168,52 @@
     return out;
   }
 
-  // decode turns a flat postings list into {doc → [positions]} and a
-  // list of the documents in ascending order.
+  // Postings are a term's sections in a field, in ascending order (docs),
+  // and their positions: those of docs[i] are pos[start[i]] up to
+  // pos[start[i+1]].
+  function Postings(docs, start, pos) {
+    this.docs = docs;
+    this.start = start;
+    this.pos = pos;
+  }
+  // get returns the positions of the term in section d, or undefined.
+  Postings.prototype.get = function (d) {
+    var docs = this.docs;
+    var lo = 0;
+    var hi = docs.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (docs[mid] < d) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === docs.length || docs[lo] !== d) return undefined;
+    return this.pos.subarray(this.start[lo], this.start[lo + 1]);
+  };
+
+  // decode reads postings as staticsearch.flatPostings writes them.
   function decode(encoded) {
     var flat = numbers(encoded);
-    var docs = [];
-    var pos = new Map();
+    // At most one section per number; the arrays are cut to size below.
+    var docs = new Int32Array(flat.length);
+    var start = new Int32Array(flat.length + 1);
+    var pos = new Int32Array(flat.length);
+    var nd = 0;
+    var np = 0;
     var doc = 0;
     for (var i = 0; i < flat.length; ) {
-      doc += flat[i];
-      var n = flat[i + 1];
-      i += 2;
-      var list = new Array(n);
+      var v = flat[i++];
+      doc += v >>> 1;
+      var n = v & 1 ? flat[i++] + 2 : 1;
+      docs[nd] = doc;
+      start[nd++] = np;
       var p = 0;
       for (var j = 0; j < n; j++) {
-        p += flat[i + j];
-        list[j] = p;
+        p += flat[i++];
+        pos[np++] = p;
       }
-      i += n;
-      docs.push(doc);
-      pos.set(doc, list);
     }
-    return { docs: docs, pos: pos };
+    start[nd] = np;
+    return new Postings(docs.subarray(0, nd), start.subarray(0, nd + 1), pos.subarray(0, np));
   }
 
   // ---- Characters ---------------------------------------------------------
@@ -423,19 +481,20 @@
   }
 
   // analyze returns the tokens of text as the index's analyzer makes them:
-  // [{term, type}] with type "single", "double" or "word".
+  // [{term, type, start, end}] with type "single", "double" or "word", and
+  // the UTF-16 offsets of the text each came from.
   function analyze(text) {
     var out = [];
     var buf = [];
     function flush() {
-      if (buf.length === 1) out.push({ term: buf[0].term, type: "single" });
+      if (buf.length === 1) out.push({ term: buf[0].term, type: "single", start: buf[0].start, end: buf[0].end });
       buf = [];
     }
     tokenize(text).forEach(function (t) {
       var term = foldTerm(t.text);
       if (!t.ideo) {
         flush();
-        out.push({ term: term, type: "word" });
+        out.push({ term: term, type: "word", start: t.start, end: t.end });
         return;
       }
       // Each character of a Japanese word is a token; adjacent ones pair up.
@@ -446,7 +505,7 @@
         if (buf.length > 0 && tok.start !== buf[buf.length - 1].end) flush();
         buf.push(tok);
         if (buf.length > 2) buf.shift();
-        if (buf.length === 2) out.push({ term: buf[0].term + buf[1].term, type: "double" });
+        if (buf.length === 2) out.push({ term: buf[0].term + buf[1].term, type: "double", start: buf[0].start, end: buf[1].end });
       });
     });
     flush();
@@ -577,6 +636,9 @@
 
   // ---- Executing (search.collect, exec.go) -----------------------------
 
+  // decoded holds the postings decoded so far, by term (see run).
+  var decoded = new Map();
+
   // absent is a word's statistics in a field that lacks it.
   var absent = { tf: 0, norm: 0 };
 
@@ -596,13 +658,13 @@
       });
     });
     return termEntries(m, Array.from(terms)).then(function (entries) {
-      var cache = new Map();
-      // postings returns the decoded postings of term in field f.
+      // postings returns the decoded postings of term in field f, decoded
+      // once per index: the same terms come back as the reader types.
       function postings(term, f) {
-        var byField = cache.get(term);
+        var byField = decoded.get(term);
         if (!byField) {
           byField = [null, null];
-          cache.set(term, byField);
+          decoded.set(term, byField);
         }
         if (!byField[f]) {
           var e = entries[term];
@@ -681,7 +743,7 @@
         var found = false;
         if (slots.length === 1) {
           slots[0].terms.forEach(function (t) {
-            var p = postings(t, f).pos.get(d);
+            var p = postings(t, f).get(d);
             if (p) {
               tf += p.length;
               found = true;
@@ -778,7 +840,7 @@
       var set = k === 0 ? null : new Set();
       var any = false;
       for (var ti = 0; ti < slots[k].terms.length; ti++) {
-        var p = postings(slots[k].terms[ti], f).pos.get(d);
+        var p = postings(slots[k].terms[ti], f).get(d);
         if (!p) continue;
         any = true;
         for (var j = 0; j < p.length; j++) {
@@ -839,26 +901,24 @@
     });
   }
 
-  // tokenOffsets decodes a record's flat offsets into [start, end] by position - 1.
-  function tokenOffsets(encoded) {
-    var flat = numbers(encoded);
-    var out = [];
-    var start = 0;
-    for (var i = 0; i < flat.length; i += 2) {
-      start += flat[i];
-      out.push([start, start + flat[i + 1]]);
-    }
-    return out;
+  // tokenOffsets returns where each token of text lies, by position - 1:
+  // the index stores no offsets, the analysis that made its tokens finds
+  // them again.
+  function tokenOffsets(text) {
+    return analyze(text).map(function (t) {
+      return [t.start, t.end];
+    });
   }
 
   function hitOf(m, c, d, score, postings) {
     return docRecord(m, d).then(function (rec) {
-      // rec: url, number, title, path, body, chapter, roles, level, titleOffsets, bodyOffsets
+      // rec: url, number, title, path, body, chapter, roles, level
       var spans = [[], []];
+      var offsets = [null, null];
       c.words.forEach(function (w) {
         if (w.exclude) return;
         for (var f = 0; f < 2; f++) {
-          var offs = tokenOffsets(rec[8 + f]);
+          var offs = offsets[f] || (offsets[f] = tokenOffsets(rec[f === 0 ? 2 : 4]));
           var slots = slotsOf(w);
           var add = function (term, pos) {
             var o = offs[pos - 1];
@@ -873,7 +933,7 @@
           };
           if (slots.length === 1) {
             slots[0].terms.forEach(function (t) {
-              var p = postings(t, f).pos.get(d);
+              var p = postings(t, f).get(d);
               if (p) p.forEach(function (pos) {
                 add(t, pos);
               });
@@ -882,7 +942,7 @@
             phraseStarts(slots, f, d, postings).forEach(function (start) {
               slots.forEach(function (s) {
                 s.terms.forEach(function (t) {
-                  var p = postings(t, f).pos.get(d);
+                  var p = postings(t, f).get(d);
                   if (p && p.indexOf(start + s.offset) >= 0) add(t, start + s.offset);
                 });
               });
@@ -1055,6 +1115,7 @@
       if (url !== base) {
         base = url;
         metaPromise = null;
+        decoded = new Map();
       }
     },
     search: search,

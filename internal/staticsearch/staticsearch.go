@@ -13,25 +13,30 @@
 //	meta.js      the facets, the query settings, every section's facet
 //	             values and field lengths, and the chunk counts
 //	t-NNN.js     terms whose hash falls in chunk NNN, with their postings
-//	             (per field: section number and positions) and, for a
+//	             (per field: section numbers and positions) and, for a
 //	             Japanese character, the bigrams that begin or end with it
-//	d-NNN.js     sections DocsPerChunk×NNN onwards: stored fields and the
-//	             UTF-16 offsets of every token, for titles and snippets
+//	d-NNN.js     sections DocsPerChunk×NNN onwards: their stored fields
 //
-// Each file calls kbSearchData(name, data) when loaded.
+// Each file calls kbSearchData(name, data) when loaded, data being the
+// file's JSON compressed with DEFLATE (RFC 1951) and written in base64:
+// the script inflates it with the browser's DecompressionStream. Text
+// compresses to about a third, which more than pays for base64's third
+// more. Where each token of a title or body lies is not stored: the
+// script finds it by analysing the text again, as it analyses queries.
 package staticsearch
 
 import (
 	"bytes"
 	"cmp"
+	"compress/flate"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
@@ -45,8 +50,9 @@ import (
 const Dir = web.SearchIndexDir
 
 // DocsPerChunk is the number of sections in a d-NNN.js file: a page of
-// results loads at most as many of those files as it has hits.
-const DocsPerChunk = 4
+// results loads at most as many of those files as it has hits. Sixteen
+// sections compress to about what four took uncompressed.
+const DocsPerChunk = 16
 
 // termChunkBytes is about the size of a t-NNN.js file. A query loads one
 // file per term, so smaller chunks mean less to download per query and
@@ -132,10 +138,9 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	}
 	for i, d := range docs {
 		record := []any{d.URL, d.Number, d.Title, nonNil(d.Path), d.Body, d.Chapter, nonNil(d.Roles), levelText(d.Level)}
-		for f, text := range fields {
+		for f := range fields {
 			tokens := analysed[i][f]
 			lengths[f] = append(lengths[f], len(tokens))
-			record = append(record, numbers(offsets(text(d), tokens)))
 			for _, t := range tokens {
 				p := postings[t.Term]
 				if p == nil {
@@ -180,43 +185,71 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		termChunks[Hash(e.term)%uint32(md.TermChunks)][e.term] = e.data
 	}
 
-	files := map[string][]byte{}
-	version := sha256.New()
-	add := func(name string, data any) error {
-		body, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("static search index: %s: %w", name, err)
-		}
-		version.Write(body)
-		files[name] = script(strings.TrimSuffix(name, ".js"), body)
-		return nil
+	// Marshalling and compressing take as long as analysing: each file on
+	// its own core.
+	type file struct {
+		name string
+		data any
+		body []byte
 	}
+	var list []file
 	for i, c := range termChunks {
-		if err := add(fmt.Sprintf("t-%03d.js", i), c); err != nil {
-			return nil, err
-		}
+		list = append(list, file{name: fmt.Sprintf("t-%03d.js", i), data: c})
 	}
 	for i, c := range docChunks {
-		if err := add(fmt.Sprintf("d-%03d.js", i), c); err != nil {
-			return nil, err
+		list = append(list, file{name: fmt.Sprintf("d-%03d.js", i), data: c})
+	}
+	encode := func(f *file) error {
+		body, err := json.Marshal(f.data)
+		if err != nil {
+			return fmt.Errorf("static search index: %s: %w", f.name, err)
 		}
+		f.body = body
+		return nil
+	}
+	if err := parallel.Do(len(list), func(i int) error { return encode(&list[i]) }); err != nil {
+		return nil, err
+	}
+	version := sha256.New()
+	for _, f := range list {
+		version.Write(f.body)
 	}
 	md.Version = hex.EncodeToString(version.Sum(nil)[:6])
-	if err := add("meta.js", md); err != nil {
+	list = append(list, file{name: "meta.js", data: md})
+	if err := encode(&list[len(list)-1]); err != nil {
 		return nil, err
+	}
+	scripts := make([][]byte, len(list))
+	err = parallel.Do(len(list), func(i int) error {
+		scripts[i] = script(strings.TrimSuffix(list[i].name, ".js"), list[i].body)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string][]byte, len(list))
+	for i, f := range list {
+		files[f.name] = scripts[i]
 	}
 	return files, nil
 }
 
-// script wraps data as a script that hands it to the page.
+// script wraps data as a script that hands it to the page: compressed
+// with DEFLATE and written in base64, as a string.
 func script(name string, data []byte) []byte {
+	var packed bytes.Buffer
+	w, _ := flate.NewWriter(&packed, flate.BestCompression)
+	w.Write(data)
+	w.Close()
 	var b bytes.Buffer
-	b.WriteString("kbSearchData(")
-	quoted, _ := json.Marshal(name)
-	b.Write(quoted)
-	b.WriteString(",")
-	b.Write(data)
-	b.WriteString(");\n")
+	b.Grow(len(name) + base64.StdEncoding.EncodedLen(packed.Len()) + 24)
+	b.WriteString(`kbSearchData("`)
+	b.WriteString(name) // names are t-NNN, d-NNN and meta: nothing to escape
+	b.WriteString(`","`)
+	enc := base64.NewEncoder(base64.StdEncoding, &b)
+	enc.Write(packed.Bytes())
+	enc.Close()
+	b.WriteString("\");\n")
 	return b.Bytes()
 }
 
@@ -227,8 +260,7 @@ type termEntry struct {
 }
 
 // termEntries encodes every term's postings, in term order: an array with,
-// per text field, the section-number deltas, occurrence counts and
-// position deltas (as numbers); then, for a Japanese character, the bigrams of the
+// per text field, the postings as flatPostings writes them (as numbers); then, for a Japanese character, the bigrams of the
 // index that begin with it and those that end with it, most frequent
 // first, as the server's executor lists them.
 func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) []termEntry {
@@ -266,18 +298,7 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 			p = *q
 		}
 		for _, list := range p {
-			flat := []int{}
-			prev := 0
-			for _, ps := range list {
-				flat = append(flat, ps.doc-prev, len(ps.positions))
-				prev = ps.doc
-				last := 0
-				for _, pos := range ps.positions {
-					flat = append(flat, pos-last)
-					last = pos
-				}
-			}
-			entry = append(entry, numbers(flat))
+			entry = append(entry, numbers(flatPostings(list)))
 		}
 		if h, t := heads[term], tails[term]; len(h)+len(t) > 0 {
 			entry = append(entry, nonNil(sorted(h)), nonNil(sorted(t)))
@@ -288,39 +309,30 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 	return out
 }
 
-// offsets lists where each token of text lies, in UTF-16 code units as
-// the script indexes strings: per token, the start's distance from the
-// previous token's start and the length.
-func offsets(text string, tokens []search.Token) []int {
-	out := make([]int, 0, 2*len(tokens))
-	units := utf16Offsets(text)
+// flatPostings lists a term's postings in a field as numbers: per section,
+// twice its number's distance from the previous section's (from 0 for the
+// first), plus one when the term occurs more than once there; then, in that
+// case, the number of occurrences less two; then each position's distance
+// from the one before (from 0 for the first). Most terms occur once in a
+// section, so most sections take no count.
+func flatPostings(list []posting) []int {
+	flat := []int{}
 	prev := 0
-	for _, t := range tokens {
-		start, end := units[t.Start], units[t.End]
-		out = append(out, start-prev, end-start)
-		prev = start
-	}
-	return out
-}
-
-// utf16Offsets maps every byte offset of text that starts a character (and
-// the end) to its offset in UTF-16 code units.
-func utf16Offsets(text string) []int {
-	out := make([]int, len(text)+1)
-	u := 0
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		for j := i; j < i+size; j++ {
-			out[j] = u // inside a character: the character's start
+	for _, ps := range list {
+		n := len(ps.positions)
+		if n > 1 {
+			flat = append(flat, 2*(ps.doc-prev)+1, n-2)
+		} else {
+			flat = append(flat, 2*(ps.doc-prev))
 		}
-		u++
-		if r >= 0x10000 {
-			u++
+		prev = ps.doc
+		last := 0
+		for _, pos := range ps.positions {
+			flat = append(flat, pos-last)
+			last = pos
 		}
-		i += size
 	}
-	out[len(text)] = u
-	return out
+	return flat
 }
 
 // digits are the 64 digits of numbers: the low 32 end a number, the high
