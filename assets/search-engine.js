@@ -51,8 +51,13 @@
       bytes = new Uint8Array(bin.length);
       for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).text();
+    // Written straight into the stream: a Blob would cost a round trip to
+    // the browser's blob registry per file.
+    var ds = new DecompressionStream("deflate-raw");
+    var w = ds.writable.getWriter();
+    w.write(bytes).catch(function () {});
+    w.close().catch(function () {});
+    return new Response(ds.readable).text();
   }
 
   function load(name) {
@@ -639,9 +644,6 @@
   // decoded holds the postings decoded so far, by term (see run).
   var decoded = new Map();
 
-  // absent is a word's statistics in a field that lacks it.
-  var absent = { tf: 0, norm: 0 };
-
   function skipped(alts) {
     return alts.length === 1 && alts[0] === "";
   }
@@ -692,7 +694,8 @@
           });
         }
       });
-      // First pass: candidates.
+      // First pass: candidates. Sets of sections are arrays of flags, one
+      // per section of the index.
       var nDocs = m.docs;
       var cand = new Uint8Array(nDocs).fill(1);
       m.facetKinds.forEach(function (k) {
@@ -700,14 +703,21 @@
           for (var d = 0; d < nDocs; d++) if (m.values[k.key][d].indexOf(v) < 0) cand[d] = 0;
         });
       });
+      // wordSet flags the sections whose field f holds the word's rarest
+      // term; its size is the number of sections flagged.
       function wordSet(w, f) {
-        var set = new Set();
+        var set = new Uint8Array(nDocs);
+        var n = 0;
         w.positions[w.rarest[f]].forEach(function (t) {
-          postings(t, f).docs.forEach(function (d) {
-            set.add(d);
-          });
+          var docs = postings(t, f).docs;
+          for (var i = 0; i < docs.length; i++) {
+            if (!set[docs[i]]) {
+              set[docs[i]] = 1;
+              n++;
+            }
+          }
         });
-        return set;
+        return { has: set, size: n };
       }
       var must = c.words.filter(function (w) {
         return !w.exclude;
@@ -723,13 +733,11 @@
         var either = new Uint8Array(nDocs);
         for (var f = 0; f < nFields; f++) {
           var s = wordSet(w, f);
-          may[wi][f] = s;
+          may[wi][f] = s.has;
           df[wi][f] = s.size;
-          s.forEach(function (d) {
-            either[d] = 1;
-          });
+          for (var d = 0; d < nDocs; d++) either[d] |= s.has[d];
         }
-        for (var d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
+        for (d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
       });
       var docs = [];
       for (var d = 0; d < nDocs; d++) if (cand[d]) docs.push(d);
@@ -737,47 +745,43 @@
       function norm(f, d) {
         return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
       }
+      // match returns how often word w occurs in field f of section d.
       function match(w, f, d) {
         var slots = slotsOf(w);
-        var tf = 0;
-        var found = false;
         if (slots.length === 1) {
-          slots[0].terms.forEach(function (t) {
-            var p = postings(t, f).get(d);
-            if (p) {
-              tf += p.length;
-              found = true;
-            }
-          });
-          return found ? { tf: tf, norm: norm(f, d) } : absent;
+          var tf = 0;
+          var terms = slots[0].terms;
+          for (var i = 0; i < terms.length; i++) {
+            var p = postings(terms[i], f).get(d);
+            if (p) tf += p.length;
+          }
+          return tf;
         }
-        var starts = phraseStarts(slots, f, d, postings);
-        return starts.length ? { tf: starts.length, norm: norm(f, d) } : absent;
+        return phraseStarts(slots, f, d, postings).length;
       }
-      var stats = docs.map(function () {
-        return [];
-      });
-      var keep = docs.map(function () {
-        return true;
-      });
+      // tfs[(di × words + wi) × fields + f] is word wi's count in field f
+      // of section docs[di].
+      var nMust = must.length;
+      var tfs = new Int32Array(docs.length * nMust * nFields);
+      var keep = new Uint8Array(docs.length).fill(1);
       must.forEach(function (w, wi) {
-        docs.forEach(function (d, di) {
+        for (var di = 0; di < docs.length; di++) {
+          var d = docs[di];
           var any = false;
           for (var f = 0; f < nFields; f++) {
-            var st = keep[di] && may[wi][f].has(d) ? match(w, f, d) : absent;
-            stats[di][wi] = stats[di][wi] || [];
-            stats[di][wi][f] = st;
-            if (st.tf > 0) any = true;
+            var tf = keep[di] && may[wi][f][d] ? match(w, f, d) : 0;
+            tfs[(di * nMust + wi) * nFields + f] = tf;
+            if (tf > 0) any = true;
           }
-          if (!any) keep[di] = false;
-        });
+          if (!any) keep[di] = 0;
+        }
       });
       excl.forEach(function (w) {
         var suspects = [];
-        for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f);
+        for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f).has;
         docs.forEach(function (d, di) {
           for (var f = 0; f < nFields; f++) {
-            if (keep[di] && suspects[f].has(d) && match(w, f, d).tf > 0) keep[di] = false;
+            if (keep[di] && suspects[f][d] && match(w, f, d) > 0) keep[di] = 0;
           }
         });
       });
@@ -796,18 +800,18 @@
         tally.add(m, d);
         var score = 0;
         if (c.ranked) {
-          must.forEach(function (w, wi) {
+          for (var wi = 0; wi < nMust; wi++) {
             var word = 0;
             var fields = 0;
             for (var f = 0; f < nFields; f++) {
-              var st = stats[di][wi][f];
-              if (st.tf > 0) {
-                word += weights[wi][f] * Math.sqrt(st.tf) * st.norm;
+              var tf = tfs[(di * nMust + wi) * nFields + f];
+              if (tf > 0) {
+                word += weights[wi][f] * Math.sqrt(tf) * norm(f, d);
                 fields++;
               }
             }
             score += (word * fields) / nFields;
-          });
+          }
         }
         hits.push({ doc: d, score: score });
       });
@@ -833,32 +837,31 @@
   // phraseStarts returns the start positions of the phrase of slots in
   // document d's field f.
   function phraseStarts(slots, f, d, postings) {
-    // The first slot's occurrences in order; the others' as sets.
-    var first = [];
-    var rest = [];
+    // Per slot, the position lists of its terms that occur in d.
+    var lists = [];
     for (var k = 0; k < slots.length; k++) {
-      var set = k === 0 ? null : new Set();
-      var any = false;
+      var found = [];
       for (var ti = 0; ti < slots[k].terms.length; ti++) {
         var p = postings(slots[k].terms[ti], f).get(d);
-        if (!p) continue;
-        any = true;
-        for (var j = 0; j < p.length; j++) {
-          if (k === 0) first.push(p[j]);
-          else set.add(p[j]);
-        }
+        if (p) found.push(p);
       }
-      if (!any) return [];
-      if (k > 0) rest.push(set);
+      if (found.length === 0) return [];
+      lists.push(found);
     }
     var starts = [];
-    first.forEach(function (pos) {
-      if (pos < slots[0].offset) return;
-      var start = pos - slots[0].offset;
-      for (var k = 1; k < slots.length; k++) {
-        if (!rest[k - 1].has(start + slots[k].offset)) return;
+    lists[0].forEach(function (first) {
+      for (var j = 0; j < first.length; j++) {
+        if (first[j] < slots[0].offset) continue;
+        var start = first[j] - slots[0].offset;
+        var all = true;
+        for (var k = 1; k < slots.length && all; k++) {
+          var want = start + slots[k].offset;
+          all = lists[k].some(function (p) {
+            return p.indexOf(want) >= 0;
+          });
+        }
+        if (all) starts.push(start);
       }
-      starts.push(start);
     });
     return starts;
   }
