@@ -37,6 +37,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
@@ -91,10 +92,67 @@ var fields = [...]func(search.Document) string{
 	func(d search.Document) string { return d.Body },
 }
 
-// posting is a term's occurrences in one section's field.
-type posting struct {
-	doc       int
+// occurrences are a term's positions in one section's field.
+type occurrences struct {
+	term      string
 	positions []int
+}
+
+// analysis is a section's field as the index holds it: its number of
+// tokens, and its terms with their positions.
+type analysis struct {
+	tokens int
+	terms  []occurrences
+}
+
+// analyse returns the terms of text with their positions, in term order.
+func analyse(text string) analysis {
+	tokens := search.Analyze(text)
+	slices.SortFunc(tokens, func(a, b search.Token) int {
+		return cmp.Or(strings.Compare(a.Term, b.Term), cmp.Compare(a.Position, b.Position))
+	})
+	positions := make([]int, len(tokens))
+	var terms []occurrences
+	for i, t := range tokens {
+		positions[i] = t.Position
+		if n := len(terms); n > 0 && terms[n-1].term == t.Term {
+			terms[n-1].positions = positions[i-len(terms[n-1].positions) : i+1]
+		} else {
+			terms = append(terms, occurrences{t.Term, positions[i : i+1]})
+		}
+	}
+	return analysis{len(tokens), terms}
+}
+
+// postingList is a term's postings in one field, written as numbers as
+// they are added: per section, twice its number's distance from the
+// previous section's (from 0 for the first), plus one when the term occurs
+// more than once there; then, in that case, the number of occurrences less
+// two; then each position's distance from the one before (from 0 for the
+// first). Most terms occur once in a section, so most sections take no
+// count.
+type postingList struct {
+	flat []int
+	docs int // sections added
+	last int // the last section added
+}
+
+// add appends section doc, which follows those added before, with the
+// term's positions there in ascending order.
+func (p *postingList) add(doc int, positions []int) {
+	n := len(positions)
+	if n > 1 {
+		p.flat = append(p.flat, 2*(doc-p.last)+1, n-2)
+	} else {
+		p.flat = append(p.flat, 2*(doc-p.last))
+	}
+	p.docs++
+	p.last = doc
+	last := 0
+	for _, pos := range positions {
+		p.flat = append(p.flat, pos-last)
+		last = pos
+	}
 }
 
 // meta is the content of meta.js.
@@ -123,13 +181,13 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		Facets: m, Values: map[string]string{}}
 	var lengths [len(fields)][]int
 	values := map[string][]int{}
-	postings := map[string]*[len(fields)][]posting{}
+	postings := map[string]*[len(fields)]postingList{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
 	// Analysing is most of the work, and each section's is its own.
-	analysed := make([][len(fields)][]search.Token, len(docs))
+	analysed := make([][len(fields)]analysis, len(docs))
 	err := parallel.Do(len(docs), func(i int) error {
 		for f, text := range fields {
-			analysed[i][f] = search.Analyze(text(docs[i]))
+			analysed[i][f] = analyse(text(docs[i]))
 		}
 		return nil
 	})
@@ -139,21 +197,18 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	for i, d := range docs {
 		record := []any{d.URL, d.Number, d.Title, nonNil(d.Path), d.Body, d.Chapter, nonNil(d.Roles), levelText(d.Level)}
 		for f := range fields {
-			tokens := analysed[i][f]
-			lengths[f] = append(lengths[f], len(tokens))
-			for _, t := range tokens {
-				p := postings[t.Term]
+			a := analysed[i][f]
+			lengths[f] = append(lengths[f], a.tokens)
+			for _, o := range a.terms {
+				p := postings[o.term]
 				if p == nil {
-					p = new([len(fields)][]posting)
-					postings[t.Term] = p
+					p = new([len(fields)]postingList)
+					postings[o.term] = p
 				}
-				if n := len(p[f]); n > 0 && p[f][n-1].doc == i {
-					p[f][n-1].positions = append(p[f][n-1].positions, t.Position)
-				} else {
-					p[f] = append(p[f], posting{doc: i, positions: []int{t.Position}})
-				}
+				p[f].add(i, o.positions)
 			}
 		}
+		analysed[i] = [len(fields)]analysis{}
 		docChunks[i/DocsPerChunk] = append(docChunks[i/DocsPerChunk], record)
 		for _, k := range search.FacetKinds {
 			var positions []int
@@ -177,12 +232,24 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		size += len(e.term) + len(e.data) + 4
 	}
 	md.TermChunks = max(1, (size+termChunkBytes-1)/termChunkBytes)
-	termChunks := make([]map[string]json.RawMessage, md.TermChunks)
-	for i := range termChunks {
-		termChunks[i] = map[string]json.RawMessage{}
-	}
+	// A term chunk is a JSON object of its terms' entries, written as
+	// they come, in term order.
+	termChunks := make([][]byte, md.TermChunks)
 	for _, e := range entries {
-		termChunks[Hash(e.term)%uint32(md.TermChunks)][e.term] = e.data
+		k := Hash(e.term) % uint32(md.TermChunks)
+		if termChunks[k] == nil {
+			termChunks[k] = append(termChunks[k], '{')
+		} else {
+			termChunks[k] = append(termChunks[k], ',')
+		}
+		term, _ := json.Marshal(e.term)
+		termChunks[k] = append(append(append(termChunks[k], term...), ':'), e.data...)
+	}
+	for k := range termChunks {
+		if termChunks[k] == nil {
+			termChunks[k] = append(termChunks[k], '{')
+		}
+		termChunks[k] = append(termChunks[k], '}')
 	}
 
 	// Marshalling and compressing take as long as analysing: each file on
@@ -194,12 +261,15 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	}
 	var list []file
 	for i, c := range termChunks {
-		list = append(list, file{name: fmt.Sprintf("t-%03d.js", i), data: c})
+		list = append(list, file{name: fmt.Sprintf("t-%03d.js", i), body: c})
 	}
 	for i, c := range docChunks {
 		list = append(list, file{name: fmt.Sprintf("d-%03d.js", i), data: c})
 	}
 	encode := func(f *file) error {
+		if f.body != nil {
+			return nil
+		}
 		body, err := json.Marshal(f.data)
 		if err != nil {
 			return fmt.Errorf("static search index: %s: %w", f.name, err)
@@ -234,13 +304,22 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	return files, nil
 }
 
+// deflaters keeps compressors for reuse: each holds about a megabyte of
+// tables that a new one would clear.
+var deflaters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestCompression)
+	return w
+}}
+
 // script wraps data as a script that hands it to the page: compressed
 // with DEFLATE and written in base64, as a string.
 func script(name string, data []byte) []byte {
 	var packed bytes.Buffer
-	w, _ := flate.NewWriter(&packed, flate.BestCompression)
+	w := deflaters.Get().(*flate.Writer)
+	w.Reset(&packed)
 	w.Write(data)
 	w.Close()
+	deflaters.Put(w)
 	var b bytes.Buffer
 	b.Grow(len(name) + base64.StdEncoding.EncodedLen(packed.Len()) + 24)
 	b.WriteString(`kbSearchData("`)
@@ -260,10 +339,11 @@ type termEntry struct {
 }
 
 // termEntries encodes every term's postings, in term order: an array with,
-// per text field, the postings as flatPostings writes them (as numbers); then, for a Japanese character, the bigrams of the
-// index that begin with it and those that end with it, most frequent
-// first, as the server's executor lists them.
-func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) []termEntry {
+// per text field, the postings as postingList holds them (as numbers);
+// then, for a Japanese character, the bigrams of the index that begin with
+// it and those that end with it, most frequent first, as the server's
+// executor lists them.
+func termEntries(postings map[string]*[len(fields)]postingList, maxExpansion int) []termEntry {
 	heads, tails := map[string][]string{}, map[string][]string{}
 	freq := map[string]int{}
 	for term, p := range postings {
@@ -272,7 +352,7 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 			continue
 		}
 		for _, list := range p {
-			freq[term] += len(list)
+			freq[term] += list.docs
 		}
 		heads[string(first)] = append(heads[string(first)], term)
 		tails[string(last)] = append(tails[string(last)], term)
@@ -293,12 +373,12 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 	out := make([]termEntry, 0, len(terms))
 	for _, term := range terms {
 		entry := []any{}
-		var p [len(fields)][]posting
+		var p [len(fields)]postingList
 		if q := postings[term]; q != nil {
 			p = *q
 		}
 		for _, list := range p {
-			entry = append(entry, numbers(flatPostings(list)))
+			entry = append(entry, numbers(list.flat))
 		}
 		if h, t := heads[term], tails[term]; len(h)+len(t) > 0 {
 			entry = append(entry, nonNil(sorted(h)), nonNil(sorted(t)))
@@ -307,32 +387,6 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 		out = append(out, termEntry{term, data})
 	}
 	return out
-}
-
-// flatPostings lists a term's postings in a field as numbers: per section,
-// twice its number's distance from the previous section's (from 0 for the
-// first), plus one when the term occurs more than once there; then, in that
-// case, the number of occurrences less two; then each position's distance
-// from the one before (from 0 for the first). Most terms occur once in a
-// section, so most sections take no count.
-func flatPostings(list []posting) []int {
-	flat := []int{}
-	prev := 0
-	for _, ps := range list {
-		n := len(ps.positions)
-		if n > 1 {
-			flat = append(flat, 2*(ps.doc-prev)+1, n-2)
-		} else {
-			flat = append(flat, 2*(ps.doc-prev))
-		}
-		prev = ps.doc
-		last := 0
-		for _, pos := range ps.positions {
-			flat = append(flat, pos-last)
-			last = pos
-		}
-	}
-	return flat
 }
 
 // digits are the 64 digits of numbers: the low 32 end a number, the high

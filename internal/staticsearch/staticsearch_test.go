@@ -141,11 +141,27 @@ func numbersOf(t *testing.T, raw json.RawMessage) []int {
 	return decodeNumbers(s)
 }
 
-func TestFlatPostings(t *testing.T) {
-	list := []posting{{doc: 0, positions: []int{4}}, {doc: 3, positions: []int{2, 7, 9}}, {doc: 40, positions: []int{1}}}
+func TestPostingList(t *testing.T) {
+	var p postingList
+	p.add(0, []int{4})
+	p.add(3, []int{2, 7, 9})
+	p.add(40, []int{1})
 	// 0 once at 4; 3 (+3) three times at 2, 7, 9; 40 (+37) once at 1.
-	if got := flatPostings(list); !slices.Equal(got, []int{0, 4, 7, 1, 2, 5, 2, 74, 1}) {
-		t.Errorf("flatPostings = %v", got)
+	if !slices.Equal(p.flat, []int{0, 4, 7, 1, 2, 5, 2, 74, 1}) || p.docs != 3 {
+		t.Errorf("postings = %v, %d sections", p.flat, p.docs)
+	}
+}
+
+func TestAnalyse(t *testing.T) {
+	a := analyse("鍵を鍵と")
+	// 鍵を 鍵と: bigrams 鍵を(1) を鍵(2) 鍵と(3).
+	want := []occurrences{{"を鍵", []int{2}}, {"鍵と", []int{3}}, {"鍵を", []int{1}}}
+	if a.tokens != 3 || !reflect.DeepEqual(a.terms, want) {
+		t.Errorf("analyse = %+v", a)
+	}
+	a = analyse("EDR の EDR と edr")
+	if want := []occurrences{{"edr", []int{1, 3, 5}}, {"と", []int{4}}, {"の", []int{2}}}; !reflect.DeepEqual(a.terms, want) {
+		t.Errorf("analyse = %+v", a)
 	}
 }
 
