@@ -342,7 +342,18 @@
   var reExtendNumLet = /\p{Pc}/u;
   var reNewline = /[\n\r\v\f\u0085\u2028\u2029]/;
 
+  // wbClass is remembered per character: snippets analyse whole sections.
+  var wbClasses = new Map();
   function wbClass(c) {
+    var cls = wbClasses.get(c);
+    if (cls === undefined) {
+      cls = wbClassOf(c);
+      wbClasses.set(c, cls);
+    }
+    return cls;
+  }
+
+  function wbClassOf(c) {
     if (reNewline.test(c)) return "NL";
     if (reKatakana.test(c)) return "K";
     if (reExtend.test(c)) return "X";
