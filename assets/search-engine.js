@@ -94,12 +94,16 @@
         if (typeof m.lengths[0] !== "string") return m; // decoded before
         m.lengths = m.lengths.map(numbers);
         var values = {};
+        // Runs of sections with the same values (staticsearch.valueRuns):
+        // the sections of a run share one list.
         m.facetKinds.forEach(function (k) {
           var flat = numbers(m.values[k.key] || "");
           var list = [];
           for (var i = 0; i < flat.length; ) {
-            list.push(flat.slice(i + 1, i + 1 + flat[i]));
-            i += 1 + flat[i];
+            var run = flat[i];
+            var shared = flat.slice(i + 2, i + 2 + flat[i + 1]);
+            for (var j = 0; j < run; j++) list.push(shared);
+            i += 2 + flat[i + 1];
           }
           values[k.key] = list;
         });

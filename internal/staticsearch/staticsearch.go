@@ -171,7 +171,9 @@ type meta struct {
 	// (as numbers, see numbers).
 	Lengths [len(fields)]string `json:"lengths"`
 	// Values holds, by facet key, every section's values as positions in
-	// Facets: a count, then the positions (as numbers).
+	// Facets, in runs of sections with the same values (the sections of a
+	// page share theirs): per run, its number of sections, the number of
+	// values, then the positions (as numbers).
 	Values map[string]string `json:"values"`
 }
 
@@ -180,7 +182,10 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
 		Facets: m, Values: map[string]string{}}
 	var lengths [len(fields)][]int
-	values := map[string][]int{}
+	values := map[string]*valueRuns{}
+	for _, k := range search.FacetKinds {
+		values[k.Key] = &valueRuns{}
+	}
 	postings := map[string]*[len(fields)]postingList{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
 	// Analysing is most of the work, and each section's is its own.
@@ -217,14 +222,14 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 					positions = append(positions, i)
 				}
 			}
-			values[k.Key] = append(append(values[k.Key], len(positions)), positions...)
+			values[k.Key].add(positions)
 		}
 	}
 	for f := range fields {
 		md.Lengths[f] = numbers(lengths[f])
 	}
 	for k, v := range values {
-		md.Values[k] = numbers(v)
+		md.Values[k] = numbers(v.flat())
 	}
 	entries := termEntries(postings, md.Params.MaxExpansion)
 	size := 0
@@ -330,6 +335,31 @@ func script(name string, data []byte) []byte {
 	enc.Close()
 	b.WriteString("\");\n")
 	return b.Bytes()
+}
+
+// valueRuns collects the facet values of sections in runs of equal ones.
+type valueRuns struct {
+	runs []int   // sections per run
+	list [][]int // the values of each run
+}
+
+// add appends the next section's values.
+func (r *valueRuns) add(values []int) {
+	if n := len(r.runs); n > 0 && slices.Equal(r.list[n-1], values) {
+		r.runs[n-1]++
+		return
+	}
+	r.runs = append(r.runs, 1)
+	r.list = append(r.list, values)
+}
+
+// flat lists the runs as meta.Values writes them.
+func (r *valueRuns) flat() []int {
+	var out []int
+	for i, n := range r.runs {
+		out = append(append(out, n, len(r.list[i])), r.list[i]...)
+	}
+	return out
 }
 
 // termEntry is a term with its entry in a term chunk, as JSON.

@@ -64,8 +64,9 @@ func TestBuild(t *testing.T) {
 	for k, v := range m.Values {
 		values[k] = decodeNumbers(v)
 	}
-	// Per section, a count and the positions of its values.
-	if want := map[string][]int{"chapter": {1, 0, 1, 0}, "role": {1, 0, 0}, "level": {1, 0, 0}}; m.Docs != 2 || !reflect.DeepEqual(values, want) {
+	// Runs of sections with the same values: sections, a count, the
+	// positions of the values.
+	if want := map[string][]int{"chapter": {2, 1, 0}, "role": {1, 1, 0, 1, 0}, "level": {1, 1, 0, 1, 0}}; m.Docs != 2 || !reflect.DeepEqual(values, want) {
 		t.Errorf("meta = %+v, values %v", m, values)
 	}
 	if n := decodeNumbers(m.Lengths[1])[0]; n != len(search.Analyze(docs[0].Body)) {
