@@ -282,26 +282,29 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 		f.body = body
 		return nil
 	}
-	if err := parallel.Do(len(list), func(i int) error { return encode(&list[i]) }); err != nil {
-		return nil, err
-	}
-	version := sha256.New()
-	for _, f := range list {
-		version.Write(f.body)
-	}
-	md.Version = hex.EncodeToString(version.Sum(nil)[:6])
-	list = append(list, file{name: "meta.js", data: md})
-	if err := encode(&list[len(list)-1]); err != nil {
-		return nil, err
-	}
-	scripts := make([][]byte, len(list))
+	scripts := make([][]byte, len(list)+1)
 	err = parallel.Do(len(list), func(i int) error {
+		if err := encode(&list[i]); err != nil {
+			return err
+		}
 		scripts[i] = script(strings.TrimSuffix(list[i].name, ".js"), list[i].body)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	// The version is a hash of the chunks as written, which are smaller
+	// than their JSON.
+	version := sha256.New()
+	for _, s := range scripts {
+		version.Write(s)
+	}
+	md.Version = hex.EncodeToString(version.Sum(nil)[:6])
+	list = append(list, file{name: "meta.js", data: md})
+	if err := encode(&list[len(list)-1]); err != nil {
+		return nil, err
+	}
+	scripts[len(list)-1] = script("meta", list[len(list)-1].body)
 	files := make(map[string][]byte, len(list))
 	for i, f := range list {
 		files[f.name] = scripts[i]
@@ -400,8 +403,10 @@ func termEntries(postings map[string]*[len(fields)]postingList, maxExpansion int
 	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
-	out := make([]termEntry, 0, len(terms))
-	for _, term := range terms {
+	// Each term's entry is its own: written on all cores.
+	out := make([]termEntry, len(terms))
+	_ = parallel.Do(len(terms), func(i int) error {
+		term := terms[i]
 		entry := []any{}
 		var p [len(fields)]postingList
 		if q := postings[term]; q != nil {
@@ -414,8 +419,9 @@ func termEntries(postings map[string]*[len(fields)]postingList, maxExpansion int
 			entry = append(entry, nonNil(sorted(h)), nonNil(sorted(t)))
 		}
 		data, _ := json.Marshal(entry)
-		out = append(out, termEntry{term, data})
-	}
+		out[i] = termEntry{term, data}
+		return nil
+	})
 	return out
 }
 

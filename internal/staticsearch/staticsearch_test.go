@@ -51,6 +51,14 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Files are written on all cores; a second build writes the same bytes.
+	again, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(files, again) {
+		t.Error("two builds of the same sections differ")
+	}
 	var m struct {
 		Docs       int               `json:"docs"`
 		TermChunks int               `json:"termChunks"`
