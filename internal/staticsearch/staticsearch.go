@@ -124,6 +124,30 @@ func analyse(text string) analysis {
 	return analysis{len(tokens), terms}
 }
 
+// analyseBatchSize is the number of sections analysed at once (a
+// variable for tests).
+var analyseBatchSize = 2048
+
+// add adds the analysed sections from onwards to the postings and field
+// lengths.
+func add(docs []search.Document, from int, analysed [][len(fields)]analysis,
+	postings map[string]*[len(fields)]postingList, lengths *[len(fields)][]int) {
+	for i := range analysed {
+		for f := range fields {
+			a := analysed[i][f]
+			lengths[f] = append(lengths[f], a.tokens)
+			for _, o := range a.terms {
+				p := postings[o.term]
+				if p == nil {
+					p = new([len(fields)]postingList)
+					postings[o.term] = p
+				}
+				p[f].add(from+i, o.positions)
+			}
+		}
+	}
+}
+
 // postingList is a term's postings in one field, written as numbers as
 // they are added: per section, twice its number's distance from the
 // previous section's (from 0 for the first), plus one when the term occurs
@@ -132,7 +156,7 @@ func analyse(text string) analysis {
 // first). Most terms occur once in a section, so most sections take no
 // count.
 type postingList struct {
-	flat []int
+	flat []int32
 	docs int // sections added
 	last int // the last section added
 }
@@ -142,15 +166,15 @@ type postingList struct {
 func (p *postingList) add(doc int, positions []int) {
 	n := len(positions)
 	if n > 1 {
-		p.flat = append(p.flat, 2*(doc-p.last)+1, n-2)
+		p.flat = append(p.flat, int32(2*(doc-p.last)+1), int32(n-2))
 	} else {
-		p.flat = append(p.flat, 2*(doc-p.last))
+		p.flat = append(p.flat, int32(2*(doc-p.last)))
 	}
 	p.docs++
 	p.last = doc
 	last := 0
 	for _, pos := range positions {
-		p.flat = append(p.flat, pos-last)
+		p.flat = append(p.flat, int32(pos-last))
 		last = pos
 	}
 }
@@ -188,32 +212,45 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	}
 	postings := map[string]*[len(fields)]postingList{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
-	// Analysing is most of the work, and each section's is its own.
-	analysed := make([][len(fields)]analysis, len(docs))
-	err := parallel.Do(len(docs), func(i int) error {
-		for f, text := range fields {
-			analysed[i][f] = analyse(text(docs[i]))
-		}
-		return nil
-	})
+	// Analysing is most of the work, and each section's is its own: a
+	// batch of sections is analysed on all cores while the one before is
+	// added to the postings. Batches keep only a few sections' tokens in
+	// memory at once.
+	analyseBatch := func(from int) ([][len(fields)]analysis, error) {
+		out := make([][len(fields)]analysis, min(analyseBatchSize, len(docs)-from))
+		err := parallel.Do(len(out), func(i int) error {
+			for f, text := range fields {
+				out[i][f] = analyse(text(docs[from+i]))
+			}
+			return nil
+		})
+		return out, err
+	}
+	analysed, err := analyseBatch(0)
 	if err != nil {
 		return nil, err
 	}
+	for from := 0; from < len(docs); from += analyseBatchSize {
+		var next [][len(fields)]analysis
+		var nextErr error
+		done := make(chan struct{})
+		if from+analyseBatchSize < len(docs) {
+			go func() {
+				defer close(done)
+				next, nextErr = analyseBatch(from + analyseBatchSize)
+			}()
+		} else {
+			close(done)
+		}
+		add(docs, from, analysed, postings, &lengths)
+		<-done
+		if nextErr != nil {
+			return nil, nextErr
+		}
+		analysed = next
+	}
 	for i, d := range docs {
 		record := []any{d.URL, d.Number, d.Title, nonNil(d.Path), d.Body, d.Chapter, nonNil(d.Roles), levelText(d.Level)}
-		for f := range fields {
-			a := analysed[i][f]
-			lengths[f] = append(lengths[f], a.tokens)
-			for _, o := range a.terms {
-				p := postings[o.term]
-				if p == nil {
-					p = new([len(fields)]postingList)
-					postings[o.term] = p
-				}
-				p[f].add(i, o.positions)
-			}
-		}
-		analysed[i] = [len(fields)]analysis{}
 		docChunks[i/DocsPerChunk] = append(docChunks[i/DocsPerChunk], record)
 		for _, k := range search.FacetKinds {
 			var positions []int
@@ -434,7 +471,7 @@ const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 // variable-length quantities of source maps, without sign). Most numbers
 // of the index are small, so most take one character, against two to
 // four as JSON numbers with commas.
-func numbers(list []int) string {
+func numbers[T int | int32](list []T) string {
 	var b strings.Builder
 	for _, n := range list {
 		if n < 0 {

@@ -115,6 +115,30 @@ func TestBuild(t *testing.T) {
 	}
 }
 
+// TestBuildInBatches requires the same files whether the sections are
+// analysed all at once or a few at a time.
+func TestBuildInBatches(t *testing.T) {
+	var docs []search.Document
+	for i := range 23 {
+		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i%5), Title: fmt.Sprintf("鍵の管理 %d", i),
+			Body: strings.Repeat("公開鍵と秘密鍵を管理する。EDR で守る。", 1+i%4), Chapter: "a"})
+	}
+	meta := search.Meta{Chapters: []search.Facet{{ID: "a", Number: "1", Label: "1 A"}}}
+	whole, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { analyseBatchSize = n }(analyseBatchSize)
+	analyseBatchSize = 4
+	batched, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(whole, batched) {
+		t.Error("the index differs when built in batches of 4 sections")
+	}
+}
+
 func TestHash(t *testing.T) {
 	// Values from the script's hash (search-engine.js) in Node.
 	for term, want := range map[string]uint32{"": 0x811c9dc5, "a": 0xe40c292c, "鍵": 0xef2b1f10, "𠮷野": 0xe33e2da8} {
@@ -156,7 +180,7 @@ func TestPostingList(t *testing.T) {
 	p.add(3, []int{2, 7, 9})
 	p.add(40, []int{1})
 	// 0 once at 4; 3 (+3) three times at 2, 7, 9; 40 (+37) once at 1.
-	if !slices.Equal(p.flat, []int{0, 4, 7, 1, 2, 5, 2, 74, 1}) || p.docs != 3 {
+	if !slices.Equal(p.flat, []int32{0, 4, 7, 1, 2, 5, 2, 74, 1}) || p.docs != 3 {
 		t.Errorf("postings = %v, %d sections", p.flat, p.docs)
 	}
 }
