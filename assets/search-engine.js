@@ -133,17 +133,30 @@
     return h;
   }
 
+  // termChunk names the file of term's entry: its own file when meta lists
+  // it (staticsearch's OwnFiles), else the chunk its hash names.
+  function termChunk(m, term) {
+    if (!m.ownIndex) {
+      m.ownIndex = new Map();
+      (m.ownFiles || []).forEach(function (t, i) {
+        m.ownIndex.set(t, m.termChunks + i);
+      });
+    }
+    var own = m.ownIndex.get(term);
+    return "t-" + pad3(own === undefined ? hash(term) % m.termChunks : own);
+  }
+
   // termEntries loads the entries of terms: [titlePostings, bodyPostings,
   // heads?, tails?] or undefined when the index has none.
   function termEntries(m, terms) {
     var chunks = {};
     terms.forEach(function (t) {
-      chunks["t-" + pad3(hash(t) % m.termChunks)] = true;
+      chunks[termChunk(m, t)] = true;
     });
     return Promise.all(Object.keys(chunks).map(load)).then(function () {
       var out = {};
       terms.forEach(function (t) {
-        var c = loaded["t-" + pad3(hash(t) % m.termChunks)];
+        var c = loaded[termChunk(m, t)];
         if (Object.prototype.hasOwnProperty.call(c, t)) out[t] = c[t];
       });
       return out;

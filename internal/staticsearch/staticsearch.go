@@ -14,7 +14,8 @@
 //	             values and field lengths, and the chunk counts
 //	t-NNN.js     terms whose hash falls in chunk NNN, with their postings
 //	             (per field: section numbers and positions) and, for a
-//	             Japanese character, the bigrams that begin or end with it
+//	             Japanese character, the bigrams that begin or end with it;
+//	             past the hashed chunks, one term each (meta's OwnFiles)
 //	d-NNN.js     sections DocsPerChunk×NNN onwards: their stored fields
 //
 // Each file calls kbSearchData(name, data) when loaded, data being the
@@ -59,6 +60,10 @@ const DocsPerChunk = 16
 // file per term, so smaller chunks mean less to download per query and
 // more files.
 const termChunkBytes = 12 << 10
+
+// ownFileBytes is the size of a term's entry (its JSON) above which the
+// term gets a file of its own.
+const ownFileBytes = 4 << 10
 
 // Format is the static search index as an output of the build.
 type Format struct{}
@@ -186,6 +191,10 @@ type meta struct {
 	Version      string        `json:"version"`
 	Docs         int           `json:"docs"`
 	TermChunks   int           `json:"termChunks"`
+	// OwnFiles lists, in order, the terms whose entries are large enough
+	// for a file of their own, t-NNN.js from TermChunks on: a query then
+	// downloads no other term's large entry with them.
+	OwnFiles []string `json:"ownFiles"`
 	DocsPerChunk int           `json:"docsPerChunk"`
 	Params       search.Params `json:"params"`
 	// Kinds are the facets (search.FacetKinds); Facets their values.
@@ -204,7 +213,7 @@ type meta struct {
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
-		Facets: m, Values: map[string]string{}}
+		Facets: m, Values: map[string]string{}, OwnFiles: []string{}}
 	var lengths [len(fields)][]int
 	values := map[string]*valueRuns{}
 	for _, k := range search.FacetKinds {
@@ -271,14 +280,23 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	entries := termEntries(postings, md.Params.MaxExpansion)
 	size := 0
 	for _, e := range entries {
-		size += len(e.term) + len(e.data) + 4
+		if len(e.data) > ownFileBytes {
+			md.OwnFiles = append(md.OwnFiles, e.term)
+		} else {
+			size += len(e.term) + len(e.data) + 4
+		}
 	}
 	md.TermChunks = max(1, (size+termChunkBytes-1)/termChunkBytes)
 	// A term chunk is a JSON object of its terms' entries, written as
 	// they come, in term order.
-	termChunks := make([][]byte, md.TermChunks)
+	termChunks := make([][]byte, md.TermChunks+len(md.OwnFiles))
+	own := 0
 	for _, e := range entries {
 		k := Hash(e.term) % uint32(md.TermChunks)
+		if own < len(md.OwnFiles) && md.OwnFiles[own] == e.term {
+			k = uint32(md.TermChunks + own)
+			own++
+		}
 		if termChunks[k] == nil {
 			termChunks[k] = append(termChunks[k], '{')
 		} else {

@@ -62,6 +62,7 @@ func TestBuild(t *testing.T) {
 	var m struct {
 		Docs       int               `json:"docs"`
 		TermChunks int               `json:"termChunks"`
+		OwnFiles   []string          `json:"ownFiles"`
 		Lengths    []string          `json:"lengths"`
 		Values     map[string]string `json:"values"`
 	}
@@ -82,17 +83,7 @@ func TestBuild(t *testing.T) {
 	}
 
 	// Every term is in the chunk its hash names, with its positions.
-	terms := map[string][]json.RawMessage{}
-	for i := range m.TermChunks {
-		var chunk map[string][]json.RawMessage
-		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
-		for term, e := range chunk {
-			if Hash(term)%uint32(m.TermChunks) != uint32(i) {
-				t.Errorf("%q is in chunk %d, its hash names %d", term, i, Hash(term)%uint32(m.TermChunks))
-			}
-			terms[term] = e
-		}
-	}
+	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
 	// Per section: twice the distance from the last, then positions.
 	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 9, 2, 3}) { // section 0 at position 9; section 1 at 3
 		t.Errorf("鍵を in bodies: %v", got)
@@ -112,6 +103,63 @@ func TestBuild(t *testing.T) {
 	}
 	if !strings.Contains(string(chunk[0][4]), "𠮷野家") {
 		t.Error("the stored body lost its text")
+	}
+}
+
+// termsOf reads every term's entry from the term chunks, and requires each
+// to be where the script looks for it: in its own file when ownFiles lists
+// it, else in the chunk its hash names.
+func termsOf(t *testing.T, files map[string][]byte, chunks int, ownFiles []string) map[string][]json.RawMessage {
+	t.Helper()
+	terms := map[string][]json.RawMessage{}
+	for i := range chunks + len(ownFiles) {
+		var chunk map[string][]json.RawMessage
+		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
+		for term, e := range chunk {
+			want := int(Hash(term) % uint32(chunks))
+			if k := slices.Index(ownFiles, term); k >= 0 {
+				want = chunks + k
+			}
+			if i != want {
+				t.Errorf("%q is in chunk %d, the script looks in %d", term, i, want)
+			}
+			terms[term] = e
+		}
+	}
+	if _, ok := files[fmt.Sprintf("t-%03d.js", chunks+len(ownFiles))]; ok {
+		t.Errorf("a term chunk past the %d hashed and %d own files", chunks, len(ownFiles))
+	}
+	return terms
+}
+
+// TestOwnFiles requires a term with a large entry to get a file of its
+// own, which holds that term alone.
+func TestOwnFiles(t *testing.T) {
+	var docs []search.Document
+	for i := range 3000 {
+		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i), Title: "EDR", Body: fmt.Sprintf("鍵 %d", i)})
+	}
+	files, err := Build(docs, search.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		TermChunks int      `json:"termChunks"`
+		OwnFiles   []string `json:"ownFiles"`
+	}
+	parse(t, files["meta.js"], &m)
+	// edr is in every title; 鍵 in every body; each number in one body.
+	if !slices.Equal(m.OwnFiles, []string{"edr", "鍵"}) {
+		t.Fatalf("own files for %q", m.OwnFiles)
+	}
+	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
+	var own map[string]json.RawMessage
+	parse(t, files[fmt.Sprintf("t-%03d.js", m.TermChunks)], &own)
+	if len(own) != 1 || own["edr"] == nil {
+		t.Errorf("edr's own file holds %d terms", len(own))
+	}
+	if got := numbersOf(t, terms["edr"][0]); len(got) != 2*len(docs) {
+		t.Errorf("edr in titles: %d numbers, want %d", len(got), 2*len(docs))
 	}
 }
 
