@@ -188,13 +188,13 @@ func (p *postingList) add(doc int, positions []int) {
 type meta struct {
 	// Version changes with the index; the script asks for chunks with it,
 	// so that a browser never mixes chunks of two builds.
-	Version      string        `json:"version"`
-	Docs         int           `json:"docs"`
-	TermChunks   int           `json:"termChunks"`
+	Version    string `json:"version"`
+	Docs       int    `json:"docs"`
+	TermChunks int    `json:"termChunks"`
 	// OwnFiles lists, in order, the terms whose entries are large enough
 	// for a file of their own, t-NNN.js from TermChunks on: a query then
 	// downloads no other term's large entry with them.
-	OwnFiles []string `json:"ownFiles"`
+	OwnFiles     []string      `json:"ownFiles"`
 	DocsPerChunk int           `json:"docsPerChunk"`
 	Params       search.Params `json:"params"`
 	// Kinds are the facets (search.FacetKinds); Facets their values.
