@@ -21,7 +21,10 @@
   window.kbSearchData = function (name, packed) {
     var p = pending[name];
     if (p) p.registered = true;
-    inflate(packed)
+    // A browser without DecompressionStream rejects here, and the search
+    // says that the index cannot be read.
+    Promise.resolve(packed)
+      .then(inflate)
       .then(JSON.parse)
       .then(
         function (data) {

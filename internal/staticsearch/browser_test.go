@@ -481,3 +481,21 @@ func utf16Offset(text string, offset int) int {
 	}
 	return n
 }
+
+// TestBrowserWithoutDecompressionStream requires a browser that cannot
+// inflate the index's files to get the search's error, not a search that
+// never answers.
+func TestBrowserWithoutDecompressionStream(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `!!window.kbStaticSearch`)
+	got := browsertest.EvalAsync[string](t, ctx, `(delete window.DecompressionStream,
+		kbStaticSearch.search({q: "バックアップ"}).then(() => "answered", e => e.error))`)
+	if got != "検索できませんでした。検索インデックスを読み込めません。" {
+		t.Errorf("without DecompressionStream the search gives %q", got)
+	}
+}
