@@ -16,14 +16,52 @@
   var base = ""; // URL of the index folder, ending in "/"
   var version = "";
 
-  window.kbSearchData = function (name, data) {
-    loaded[name] = data;
+  // kbSearchData receives a file of the index: its JSON compressed with
+  // DEFLATE, in base64 (staticsearch.script).
+  window.kbSearchData = function (name, packed) {
     var p = pending[name];
-    if (p) {
-      delete pending[name];
-      p.resolve(data);
-    }
+    if (p) p.registered = true;
+    // A browser without DecompressionStream rejects here, and the search
+    // says that the index cannot be read.
+    Promise.resolve(packed)
+      .then(inflate)
+      .then(JSON.parse)
+      .then(
+        function (data) {
+          loaded[name] = data;
+          if (p && pending[name] === p) {
+            delete pending[name];
+            p.resolve(data);
+          }
+        },
+        function (err) {
+          if (p && pending[name] === p) {
+            delete pending[name];
+            p.reject(err);
+          }
+        }
+      );
   };
+
+  // inflate turns base64 of DEFLATE data into the text it holds, with the
+  // browser's own decompressor (no fetch: it works from file:// too).
+  function inflate(b64) {
+    var bytes;
+    if (Uint8Array.fromBase64) {
+      bytes = Uint8Array.fromBase64(b64);
+    } else {
+      var bin = atob(b64);
+      bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    }
+    // Written straight into the stream: a Blob would cost a round trip to
+    // the browser's blob registry per file.
+    var ds = new DecompressionStream("deflate-raw");
+    var w = ds.writable.getWriter();
+    w.write(bytes).catch(function () {});
+    w.close().catch(function () {});
+    return new Response(ds.readable).text();
+  }
 
   function load(name) {
     if (Object.prototype.hasOwnProperty.call(loaded, name)) return Promise.resolve(loaded[name]);
@@ -42,7 +80,7 @@
       entry.reject(new Error("cannot load " + name));
     };
     s.onload = function () {
-      if (pending[name] === entry) {
+      if (pending[name] === entry && !entry.registered) {
         delete pending[name];
         entry.reject(new Error(name + " registered nothing"));
       }
@@ -66,12 +104,16 @@
         if (typeof m.lengths[0] !== "string") return m; // decoded before
         m.lengths = m.lengths.map(numbers);
         var values = {};
+        // Runs of sections with the same values (staticsearch.valueRuns):
+        // the sections of a run share one list.
         m.facetKinds.forEach(function (k) {
           var flat = numbers(m.values[k.key] || "");
           var list = [];
           for (var i = 0; i < flat.length; ) {
-            list.push(flat.slice(i + 1, i + 1 + flat[i]));
-            i += 1 + flat[i];
+            var run = flat[i];
+            var shared = flat.slice(i + 2, i + 2 + flat[i + 1]);
+            for (var j = 0; j < run; j++) list.push(shared);
+            i += 2 + flat[i + 1];
           }
           values[k.key] = list;
         });
@@ -101,39 +143,56 @@
     return h;
   }
 
+  // termChunk names the file of term's entry: its own file when meta lists
+  // it (staticsearch's OwnFiles), else the chunk its hash names.
+  function termChunk(m, term) {
+    if (!m.ownIndex) {
+      m.ownIndex = new Map();
+      (m.ownFiles || []).forEach(function (t, i) {
+        m.ownIndex.set(t, m.termChunks + i);
+      });
+    }
+    var own = m.ownIndex.get(term);
+    return "t-" + pad3(own === undefined ? hash(term) % m.termChunks : own);
+  }
+
   // termEntries loads the entries of terms: [titlePostings, bodyPostings,
   // heads?, tails?] or undefined when the index has none.
   function termEntries(m, terms) {
     var chunks = {};
     terms.forEach(function (t) {
-      chunks["t-" + pad3(hash(t) % m.termChunks)] = true;
+      chunks[termChunk(m, t)] = true;
     });
     return Promise.all(Object.keys(chunks).map(load)).then(function () {
       var out = {};
       terms.forEach(function (t) {
-        var c = loaded["t-" + pad3(hash(t) % m.termChunks)];
+        var c = loaded[termChunk(m, t)];
         if (Object.prototype.hasOwnProperty.call(c, t)) out[t] = c[t];
       });
       return out;
     });
   }
 
-  // numbers decodes a list of numbers as staticsearch.numbers writes it.
-  var digitValue = {};
+  // numbers decodes a list of numbers as staticsearch.numbers writes it,
+  // into an Int32Array.
+  var digitValue = new Int8Array(128).fill(-1);
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach(function (c, i) {
-    digitValue[c] = i;
+    digitValue[c.charCodeAt(0)] = i;
   });
   function numbers(s) {
-    var out = [];
+    var count = 0;
+    for (var i = 0; i < s.length; i++) if (digitValue[s.charCodeAt(i) & 127] < 32) count++;
+    var out = new Int32Array(count);
     var n = 0;
     var shift = 1;
-    for (var i = 0; i < s.length; i++) {
-      var d = digitValue[s[i]];
+    var k = 0;
+    for (i = 0; i < s.length; i++) {
+      var d = digitValue[s.charCodeAt(i) & 127];
       if (d >= 32) {
         n += (d - 32) * shift;
         shift *= 32;
       } else {
-        out.push(n + d * shift);
+        out[k++] = n + d * shift;
         n = 0;
         shift = 1;
       }
@@ -141,28 +200,52 @@
     return out;
   }
 
-  // decode turns a flat postings list into {doc → [positions]} and a
-  // list of the documents in ascending order.
+  // Postings are a term's sections in a field, in ascending order (docs),
+  // and their positions: those of docs[i] are pos[start[i]] up to
+  // pos[start[i+1]].
+  function Postings(docs, start, pos) {
+    this.docs = docs;
+    this.start = start;
+    this.pos = pos;
+  }
+  // get returns the positions of the term in section d, or undefined.
+  Postings.prototype.get = function (d) {
+    var docs = this.docs;
+    var lo = 0;
+    var hi = docs.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (docs[mid] < d) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === docs.length || docs[lo] !== d) return undefined;
+    return this.pos.subarray(this.start[lo], this.start[lo + 1]);
+  };
+
+  // decode reads postings as staticsearch.flatPostings writes them.
   function decode(encoded) {
     var flat = numbers(encoded);
-    var docs = [];
-    var pos = new Map();
+    // At most one section per number; the arrays are cut to size below.
+    var docs = new Int32Array(flat.length);
+    var start = new Int32Array(flat.length + 1);
+    var pos = new Int32Array(flat.length);
+    var nd = 0;
+    var np = 0;
     var doc = 0;
     for (var i = 0; i < flat.length; ) {
-      doc += flat[i];
-      var n = flat[i + 1];
-      i += 2;
-      var list = new Array(n);
+      var v = flat[i++];
+      doc += v >>> 1;
+      var n = v & 1 ? flat[i++] + 2 : 1;
+      docs[nd] = doc;
+      start[nd++] = np;
       var p = 0;
       for (var j = 0; j < n; j++) {
-        p += flat[i + j];
-        list[j] = p;
+        p += flat[i++];
+        pos[np++] = p;
       }
-      i += n;
-      docs.push(doc);
-      pos.set(doc, list);
     }
-    return { docs: docs, pos: pos };
+    start[nd] = np;
+    return new Postings(docs.subarray(0, nd), start.subarray(0, nd + 1), pos.subarray(0, np));
   }
 
   // ---- Characters ---------------------------------------------------------
@@ -309,7 +392,18 @@
   var reExtendNumLet = /\p{Pc}/u;
   var reNewline = /[\n\r\v\f\u0085\u2028\u2029]/;
 
+  // wbClass is remembered per character: snippets analyse whole sections.
+  var wbClasses = new Map();
   function wbClass(c) {
+    var cls = wbClasses.get(c);
+    if (cls === undefined) {
+      cls = wbClassOf(c);
+      wbClasses.set(c, cls);
+    }
+    return cls;
+  }
+
+  function wbClassOf(c) {
     if (reNewline.test(c)) return "NL";
     if (reKatakana.test(c)) return "K";
     if (reExtend.test(c)) return "X";
@@ -467,6 +561,7 @@
         var guard = from[0] === "^";
         if (guard) from = from.slice(1);
         var r = { from: codePoints(from), to: codePoints(p[0]), guard: guard };
+        r.align = alignment(r.from, r.to);
         var list = byFirst.get(r.from[0]) || [];
         list.push(r);
         byFirst.set(r.from[0], list);
@@ -488,34 +583,65 @@
     });
   }
 
+  // alignment matches each code point of to with one of from, as
+  // search's alignment does: one for one when they are as long, in order
+  // when to is a subsequence of from; null otherwise.
+  function alignment(from, to) {
+    var out = [];
+    var k;
+    if (from.length === to.length) {
+      for (k = 0; k < to.length; k++) out.push(k);
+      return out;
+    }
+    var j = 0;
+    for (k = 0; k < to.length; k++) {
+      while (j < from.length && from[j] !== to[k]) j++;
+      if (j === from.length) return null;
+      out.push(j);
+      j++;
+    }
+    return out;
+  }
+
   var reHanOnly = /^\p{Script=Han}$/u;
 
-  // replaceVariants replaces variants in r, leftmost and then longest first.
+  // replaceVariants replaces variants in r ({c: code point, s, e: the
+  // UTF-16 range of the original text}), leftmost and then longest first;
+  // the replacement's characters get ranges as foldText gives them in Go.
   function replaceVariants(r, byFirst) {
     var out = [];
     for (var i = 0; i < r.length; ) {
-      var list = byFirst.get(r[i]) || [];
+      var list = byFirst.get(r[i].c) || [];
       var found = null;
       for (var k = 0; k < list.length && !found; k++) {
         var rule = list[k];
         if (rule.from.length > r.length - i) continue;
-        if (rule.guard && i > 0 && reHanOnly.test(String.fromCodePoint(r[i - 1]))) continue;
+        if (rule.guard && i > 0 && reHanOnly.test(String.fromCodePoint(r[i - 1].c))) continue;
         var ok = true;
         for (var j = 0; j < rule.from.length; j++) {
-          if (r[i + j] !== rule.from[j]) {
+          if (r[i + j].c !== rule.from[j]) {
             ok = false;
             break;
           }
         }
         if (ok) found = rule;
       }
-      if (found) {
-        Array.prototype.push.apply(out, found.to);
-        i += found.from.length;
-      } else {
+      if (!found) {
         out.push(r[i]);
         i++;
+        continue;
       }
+      var start = r[i].s;
+      var end = r[i + found.from.length - 1].e;
+      for (k = 0; k < found.to.length; k++) {
+        var x = { c: found.to[k], s: start, e: end };
+        if (found.align) {
+          if (k > 0) x.s = r[i + found.align[k]].s;
+          if (k + 1 < found.to.length) x.e = r[i + found.align[k + 1]].s;
+        }
+        out.push(x);
+      }
+      i += found.from.length;
     }
     return out;
   }
@@ -528,8 +654,10 @@
   // dropMark: may a long vowel mark after the katakana word ending out go?
   function dropMark(out) {
     var start = out.length;
-    while (start > 0 && isKatakanaLetter(out[start - 1])) start--;
-    var word = out.slice(start);
+    while (start > 0 && isKatakanaLetter(out[start - 1].c)) start--;
+    var word = out.slice(start).map(function (x) {
+      return x.c;
+    });
     var morae = 0;
     word.forEach(function (c) {
       if (smallKana.indexOf(c) < 0) morae++;
@@ -546,63 +674,82 @@
   // fold folds widths, spelling variants and word-final long vowel marks
   // as search.Fold does, before tokenizing.
   function fold(text) {
-    var r = codePoints(text);
-    // Widths, as bleve's cjk_width filter (search.widthPass).
-    var w = [];
-    for (var i = 0; i < r.length; i++) {
-      var ch = r[i];
-      if (ch >= 0xff01 && ch <= 0xff5e) {
-        w.push(ch - 0xfee0);
-        continue;
-      }
-      if (ch >= 0xff65 && ch <= 0xff9f) {
-        if ((ch === 0xff9e || ch === 0xff9f) && w.length > 0) {
-          var p = w[w.length - 1];
-          if (p >= 0x30a6 && p <= 0x30fd) {
-            var add = ch === 0xff9f ? kanaCombineHalfVoiced[p - 0x30a6] : kanaCombineVoiced[p - 0x30a6];
-            if (add !== 0) {
-              w[w.length - 1] = p + add;
-              continue;
-            }
-          }
-        }
-        w.push(kanaNorm[ch - 0xff65]);
-        continue;
-      }
-      w.push(ch);
-    }
-    if (variants) {
-      w = replaceVariants(w, variants.small);
-      w = replaceVariants(w, variants.words);
-      var out = [];
-      for (var j = 0; j < w.length; j++) {
-        if (w[j] === 0x30fc && (j + 1 === w.length || !isKatakanaLetter(w[j + 1])) && dropMark(out)) continue;
-        out.push(w[j]);
-      }
-      w = out;
-    }
-    return w
-      .map(function (c) {
-        return String.fromCodePoint(c);
+    return foldSpans(text)
+      .map(function (x) {
+        return String.fromCodePoint(x.c);
       })
       .join("");
   }
 
+  // foldSpans is fold keeping, for each folded code point, the UTF-16
+  // range {s, e} of the original text it stands for, as foldText does.
+  function foldSpans(text) {
+    var w = [];
+    for (var i = 0; i < text.length; ) {
+      var ch = text.codePointAt(i);
+      var x = { c: ch, s: i, e: i + (ch > 0xffff ? 2 : 1) };
+      i = x.e;
+      // Widths, as bleve's cjk_width filter (search.widthPass).
+      if (ch >= 0xff01 && ch <= 0xff5e) {
+        x.c = ch - 0xfee0;
+      } else if (ch >= 0xff65 && ch <= 0xff9f) {
+        if ((ch === 0xff9e || ch === 0xff9f) && w.length > 0) {
+          var prev = w[w.length - 1];
+          var p = prev.c;
+          if (p >= 0x30a6 && p <= 0x30fd) {
+            var add = ch === 0xff9f ? kanaCombineHalfVoiced[p - 0x30a6] : kanaCombineVoiced[p - 0x30a6];
+            if (add !== 0) {
+              prev.c = p + add;
+              prev.e = x.e;
+              continue;
+            }
+          }
+        }
+        x.c = kanaNorm[ch - 0xff65];
+      }
+      w.push(x);
+    }
+    if (!variants) return w;
+    w = replaceVariants(w, variants.small);
+    w = replaceVariants(w, variants.words);
+    var out = [];
+    for (var j = 0; j < w.length; j++) {
+      if (w[j].c === 0x30fc && (j + 1 === w.length || !isKatakanaLetter(w[j + 1].c)) && dropMark(out)) {
+        out[out.length - 1].e = w[j].e;
+        continue;
+      }
+      out.push(w[j]);
+    }
+    return out;
+  }
+
   // analyze returns the tokens of text as the index's analyzer makes them:
-  // [{term, type}] with type "single", "double" or "word".
+  // [{term, type, start, end}] with type "single", "double" or "word", and
+  // the UTF-16 offsets of the text each came from.
   function analyze(text) {
-    text = fold(text);
+    // Offsets in the folded text, and where each starts and ends in text.
+    var spans = foldSpans(text);
+    var origStart = [];
+    var origEnd = [];
+    var folded = "";
+    spans.forEach(function (x) {
+      origStart[folded.length] = x.s;
+      folded += String.fromCodePoint(x.c);
+      origEnd[folded.length] = x.e;
+    });
+    origStart[folded.length] = text.length;
+    text = folded;
     var out = [];
     var buf = [];
     function flush() {
-      if (buf.length === 1) out.push({ term: buf[0].term, type: "single" });
+      if (buf.length === 1) out.push({ term: buf[0].term, type: "single", start: buf[0].start, end: buf[0].end });
       buf = [];
     }
     tokenize(text).forEach(function (t) {
       var term = foldTerm(t.text);
       if (!t.ideo) {
         flush();
-        out.push({ term: term, type: "word" });
+        out.push({ term: term, type: "word", start: t.start, end: t.end });
         return;
       }
       // Each character of a Japanese word is a token; adjacent ones pair up.
@@ -613,10 +760,14 @@
         if (buf.length > 0 && tok.start !== buf[buf.length - 1].end) flush();
         buf.push(tok);
         if (buf.length > 2) buf.shift();
-        if (buf.length === 2) out.push({ term: buf[0].term + buf[1].term, type: "double" });
+        if (buf.length === 2) out.push({ term: buf[0].term + buf[1].term, type: "double", start: buf[0].start, end: buf[1].end });
       });
     });
     flush();
+    out.forEach(function (t) {
+      t.start = origStart[t.start];
+      t.end = origEnd[t.end];
+    });
     return out;
   }
 
@@ -774,8 +925,8 @@
 
   // ---- Executing (search.collect, exec.go) -----------------------------
 
-  // absent is a word's statistics in a field that lacks it.
-  var absent = { tf: 0, norm: 0 };
+  // decoded holds the postings decoded so far, by term (see run).
+  var decoded = new Map();
 
   function skipped(alts) {
     return alts.length === 1 && alts[0] === "";
@@ -795,13 +946,13 @@
       });
     });
     return termEntries(m, Array.from(terms)).then(function (entries) {
-      var cache = new Map();
-      // postings returns the decoded postings of term in field f.
+      // postings returns the decoded postings of term in field f, decoded
+      // once per index: the same terms come back as the reader types.
       function postings(term, f) {
-        var byField = cache.get(term);
+        var byField = decoded.get(term);
         if (!byField) {
           byField = [null, null];
-          cache.set(term, byField);
+          decoded.set(term, byField);
         }
         if (!byField[f]) {
           var e = entries[term];
@@ -833,7 +984,8 @@
           });
         }
       });
-      // First pass: candidates.
+      // First pass: candidates. Sets of sections are arrays of flags, one
+      // per section of the index.
       var nDocs = m.docs;
       var cand = new Uint8Array(nDocs).fill(1);
       m.facetKinds.forEach(function (k) {
@@ -841,16 +993,23 @@
           for (var d = 0; d < nDocs; d++) if (m.values[k.key][d].indexOf(v) < 0) cand[d] = 0;
         });
       });
+      // wordSet flags the sections whose field f holds the word's rarest
+      // term; its size is the number of sections flagged.
       function wordSet(w, f) {
-        var set = new Set();
+        var set = new Uint8Array(nDocs);
+        var n = 0;
         w.phrases.forEach(function (p) {
           p.positions[p.rarest[f]].forEach(function (t) {
-            postings(t, f).docs.forEach(function (d) {
-              set.add(d);
-            });
+            var docs = postings(t, f).docs;
+            for (var i = 0; i < docs.length; i++) {
+              if (!set[docs[i]]) {
+                set[docs[i]] = 1;
+                n++;
+              }
+            }
           });
         });
-        return set;
+        return { has: set, size: n };
       }
       var must = c.words.filter(function (w) {
         return !w.exclude;
@@ -866,13 +1025,11 @@
         var either = new Uint8Array(nDocs);
         for (var f = 0; f < nFields; f++) {
           var s = wordSet(w, f);
-          may[wi][f] = s;
+          may[wi][f] = s.has;
           df[wi][f] = s.size;
-          s.forEach(function (d) {
-            either[d] = 1;
-          });
+          for (var d = 0; d < nDocs; d++) either[d] |= s.has[d];
         }
-        for (var d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
+        for (d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
       });
       var docs = [];
       for (var d = 0; d < nDocs; d++) if (cand[d]) docs.push(d);
@@ -880,56 +1037,49 @@
       function norm(f, d) {
         return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
       }
-      // match sums a word's phrases, as the server's matcher does.
+      // match returns how often word w occurs in field f of section d: the
+      // sum over its phrases, as the server's matcher does.
       function match(w, f, d) {
-        var st = absent;
-        w.phrases.forEach(function (p) {
-          var ps = matchPhrase(p, f, d);
-          if (ps.tf > 0) st = { tf: st.tf + ps.tf, norm: ps.norm };
-        });
-        return st;
+        var tf = 0;
+        for (var i = 0; i < w.phrases.length; i++) tf += matchPhrase(w.phrases[i], f, d);
+        return tf;
       }
       function matchPhrase(w, f, d) {
         var slots = slotsOf(w);
-        var tf = 0;
-        var found = false;
         if (slots.length === 1) {
-          slots[0].terms.forEach(function (t) {
-            var p = postings(t, f).pos.get(d);
-            if (p) {
-              tf += p.length;
-              found = true;
-            }
-          });
-          return found ? { tf: tf, norm: norm(f, d) } : absent;
+          var tf = 0;
+          var terms = slots[0].terms;
+          for (var i = 0; i < terms.length; i++) {
+            var p = postings(terms[i], f).get(d);
+            if (p) tf += p.length;
+          }
+          return tf;
         }
-        var starts = phraseStarts(slots, f, d, postings);
-        return starts.length ? { tf: starts.length, norm: norm(f, d) } : absent;
+        return phraseStarts(slots, f, d, postings).length;
       }
-      var stats = docs.map(function () {
-        return [];
-      });
-      var keep = docs.map(function () {
-        return true;
-      });
+      // tfs[(di × words + wi) × fields + f] is word wi's count in field f
+      // of section docs[di].
+      var nMust = must.length;
+      var tfs = new Int32Array(docs.length * nMust * nFields);
+      var keep = new Uint8Array(docs.length).fill(1);
       must.forEach(function (w, wi) {
-        docs.forEach(function (d, di) {
+        for (var di = 0; di < docs.length; di++) {
+          var d = docs[di];
           var any = false;
           for (var f = 0; f < nFields; f++) {
-            var st = keep[di] && may[wi][f].has(d) ? match(w, f, d) : absent;
-            stats[di][wi] = stats[di][wi] || [];
-            stats[di][wi][f] = st;
-            if (st.tf > 0) any = true;
+            var tf = keep[di] && may[wi][f][d] ? match(w, f, d) : 0;
+            tfs[(di * nMust + wi) * nFields + f] = tf;
+            if (tf > 0) any = true;
           }
-          if (!any) keep[di] = false;
-        });
+          if (!any) keep[di] = 0;
+        }
       });
       excl.forEach(function (w) {
         var suspects = [];
-        for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f);
+        for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f).has;
         docs.forEach(function (d, di) {
           for (var f = 0; f < nFields; f++) {
-            if (keep[di] && suspects[f].has(d) && match(w, f, d).tf > 0) keep[di] = false;
+            if (keep[di] && suspects[f][d] && match(w, f, d) > 0) keep[di] = 0;
           }
         });
       });
@@ -948,18 +1098,18 @@
         tally.add(m, d);
         var score = 0;
         if (c.ranked) {
-          must.forEach(function (w, wi) {
+          for (var wi = 0; wi < nMust; wi++) {
             var word = 0;
             var fields = 0;
             for (var f = 0; f < nFields; f++) {
-              var st = stats[di][wi][f];
-              if (st.tf > 0) {
-                word += weights[wi][f] * Math.sqrt(st.tf) * st.norm;
+              var tf = tfs[(di * nMust + wi) * nFields + f];
+              if (tf > 0) {
+                word += weights[wi][f] * Math.sqrt(tf) * norm(f, d);
                 fields++;
               }
             }
             score += (word * fields) / nFields;
-          });
+          }
         }
         hits.push({ doc: d, score: score });
       });
@@ -985,32 +1135,31 @@
   // phraseStarts returns the start positions of the phrase of slots in
   // document d's field f.
   function phraseStarts(slots, f, d, postings) {
-    // The first slot's occurrences in order; the others' as sets.
-    var first = [];
-    var rest = [];
+    // Per slot, the position lists of its terms that occur in d.
+    var lists = [];
     for (var k = 0; k < slots.length; k++) {
-      var set = k === 0 ? null : new Set();
-      var any = false;
+      var found = [];
       for (var ti = 0; ti < slots[k].terms.length; ti++) {
-        var p = postings(slots[k].terms[ti], f).pos.get(d);
-        if (!p) continue;
-        any = true;
-        for (var j = 0; j < p.length; j++) {
-          if (k === 0) first.push(p[j]);
-          else set.add(p[j]);
-        }
+        var p = postings(slots[k].terms[ti], f).get(d);
+        if (p) found.push(p);
       }
-      if (!any) return [];
-      if (k > 0) rest.push(set);
+      if (found.length === 0) return [];
+      lists.push(found);
     }
     var starts = [];
-    first.forEach(function (pos) {
-      if (pos < slots[0].offset) return;
-      var start = pos - slots[0].offset;
-      for (var k = 1; k < slots.length; k++) {
-        if (!rest[k - 1].has(start + slots[k].offset)) return;
+    lists[0].forEach(function (first) {
+      for (var j = 0; j < first.length; j++) {
+        if (first[j] < slots[0].offset) continue;
+        var start = first[j] - slots[0].offset;
+        var all = true;
+        for (var k = 1; k < slots.length && all; k++) {
+          var want = start + slots[k].offset;
+          all = lists[k].some(function (p) {
+            return p.indexOf(want) >= 0;
+          });
+        }
+        if (all) starts.push(start);
       }
-      starts.push(start);
     });
     return starts;
   }
@@ -1053,29 +1202,27 @@
     });
   }
 
-  // tokenOffsets decodes a record's flat offsets into [start, end] by position - 1.
-  function tokenOffsets(encoded) {
-    var flat = numbers(encoded);
-    var out = [];
-    var start = 0;
-    for (var i = 0; i < flat.length; i += 2) {
-      start += flat[i];
-      out.push([start, start + flat[i + 1]]);
-    }
-    return out;
+  // tokenOffsets returns where each token of text lies, by position - 1:
+  // the index stores no offsets, the analysis that made its tokens finds
+  // them again.
+  function tokenOffsets(text) {
+    return analyze(text).map(function (t) {
+      return [t.start, t.end];
+    });
   }
 
   function hitOf(m, c, d, score, postings) {
     return docRecord(m, d).then(function (rec) {
-      // rec: url, number, title, path, body, chapter, roles, level, titleOffsets, bodyOffsets
+      // rec: url, number, title, path, body, chapter, roles, level
       var spans = [[], []];
+      var offsets = [null, null];
       var phrases = [];
       c.words.forEach(function (w) {
         if (!w.exclude) Array.prototype.push.apply(phrases, w.phrases);
       });
       phrases.forEach(function (w) {
         for (var f = 0; f < 2; f++) {
-          var offs = tokenOffsets(rec[8 + f]);
+          var offs = offsets[f] || (offsets[f] = tokenOffsets(rec[f === 0 ? 2 : 4]));
           var slots = slotsOf(w);
           var add = function (term, pos) {
             var o = offs[pos - 1];
@@ -1090,7 +1237,7 @@
           };
           if (slots.length === 1) {
             slots[0].terms.forEach(function (t) {
-              var p = postings(t, f).pos.get(d);
+              var p = postings(t, f).get(d);
               if (p) p.forEach(function (pos) {
                 add(t, pos);
               });
@@ -1099,7 +1246,7 @@
             phraseStarts(slots, f, d, postings).forEach(function (start) {
               slots.forEach(function (s) {
                 s.terms.forEach(function (t) {
-                  var p = postings(t, f).pos.get(d);
+                  var p = postings(t, f).get(d);
                   if (p && p.indexOf(start + s.offset) >= 0) add(t, start + s.offset);
                 });
               });
@@ -1387,6 +1534,7 @@
       if (url !== base) {
         base = url;
         metaPromise = null;
+        decoded = new Map();
       }
     },
     search: search,

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -30,9 +31,11 @@ var benchQueries = []string{
 }
 
 // BenchmarkStaticIndex measures the static search index of generated
-// sites: its build time against the bleve index's, its size, and in
-// headless Chromium the bytes a reader downloads for the first query and
-// for each later one, and the time from a query to its answer.
+// sites: its build time against the bleve index's (in wall-clock and in
+// CPU seconds, which other work on the machine disturbs less), its size in
+// all and by kind of file, and in headless Chromium the bytes a reader
+// downloads for the first query and for each later one, and the time from
+// a query to its answer.
 func BenchmarkStaticIndex(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
 		b.Run(fmt.Sprintf("pages=%d", n), func(b *testing.B) {
@@ -45,27 +48,46 @@ func BenchmarkStaticIndex(b *testing.B) {
 				b.Fatal(diags[0])
 			}
 			var staticDur, bleveDur time.Duration
+			var staticCPU, bleveCPU float64
+			cpuKnown := true
 			var files map[string][]byte
 			for b.Loop() {
+				runtime.GC()
+				cpu0, ok := processCPU()
 				start := time.Now()
 				var err error
 				if files, err = staticsearch.Build(search.Documents(s), search.NewMeta(s)); err != nil {
 					b.Fatal(err)
 				}
 				staticDur += time.Since(start)
+				cpu1, _ := processCPU()
+				runtime.GC()
+				cpu2, _ := processCPU()
 				start = time.Now()
 				if err := search.Build(s, filepath.Join(b.TempDir(), search.IndexDir)); err != nil {
 					b.Fatal(err)
 				}
 				bleveDur += time.Since(start)
+				cpu3, _ := processCPU()
+				staticCPU += cpu1 - cpu0
+				bleveCPU += cpu3 - cpu2
+				cpuKnown = cpuKnown && ok
 			}
 			size := 0
-			for _, f := range files {
+			kinds := map[string]int{}
+			for name, f := range files {
 				size += len(f)
+				kinds[name[:1]] += len(f)
 			}
 			b.ReportMetric(staticDur.Seconds()/float64(b.N), "static-s")
 			b.ReportMetric(staticDur.Seconds()/bleveDur.Seconds(), "static/bleve")
-			b.ReportMetric(float64(size)/(1<<20), "static-MiB")
+			if cpuKnown {
+				b.ReportMetric(staticCPU/bleveCPU, "static/bleve-cpu")
+			}
+			b.ReportMetric(float64(size)/1e6, "static-MB")
+			b.ReportMetric(float64(kinds["t"])/1e6, "terms-MB")
+			b.ReportMetric(float64(kinds["d"])/1e6, "docs-MB")
+			b.ReportMetric(float64(kinds["m"])/1e6, "meta-MB")
 			b.ReportMetric(float64(len(files)), "files")
 
 			if testing.Short() {

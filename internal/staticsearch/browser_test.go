@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
@@ -457,4 +459,64 @@ func TestBrowserHeaderBox(t *testing.T) {
 	// (Go's file server answers search/index.html from search/.)
 	browsertest.WaitTrue(t, ctx, `location.pathname === "/search/" && document.querySelectorAll(".search-results li").length > 0`)
 	check()
+}
+
+// TestBrowserAnalysisOffsetsMatch requires the script's analysis to place
+// every token where the index's analysis does, in UTF-16 code units: the
+// static index stores no offsets, and snippets mark what the script finds.
+func TestBrowserAnalysisOffsetsMatch(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	check := watchProblems(t, ctx)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	inputs := randomTexts(500)
+	list, _ := json.Marshal(inputs)
+	got := browsertest.Eval[[][][2]int](t, ctx, string(list)+`.map(s => kbStaticSearch.analyze(s).map(t => [t.start, t.end]))`)
+	for i, text := range inputs {
+		want := [][2]int{}
+		for _, tok := range search.Analyze(text) {
+			want = append(want, [2]int{utf16Offset(text, tok.Start), utf16Offset(text, tok.End)})
+		}
+		if !slices.Equal(got[i], want) {
+			t.Errorf("%q: the script places tokens at %v, the index at %v", text, got[i], want)
+		}
+	}
+	check()
+}
+
+// utf16Offset converts a byte offset of text to UTF-16 code units, an
+// offset inside a character counting as the character's start.
+func utf16Offset(text string, offset int) int {
+	n := 0
+	for i, r := range text {
+		if i >= offset {
+			break
+		}
+		if i+utf8.RuneLen(r) > offset {
+			break
+		}
+		n += len(utf16.Encode([]rune{r}))
+	}
+	return n
+}
+
+// TestBrowserWithoutDecompressionStream requires a browser that cannot
+// inflate the index's files to get the search's error, not a search that
+// never answers.
+func TestBrowserWithoutDecompressionStream(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, fixtureSite)
+	ctx := browsertest.NewWithoutFileAccess(t, 800, 600)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("file://"+filepath.ToSlash(out)+"/search/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `!!window.kbStaticSearch`)
+	got := browsertest.EvalAsync[string](t, ctx, `(delete window.DecompressionStream,
+		kbStaticSearch.search({q: "バックアップ"}).then(() => "answered", e => e.error))`)
+	if got != "検索できませんでした。検索インデックスを読み込めません。" {
+		t.Errorf("without DecompressionStream the search gives %q", got)
+	}
 }

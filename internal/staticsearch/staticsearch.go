@@ -13,27 +13,34 @@
 //	meta.js      the facets, the query settings, every section's facet
 //	             values and field lengths, and the chunk counts
 //	t-NNN.js     terms whose hash falls in chunk NNN, with their postings
-//	             (per field: section number and positions) and, for a
-//	             Japanese character, the bigrams that begin or end with it
-//	d-NNN.js     sections DocsPerChunk×NNN onwards: stored fields and the
-//	             UTF-16 offsets of every token, for titles and snippets
+//	             (per field: section numbers and positions) and, for a
+//	             Japanese character, the bigrams that begin or end with it;
+//	             past the hashed chunks, one term each (meta's OwnFiles)
+//	d-NNN.js     sections DocsPerChunk×NNN onwards: their stored fields
 //	vocab.js     the words "did you mean" suggests from (search.Vocabulary),
 //	             loaded only for a query that finds nothing
 //
-// Each file calls kbSearchData(name, data) when loaded.
+// Each file calls kbSearchData(name, data) when loaded, data being the
+// file's JSON compressed with DEFLATE (RFC 1951) and written in base64:
+// the script inflates it with the browser's DecompressionStream. Text
+// compresses to about a third, which more than pays for base64's third
+// more. Where each token of a title or body lies is not stored: the
+// script finds it by analysing the text again, as it analyses queries.
 package staticsearch
 
 import (
 	"bytes"
 	"cmp"
+	"compress/flate"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
-	"unicode/utf8"
+	"sync"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
@@ -47,13 +54,18 @@ import (
 const Dir = web.SearchIndexDir
 
 // DocsPerChunk is the number of sections in a d-NNN.js file: a page of
-// results loads at most as many of those files as it has hits.
-const DocsPerChunk = 4
+// results loads at most as many of those files as it has hits. Sixteen
+// sections compress to about what four took uncompressed.
+const DocsPerChunk = 16
 
 // termChunkBytes is about the size of a t-NNN.js file. A query loads one
 // file per term, so smaller chunks mean less to download per query and
 // more files.
 const termChunkBytes = 12 << 10
+
+// ownFileBytes is the size of a term's entry (its JSON) above which the
+// term gets a file of its own.
+const ownFileBytes = 4 << 10
 
 // Format is the static search index as an output of the build.
 type Format struct{}
@@ -87,19 +99,104 @@ var fields = [...]func(search.Document) string{
 	func(d search.Document) string { return d.Body },
 }
 
-// posting is a term's occurrences in one section's field.
-type posting struct {
-	doc       int
+// occurrences are a term's positions in one section's field.
+type occurrences struct {
+	term      string
 	positions []int
+}
+
+// analysis is a section's field as the index holds it: its number of
+// tokens, and its terms with their positions.
+type analysis struct {
+	tokens int
+	terms  []occurrences
+}
+
+// analyse returns the terms of text with their positions, in term order.
+func analyse(text string) analysis {
+	tokens := search.Analyze(text)
+	slices.SortFunc(tokens, func(a, b search.Token) int {
+		return cmp.Or(strings.Compare(a.Term, b.Term), cmp.Compare(a.Position, b.Position))
+	})
+	positions := make([]int, len(tokens))
+	var terms []occurrences
+	for i, t := range tokens {
+		positions[i] = t.Position
+		if n := len(terms); n > 0 && terms[n-1].term == t.Term {
+			terms[n-1].positions = positions[i-len(terms[n-1].positions) : i+1]
+		} else {
+			terms = append(terms, occurrences{t.Term, positions[i : i+1]})
+		}
+	}
+	return analysis{len(tokens), terms}
+}
+
+// analyseBatchSize is the number of sections analysed at once (a
+// variable for tests).
+var analyseBatchSize = 2048
+
+// add adds the analysed sections from onwards to the postings and field
+// lengths.
+func add(docs []search.Document, from int, analysed [][len(fields)]analysis,
+	postings map[string]*[len(fields)]postingList, lengths *[len(fields)][]int) {
+	for i := range analysed {
+		for f := range fields {
+			a := analysed[i][f]
+			lengths[f] = append(lengths[f], a.tokens)
+			for _, o := range a.terms {
+				p := postings[o.term]
+				if p == nil {
+					p = new([len(fields)]postingList)
+					postings[o.term] = p
+				}
+				p[f].add(from+i, o.positions)
+			}
+		}
+	}
+}
+
+// postingList is a term's postings in one field, written as numbers as
+// they are added: per section, twice its number's distance from the
+// previous section's (from 0 for the first), plus one when the term occurs
+// more than once there; then, in that case, the number of occurrences less
+// two; then each position's distance from the one before (from 0 for the
+// first). Most terms occur once in a section, so most sections take no
+// count.
+type postingList struct {
+	flat []int32
+	docs int // sections added
+	last int // the last section added
+}
+
+// add appends section doc, which follows those added before, with the
+// term's positions there in ascending order.
+func (p *postingList) add(doc int, positions []int) {
+	n := len(positions)
+	if n > 1 {
+		p.flat = append(p.flat, int32(2*(doc-p.last)+1), int32(n-2))
+	} else {
+		p.flat = append(p.flat, int32(2*(doc-p.last)))
+	}
+	p.docs++
+	p.last = doc
+	last := 0
+	for _, pos := range positions {
+		p.flat = append(p.flat, int32(pos-last))
+		last = pos
+	}
 }
 
 // meta is the content of meta.js.
 type meta struct {
 	// Version changes with the index; the script asks for chunks with it,
 	// so that a browser never mixes chunks of two builds.
-	Version      string        `json:"version"`
-	Docs         int           `json:"docs"`
-	TermChunks   int           `json:"termChunks"`
+	Version    string `json:"version"`
+	Docs       int    `json:"docs"`
+	TermChunks int    `json:"termChunks"`
+	// OwnFiles lists, in order, the terms whose entries are large enough
+	// for a file of their own, t-NNN.js from TermChunks on: a query then
+	// downloads no other term's large entry with them.
+	OwnFiles     []string      `json:"ownFiles"`
 	DocsPerChunk int           `json:"docsPerChunk"`
 	Params       search.Params `json:"params"`
 	// Kinds are the facets (search.FacetKinds); Facets their values.
@@ -109,7 +206,9 @@ type meta struct {
 	// (as numbers, see numbers).
 	Lengths [len(fields)]string `json:"lengths"`
 	// Values holds, by facet key, every section's values as positions in
-	// Facets: a count, then the positions (as numbers).
+	// Facets, in runs of sections with the same values (the sections of a
+	// page share theirs): per run, its number of sections, the number of
+	// values, then the positions (as numbers).
 	Values map[string]string `json:"values"`
 	// Variants is the table of spelling variants that queries are folded
 	// with, as the index's analyzer folds text.
@@ -122,46 +221,58 @@ type meta struct {
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
-		Values: map[string]string{}, Variants: search.VariantTable(), Synonyms: m.Synonyms}
+		Values: map[string]string{}, OwnFiles: []string{}, Variants: search.VariantTable(), Synonyms: m.Synonyms}
 	if md.Synonyms == nil {
 		md.Synonyms = [][]string{}
 	}
 	m.Synonyms = nil
 	md.Facets = m
 	var lengths [len(fields)][]int
-	values := map[string][]int{}
-	postings := map[string]*[len(fields)][]posting{}
+	values := map[string]*valueRuns{}
+	for _, k := range search.FacetKinds {
+		values[k.Key] = &valueRuns{}
+	}
+	postings := map[string]*[len(fields)]postingList{}
 	docChunks := make([][]any, (len(docs)+DocsPerChunk-1)/DocsPerChunk)
-	// Analysing is most of the work, and each section's is its own.
-	analysed := make([][len(fields)][]search.Token, len(docs))
-	err := parallel.Do(len(docs), func(i int) error {
-		for f, text := range fields {
-			analysed[i][f] = search.Analyze(text(docs[i]))
-		}
-		return nil
-	})
+	// Analysing is most of the work, and each section's is its own: a
+	// batch of sections is analysed on all cores while the one before is
+	// added to the postings. Batches keep only a few sections' tokens in
+	// memory at once.
+	analyseBatch := func(from int) ([][len(fields)]analysis, error) {
+		out := make([][len(fields)]analysis, min(analyseBatchSize, len(docs)-from))
+		err := parallel.Do(len(out), func(i int) error {
+			for f, text := range fields {
+				out[i][f] = analyse(text(docs[from+i]))
+			}
+			return nil
+		})
+		return out, err
+	}
+	analysed, err := analyseBatch(0)
 	if err != nil {
 		return nil, err
 	}
+	for from := 0; from < len(docs); from += analyseBatchSize {
+		var next [][len(fields)]analysis
+		var nextErr error
+		done := make(chan struct{})
+		if from+analyseBatchSize < len(docs) {
+			go func() {
+				defer close(done)
+				next, nextErr = analyseBatch(from + analyseBatchSize)
+			}()
+		} else {
+			close(done)
+		}
+		add(docs, from, analysed, postings, &lengths)
+		<-done
+		if nextErr != nil {
+			return nil, nextErr
+		}
+		analysed = next
+	}
 	for i, d := range docs {
 		record := []any{d.URL, d.Number, d.Title, nonNil(d.Path), d.Body, d.Chapter, nonNil(d.Roles), levelText(d.Level)}
-		for f, text := range fields {
-			tokens := analysed[i][f]
-			lengths[f] = append(lengths[f], len(tokens))
-			record = append(record, numbers(offsets(text(d), tokens)))
-			for _, t := range tokens {
-				p := postings[t.Term]
-				if p == nil {
-					p = new([len(fields)][]posting)
-					postings[t.Term] = p
-				}
-				if n := len(p[f]); n > 0 && p[f][n-1].doc == i {
-					p[f][n-1].positions = append(p[f][n-1].positions, t.Position)
-				} else {
-					p[f] = append(p[f], posting{doc: i, positions: []int{t.Position}})
-				}
-			}
-		}
 		docChunks[i/DocsPerChunk] = append(docChunks[i/DocsPerChunk], record)
 		for _, k := range search.FacetKinds {
 			var positions []int
@@ -170,70 +281,157 @@ func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
 					positions = append(positions, i)
 				}
 			}
-			values[k.Key] = append(append(values[k.Key], len(positions)), positions...)
+			values[k.Key].add(positions)
 		}
 	}
 	for f := range fields {
 		md.Lengths[f] = numbers(lengths[f])
 	}
 	for k, v := range values {
-		md.Values[k] = numbers(v)
+		md.Values[k] = numbers(v.flat())
 	}
 	entries := termEntries(postings, md.Params.MaxExpansion)
 	size := 0
 	for _, e := range entries {
-		size += len(e.term) + len(e.data) + 4
+		if len(e.data) > ownFileBytes {
+			md.OwnFiles = append(md.OwnFiles, e.term)
+		} else {
+			size += len(e.term) + len(e.data) + 4
+		}
 	}
 	md.TermChunks = max(1, (size+termChunkBytes-1)/termChunkBytes)
-	termChunks := make([]map[string]json.RawMessage, md.TermChunks)
-	for i := range termChunks {
-		termChunks[i] = map[string]json.RawMessage{}
-	}
+	// A term chunk is a JSON object of its terms' entries, written as
+	// they come, in term order.
+	termChunks := make([][]byte, md.TermChunks+len(md.OwnFiles))
+	own := 0
 	for _, e := range entries {
-		termChunks[Hash(e.term)%uint32(md.TermChunks)][e.term] = e.data
+		k := Hash(e.term) % uint32(md.TermChunks)
+		if own < len(md.OwnFiles) && md.OwnFiles[own] == e.term {
+			k = uint32(md.TermChunks + own)
+			own++
+		}
+		if termChunks[k] == nil {
+			termChunks[k] = append(termChunks[k], '{')
+		} else {
+			termChunks[k] = append(termChunks[k], ',')
+		}
+		term, _ := json.Marshal(e.term)
+		termChunks[k] = append(append(append(termChunks[k], term...), ':'), e.data...)
+	}
+	for k := range termChunks {
+		if termChunks[k] == nil {
+			termChunks[k] = append(termChunks[k], '{')
+		}
+		termChunks[k] = append(termChunks[k], '}')
 	}
 
-	files := map[string][]byte{}
-	version := sha256.New()
-	add := func(name string, data any) error {
-		body, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("static search index: %s: %w", name, err)
-		}
-		version.Write(body)
-		files[name] = script(strings.TrimSuffix(name, ".js"), body)
-		return nil
+	// Marshalling and compressing take as long as analysing: each file on
+	// its own core.
+	type file struct {
+		name string
+		data any
+		body []byte
 	}
+	var list []file
 	for i, c := range termChunks {
-		if err := add(fmt.Sprintf("t-%03d.js", i), c); err != nil {
-			return nil, err
-		}
+		list = append(list, file{name: fmt.Sprintf("t-%03d.js", i), body: c})
 	}
 	for i, c := range docChunks {
-		if err := add(fmt.Sprintf("d-%03d.js", i), c); err != nil {
-			return nil, err
-		}
+		list = append(list, file{name: fmt.Sprintf("d-%03d.js", i), data: c})
 	}
-	if err := add("vocab.js", search.NewVocabulary(docs)); err != nil {
+	list = append(list, file{name: "vocab.js", data: search.NewVocabulary(docs)})
+	encode := func(f *file) error {
+		if f.body != nil {
+			return nil
+		}
+		body, err := json.Marshal(f.data)
+		if err != nil {
+			return fmt.Errorf("static search index: %s: %w", f.name, err)
+		}
+		f.body = body
+		return nil
+	}
+	scripts := make([][]byte, len(list)+1)
+	err = parallel.Do(len(list), func(i int) error {
+		if err := encode(&list[i]); err != nil {
+			return err
+		}
+		scripts[i] = script(strings.TrimSuffix(list[i].name, ".js"), list[i].body)
+		return nil
+	})
+	if err != nil {
 		return nil, err
+	}
+	// The version is a hash of the chunks as written, which are smaller
+	// than their JSON.
+	version := sha256.New()
+	for _, s := range scripts {
+		version.Write(s)
 	}
 	md.Version = hex.EncodeToString(version.Sum(nil)[:6])
-	if err := add("meta.js", md); err != nil {
+	list = append(list, file{name: "meta.js", data: md})
+	if err := encode(&list[len(list)-1]); err != nil {
 		return nil, err
+	}
+	scripts[len(list)-1] = script("meta", list[len(list)-1].body)
+	files := make(map[string][]byte, len(list))
+	for i, f := range list {
+		files[f.name] = scripts[i]
 	}
 	return files, nil
 }
 
-// script wraps data as a script that hands it to the page.
+// deflaters keeps compressors for reuse: each holds about a megabyte of
+// tables that a new one would clear.
+var deflaters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestCompression)
+	return w
+}}
+
+// script wraps data as a script that hands it to the page: compressed
+// with DEFLATE and written in base64, as a string.
 func script(name string, data []byte) []byte {
+	var packed bytes.Buffer
+	w := deflaters.Get().(*flate.Writer)
+	w.Reset(&packed)
+	w.Write(data)
+	w.Close()
+	deflaters.Put(w)
 	var b bytes.Buffer
-	b.WriteString("kbSearchData(")
-	quoted, _ := json.Marshal(name)
-	b.Write(quoted)
-	b.WriteString(",")
-	b.Write(data)
-	b.WriteString(");\n")
+	b.Grow(len(name) + base64.StdEncoding.EncodedLen(packed.Len()) + 24)
+	b.WriteString(`kbSearchData("`)
+	b.WriteString(name) // names are t-NNN, d-NNN and meta: nothing to escape
+	b.WriteString(`","`)
+	enc := base64.NewEncoder(base64.StdEncoding, &b)
+	enc.Write(packed.Bytes())
+	enc.Close()
+	b.WriteString("\");\n")
 	return b.Bytes()
+}
+
+// valueRuns collects the facet values of sections in runs of equal ones.
+type valueRuns struct {
+	runs []int   // sections per run
+	list [][]int // the values of each run
+}
+
+// add appends the next section's values.
+func (r *valueRuns) add(values []int) {
+	if n := len(r.runs); n > 0 && slices.Equal(r.list[n-1], values) {
+		r.runs[n-1]++
+		return
+	}
+	r.runs = append(r.runs, 1)
+	r.list = append(r.list, values)
+}
+
+// flat lists the runs as meta.Values writes them.
+func (r *valueRuns) flat() []int {
+	var out []int
+	for i, n := range r.runs {
+		out = append(append(out, n, len(r.list[i])), r.list[i]...)
+	}
+	return out
 }
 
 // termEntry is a term with its entry in a term chunk, as JSON.
@@ -243,11 +441,11 @@ type termEntry struct {
 }
 
 // termEntries encodes every term's postings, in term order: an array with,
-// per text field, the section-number deltas, occurrence counts and
-// position deltas (as numbers); then, for a Japanese character, the bigrams of the
-// index that begin with it and those that end with it, most frequent
-// first, as the server's executor lists them.
-func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) []termEntry {
+// per text field, the postings as postingList holds them (as numbers);
+// then, for a Japanese character, the bigrams of the index that begin with
+// it and those that end with it, most frequent first, as the server's
+// executor lists them.
+func termEntries(postings map[string]*[len(fields)]postingList, maxExpansion int) []termEntry {
 	heads, tails := map[string][]string{}, map[string][]string{}
 	freq := map[string]int{}
 	for term, p := range postings {
@@ -256,7 +454,7 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 			continue
 		}
 		for _, list := range p {
-			freq[term] += len(list)
+			freq[term] += list.docs
 		}
 		heads[string(first)] = append(heads[string(first)], term)
 		tails[string(last)] = append(tails[string(last)], term)
@@ -274,68 +472,25 @@ func termEntries(postings map[string]*[len(fields)][]posting, maxExpansion int) 
 	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
-	out := make([]termEntry, 0, len(terms))
-	for _, term := range terms {
+	// Each term's entry is its own: written on all cores.
+	out := make([]termEntry, len(terms))
+	_ = parallel.Do(len(terms), func(i int) error {
+		term := terms[i]
 		entry := []any{}
-		var p [len(fields)][]posting
+		var p [len(fields)]postingList
 		if q := postings[term]; q != nil {
 			p = *q
 		}
 		for _, list := range p {
-			flat := []int{}
-			prev := 0
-			for _, ps := range list {
-				flat = append(flat, ps.doc-prev, len(ps.positions))
-				prev = ps.doc
-				last := 0
-				for _, pos := range ps.positions {
-					flat = append(flat, pos-last)
-					last = pos
-				}
-			}
-			entry = append(entry, numbers(flat))
+			entry = append(entry, numbers(list.flat))
 		}
 		if h, t := heads[term], tails[term]; len(h)+len(t) > 0 {
 			entry = append(entry, nonNil(sorted(h)), nonNil(sorted(t)))
 		}
 		data, _ := json.Marshal(entry)
-		out = append(out, termEntry{term, data})
-	}
-	return out
-}
-
-// offsets lists where each token of text lies, in UTF-16 code units as
-// the script indexes strings: per token, the start's distance from the
-// previous token's start and the length.
-func offsets(text string, tokens []search.Token) []int {
-	out := make([]int, 0, 2*len(tokens))
-	units := utf16Offsets(text)
-	prev := 0
-	for _, t := range tokens {
-		start, end := units[t.Start], units[t.End]
-		out = append(out, start-prev, end-start)
-		prev = start
-	}
-	return out
-}
-
-// utf16Offsets maps every byte offset of text that starts a character (and
-// the end) to its offset in UTF-16 code units.
-func utf16Offsets(text string) []int {
-	out := make([]int, len(text)+1)
-	u := 0
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		for j := i; j < i+size; j++ {
-			out[j] = u // inside a character: the character's start
-		}
-		u++
-		if r >= 0x10000 {
-			u++
-		}
-		i += size
-	}
-	out[len(text)] = u
+		out[i] = termEntry{term, data}
+		return nil
+	})
 	return out
 }
 
@@ -348,7 +503,7 @@ const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 // variable-length quantities of source maps, without sign). Most numbers
 // of the index are small, so most take one character, against two to
 // four as JSON numbers with commas.
-func numbers(list []int) string {
+func numbers[T int | int32](list []T) string {
 	var b strings.Builder
 	for _, n := range list {
 		if n < 0 {

@@ -2,8 +2,11 @@ package staticsearch
 
 import (
 	"bytes"
+	"compress/flate"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,22 +18,26 @@ import (
 // parse reads a file of the index back: its name and data.
 func parse(t *testing.T, file []byte, into any) string {
 	t.Helper()
-	rest, ok := bytes.CutPrefix(file, []byte("kbSearchData("))
-	if !ok || !bytes.HasSuffix(rest, []byte(");\n")) {
+	var args []string
+	inner, ok := bytes.CutPrefix(file, []byte("kbSearchData("))
+	if !ok || !bytes.HasSuffix(inner, []byte(");\n")) {
 		t.Fatalf("not a registering script: %.80s", file)
 	}
-	rest = bytes.TrimSuffix(rest, []byte(");\n"))
-	var name string
-	dec := json.NewDecoder(bytes.NewReader(rest))
-	if err := dec.Decode(&name); err != nil {
+	if err := json.Unmarshal(append(append([]byte("["), bytes.TrimSuffix(inner, []byte(");\n"))...), ']'), &args); err != nil || len(args) != 2 {
+		t.Fatalf("not a name and a string: %.80s (%v)", file, err)
+	}
+	packed, err := base64.StdEncoding.DecodeString(args[1])
+	if err != nil {
 		t.Fatal(err)
 	}
-	body := rest[dec.InputOffset():]
-	body, _ = bytes.CutPrefix(body, []byte(","))
+	body, err := io.ReadAll(flate.NewReader(bytes.NewReader(packed)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := json.Unmarshal(body, into); err != nil {
 		t.Fatal(err)
 	}
-	return name
+	return args[0]
 }
 
 func TestBuild(t *testing.T) {
@@ -44,9 +51,18 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Files are written on all cores; a second build writes the same bytes.
+	again, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(files, again) {
+		t.Error("two builds of the same sections differ")
+	}
 	var m struct {
 		Docs       int               `json:"docs"`
 		TermChunks int               `json:"termChunks"`
+		OwnFiles   []string          `json:"ownFiles"`
 		Lengths    []string          `json:"lengths"`
 		Values     map[string]string `json:"values"`
 	}
@@ -57,8 +73,9 @@ func TestBuild(t *testing.T) {
 	for k, v := range m.Values {
 		values[k] = decodeNumbers(v)
 	}
-	// Per section, a count and the positions of its values.
-	if want := map[string][]int{"chapter": {1, 0, 1, 0}, "role": {1, 0, 0}, "level": {1, 0, 0}}; m.Docs != 2 || !reflect.DeepEqual(values, want) {
+	// Runs of sections with the same values: sections, a count, the
+	// positions of the values.
+	if want := map[string][]int{"chapter": {2, 1, 0}, "role": {1, 1, 0, 1, 0}, "level": {1, 1, 0, 1, 0}}; m.Docs != 2 || !reflect.DeepEqual(values, want) {
 		t.Errorf("meta = %+v, values %v", m, values)
 	}
 	if n := decodeNumbers(m.Lengths[1])[0]; n != len(search.Analyze(docs[0].Body)) {
@@ -66,21 +83,12 @@ func TestBuild(t *testing.T) {
 	}
 
 	// Every term is in the chunk its hash names, with its positions.
-	terms := map[string][]json.RawMessage{}
-	for i := range m.TermChunks {
-		var chunk map[string][]json.RawMessage
-		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
-		for term, e := range chunk {
-			if Hash(term)%uint32(m.TermChunks) != uint32(i) {
-				t.Errorf("%q is in chunk %d, its hash names %d", term, i, Hash(term)%uint32(m.TermChunks))
-			}
-			terms[term] = e
-		}
-	}
-	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 1, 9, 1, 1, 3}) { // section 0 at position 9; section 1 at 3
+	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
+	// Per section: twice the distance from the last, then positions.
+	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 9, 2, 3}) { // section 0 at position 9; section 1 at 3
 		t.Errorf("鍵を in bodies: %v", got)
 	}
-	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{1, 1, 1}) {
+	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{2, 1}) {
 		t.Errorf("edr in titles: %v", got)
 	}
 	// A Japanese character lists the bigrams around it, most frequent first.
@@ -88,31 +96,94 @@ func TestBuild(t *testing.T) {
 		t.Errorf("鍵: %s", e)
 	}
 
-	// Offsets count UTF-16 code units: 𠮷 takes two.
 	var chunk [][]json.RawMessage
 	parse(t, files["d-000.js"], &chunk)
-	offsets := numbersOf(t, chunk[0][9])
-	body := docs[0].Body
-	tokens := search.Analyze(body)
-	start := 0
-	utf16 := func(byteOffset int) int {
-		n := 0
-		for _, r := range body[:byteOffset] {
-			n++
-			if r > 0xFFFF {
-				n++
-			}
-		}
-		return n
+	if len(chunk) != 2 || len(chunk[0]) != 8 {
+		t.Errorf("d-000.js holds %d records of %d fields, want 2 of 8", len(chunk), len(chunk[0]))
 	}
-	for i, tok := range tokens {
-		start += offsets[2*i]
-		if start != utf16(tok.Start) || start+offsets[2*i+1] != utf16(tok.End) {
-			t.Errorf("token %q at %d+%d, want %d–%d", tok.Term, start, offsets[2*i+1], utf16(tok.Start), utf16(tok.End))
-		}
-	}
-	if !strings.Contains(string(files["d-000.js"]), "𠮷野家") {
+	if !strings.Contains(string(chunk[0][4]), "𠮷野家") {
 		t.Error("the stored body lost its text")
+	}
+}
+
+// termsOf reads every term's entry from the term chunks, and requires each
+// to be where the script looks for it: in its own file when ownFiles lists
+// it, else in the chunk its hash names.
+func termsOf(t *testing.T, files map[string][]byte, chunks int, ownFiles []string) map[string][]json.RawMessage {
+	t.Helper()
+	terms := map[string][]json.RawMessage{}
+	for i := range chunks + len(ownFiles) {
+		var chunk map[string][]json.RawMessage
+		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
+		for term, e := range chunk {
+			want := int(Hash(term) % uint32(chunks))
+			if k := slices.Index(ownFiles, term); k >= 0 {
+				want = chunks + k
+			}
+			if i != want {
+				t.Errorf("%q is in chunk %d, the script looks in %d", term, i, want)
+			}
+			terms[term] = e
+		}
+	}
+	if _, ok := files[fmt.Sprintf("t-%03d.js", chunks+len(ownFiles))]; ok {
+		t.Errorf("a term chunk past the %d hashed and %d own files", chunks, len(ownFiles))
+	}
+	return terms
+}
+
+// TestOwnFiles requires a term with a large entry to get a file of its
+// own, which holds that term alone.
+func TestOwnFiles(t *testing.T) {
+	var docs []search.Document
+	for i := range 3000 {
+		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i), Title: "EDR", Body: fmt.Sprintf("鍵 %d", i)})
+	}
+	files, err := Build(docs, search.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		TermChunks int      `json:"termChunks"`
+		OwnFiles   []string `json:"ownFiles"`
+	}
+	parse(t, files["meta.js"], &m)
+	// edr is in every title; 鍵 in every body; each number in one body.
+	if !slices.Equal(m.OwnFiles, []string{"edr", "鍵"}) {
+		t.Fatalf("own files for %q", m.OwnFiles)
+	}
+	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
+	var own map[string]json.RawMessage
+	parse(t, files[fmt.Sprintf("t-%03d.js", m.TermChunks)], &own)
+	if len(own) != 1 || own["edr"] == nil {
+		t.Errorf("edr's own file holds %d terms", len(own))
+	}
+	if got := numbersOf(t, terms["edr"][0]); len(got) != 2*len(docs) {
+		t.Errorf("edr in titles: %d numbers, want %d", len(got), 2*len(docs))
+	}
+}
+
+// TestBuildInBatches requires the same files whether the sections are
+// analysed all at once or a few at a time.
+func TestBuildInBatches(t *testing.T) {
+	var docs []search.Document
+	for i := range 23 {
+		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i%5), Title: fmt.Sprintf("鍵の管理 %d", i),
+			Body: strings.Repeat("公開鍵と秘密鍵を管理する。EDR で守る。", 1+i%4), Chapter: "a"})
+	}
+	meta := search.Meta{Chapters: []search.Facet{{ID: "a", Number: "1", Label: "1 A"}}}
+	whole, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { analyseBatchSize = n }(analyseBatchSize)
+	analyseBatchSize = 4
+	batched, err := Build(docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(whole, batched) {
+		t.Error("the index differs when built in batches of 4 sections")
 	}
 }
 
@@ -149,6 +220,30 @@ func numbersOf(t *testing.T, raw json.RawMessage) []int {
 		t.Fatal(err)
 	}
 	return decodeNumbers(s)
+}
+
+func TestPostingList(t *testing.T) {
+	var p postingList
+	p.add(0, []int{4})
+	p.add(3, []int{2, 7, 9})
+	p.add(40, []int{1})
+	// 0 once at 4; 3 (+3) three times at 2, 7, 9; 40 (+37) once at 1.
+	if !slices.Equal(p.flat, []int32{0, 4, 7, 1, 2, 5, 2, 74, 1}) || p.docs != 3 {
+		t.Errorf("postings = %v, %d sections", p.flat, p.docs)
+	}
+}
+
+func TestAnalyse(t *testing.T) {
+	a := analyse("鍵を鍵と")
+	// 鍵を 鍵と: bigrams 鍵を(1) を鍵(2) 鍵と(3).
+	want := []occurrences{{"を鍵", []int{2}}, {"鍵と", []int{3}}, {"鍵を", []int{1}}}
+	if a.tokens != 3 || !reflect.DeepEqual(a.terms, want) {
+		t.Errorf("analyse = %+v", a)
+	}
+	a = analyse("EDR の EDR と edr")
+	if want := []occurrences{{"edr", []int{1, 3, 5}}, {"と", []int{4}}, {"の", []int{2}}}; !reflect.DeepEqual(a.terms, want) {
+		t.Errorf("analyse = %+v", a)
+	}
 }
 
 func TestNumbers(t *testing.T) {
