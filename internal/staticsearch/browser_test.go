@@ -474,7 +474,7 @@ func TestBrowserAnalysisOffsetsMatch(t *testing.T) {
 	}
 	inputs := randomTexts(500)
 	list, _ := json.Marshal(inputs)
-	got := browsertest.Eval[[][][2]int](t, ctx, string(list)+`.map(s => kbStaticSearch.analyze(s).map(t => [t.start, t.end]))`)
+	got := browsertest.EvalAsync[[][][2]int](t, ctx, `Promise.all(`+string(list)+`.map(s => kbStaticSearch.analyze(s).then(ts => ts.map(t => [t.start, t.end]))))`)
 	for i, text := range inputs {
 		want := [][2]int{}
 		for _, tok := range search.Analyze(text) {
