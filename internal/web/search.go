@@ -53,11 +53,6 @@ func (r *SearchResults) T(key string, pairs ...string) string {
 	return r.messages.Get(key, pairs...)
 }
 
-// FacetValue is a facet value's label with its count.
-func (r *SearchResults) FacetValue(label string, count int) string {
-	return r.messages.Get("search.facet_value", "label", label, "n", strconv.Itoa(count))
-}
-
 // SearchFacetGroup is one facet (chapter, role, level) with its counted values.
 type SearchFacetGroup struct {
 	Name   string
