@@ -64,13 +64,50 @@
     });
   }
 
-  // ---- Markup shared by the page and the header box ---------------------
+  // ---- Parts of the results, from layouts/search-results.html --------------
 
-  function el(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text !== undefined) e.textContent = text;
-    return e;
+  // The theme writes each part of the results into the page as a
+  // <template data-part="…"> inside #kb-search-parts; the script has no
+  // markup of its own: it clones a part and fills its slots.
+  var parts = document.getElementById("kb-search-parts");
+
+  // part returns a copy of the part name (a DocumentFragment).
+  function part(name) {
+    var tmpl = parts ? parts.content.querySelector('template[data-part="' + name + '"]') : null;
+    if (!tmpl) throw new Error("kb search: the theme has no search part " + name);
+    return document.importNode(tmpl.content, true);
+  }
+
+  // fill sets the slots of node (an element or a fragment) named in values:
+  // the elements marked data-slot="name". A string is the slot's text; null
+  // removes the slot's element; an object sets text, html (an answer's
+  // title or snippet), append (nodes added after what the part holds) and
+  // any other key as an attribute. Slots not named are left as they are.
+  function fill(node, values) {
+    var slots = Array.prototype.slice.call(node.querySelectorAll("[data-slot]"));
+    if (node.nodeType === 1 && node.hasAttribute("data-slot")) slots.unshift(node);
+    slots.forEach(function (e) {
+      var name = e.getAttribute("data-slot");
+      if (!Object.prototype.hasOwnProperty.call(values, name)) return;
+      var v = values[name];
+      if (v === null) {
+        e.parentNode.removeChild(e);
+        return;
+      }
+      if (typeof v !== "object") v = { text: v };
+      Object.keys(v).forEach(function (k) {
+        if (k === "text") e.textContent = v.text;
+        else if (k === "html") {
+          e.textContent = "";
+          e.appendChild(marked(v.html));
+        } else if (k === "append")
+          v.append.forEach(function (n) {
+            e.appendChild(n);
+          });
+        else e.setAttribute(k, String(v[k]));
+      });
+    });
+    return node;
   }
 
   // marked copies HTML from an answer that holds only text and <mark>,
@@ -81,7 +118,9 @@
     var out = document.createDocumentFragment();
     t.content.childNodes.forEach(function (n) {
       if (n.nodeType === 1 && n.nodeName === "MARK") {
-        out.appendChild(el("mark", "", n.textContent));
+        var m = document.createElement("mark");
+        m.textContent = n.textContent;
+        out.appendChild(m);
       } else {
         out.appendChild(document.createTextNode(n.textContent));
       }
@@ -116,16 +155,11 @@
   }
 
   function hitItem(h) {
-    var li = el("li");
-    var a = el("a");
-    a.href = pageHref(h.url);
-    a.appendChild(marked(h.title_html));
-    li.appendChild(a);
-    if (h.path.length) li.appendChild(el("p", "path", h.path.join(" › ")));
-    var p = el("p", "snippet");
-    p.appendChild(marked(h.snippet));
-    li.appendChild(p);
-    return li;
+    return fill(part("hit"), {
+      link: { href: pageHref(h.url), html: h.title_html },
+      path: h.path.length ? h.path.join(" › ") : null,
+      snippet: { html: h.snippet },
+    });
   }
 
   // Arrow keys move between the box and a list of result links; Escape
@@ -214,78 +248,66 @@
       return { live: live, status: status };
     }
 
-    // render lays out an answer as layouts/search-results.html does.
+    // render lays out an answer as layouts/search-results.html does, from
+    // its parts.
     function render(q, res) {
       var c = clear();
       var live = c.live;
       c.status.textContent = statusText(q, res);
       suggestions(live, res);
-      // On a phone the filters start folded, so that the results come first.
-      var details = el("details", "search-facets");
-      details.open = !phone.matches || facetsOpened;
-      details.appendChild(el("summary", "", t("search.filters")));
-      details.addEventListener("toggle", function () {
-        facetsOpened = details.open;
-      });
-      var facets = el("div", "search-facet-list");
-      details.appendChild(facets);
+      var groups = [];
       (res.facet_kinds || []).forEach(function (k) {
         keys[k.key] = true;
         var counts = res.facets[k.list];
         if (!counts || counts.length === 0) return;
-        var box = el("div", "search-facet");
-        box.appendChild(el("p", "search-facet-name", facetName(k)));
-        var list = el("p", "page-meta");
-        counts.forEach(function (f) {
+        var values = counts.map(function (f) {
           var active = filters[k.key] === f.id;
-          var a = el("a", "tag" + (active ? " active" : ""), t("search.facet_value", { label: f.label, n: f.count }));
-          a.href = "?" + query(q, 0, [k.key, active ? "" : f.id]).toString();
-          a.setAttribute("data-param", k.key);
-          a.setAttribute("data-value", f.id);
-          if (active) a.setAttribute("aria-current", "true");
-          list.appendChild(a);
-          list.appendChild(document.createTextNode(" "));
+          return fill(part(active ? "facet-value-active" : "facet-value"), {
+            value: {
+              href: "?" + query(q, 0, [k.key, active ? "" : f.id]).toString(),
+              "data-param": k.key,
+              "data-value": f.id,
+              text: t("search.facet_value", { label: f.label, n: f.count }),
+            },
+          });
         });
-        box.appendChild(list);
-        facets.appendChild(box);
+        groups.push(fill(part("facet"), { name: facetName(k), values: { append: values } }));
       });
-      if (facets.childNodes.length) live.appendChild(details);
-      if (res.hits.length) {
-        var ol = el("ol", "search-results");
-        ol.start = res.from + 1;
-        res.hits.forEach(function (h) {
-          ol.appendChild(hitItem(h));
+      if (groups.length) {
+        var facets = fill(part("facets"), { groups: { append: groups } });
+        // On a phone the filters start folded, so that the results come first.
+        var details = facets.firstElementChild;
+        details.open = !phone.matches || facetsOpened;
+        details.addEventListener("toggle", function () {
+          facetsOpened = details.open;
         });
-        live.appendChild(ol);
+        live.appendChild(facets);
+      }
+      if (res.hits.length) {
+        live.appendChild(fill(part("hits"), { hits: { start: res.from + 1, append: res.hits.map(hitItem) } }));
       }
       var next = res.from + res.hits.length;
       if (res.from > 0 || next < res.total) {
-        var nav = el("nav", "search-pager");
-        nav.setAttribute("aria-label", t("search.pages"));
-        if (res.from > 0) nav.appendChild(pagerLink("prev", t("search.prev", { n: res.size }), q, Math.max(0, res.from - res.size)));
-        if (next < res.total) nav.appendChild(pagerLink("next", t("search.next", { n: res.size }), q, next));
-        live.appendChild(nav);
+        var links = [];
+        if (res.from > 0) links.push(pagerLink("prev", t("search.prev", { n: res.size }), q, Math.max(0, res.from - res.size)));
+        if (next < res.total) links.push(pagerLink("next", t("search.next", { n: res.size }), q, next));
+        live.appendChild(fill(part("pager"), { links: { append: links } }));
       }
     }
 
     // suggestions lists the "did you mean" queries as links, after the status.
     function suggestions(live, res) {
       if (!res.suggestions || !res.suggestions.length) return;
-      var p = el("p", "search-suggest", t("search.did_you_mean") + " ");
+      var links = [];
       res.suggestions.forEach(function (s, i) {
-        if (i > 0) p.appendChild(document.createTextNode(t("search.separator")));
-        var a = el("a", "", s);
-        a.href = "?" + query(s, 0).toString();
-        p.appendChild(a);
+        if (i > 0) links.push(part("separator"));
+        links.push(fill(part("suggestion"), { link: { href: "?" + query(s, 0).toString(), text: s } }));
       });
-      live.appendChild(p);
+      live.appendChild(fill(part("suggest"), { suggestions: { append: links } }));
     }
 
     function pagerLink(rel, text, q, from) {
-      var a = el("a", "", text);
-      a.rel = rel;
-      a.href = "?" + query(q, from).toString();
-      return a;
+      return fill(part("pager-link"), { link: { rel: rel, href: "?" + query(q, from).toString(), text: text } });
     }
 
     function showMessage(text) {
@@ -296,7 +318,7 @@
     function showError(err) {
       var c = clear();
       c.status.textContent = t("search.failed");
-      if (err && err.error) c.live.appendChild(el("p", "search-error", err.error));
+      if (err && err.error) c.live.appendChild(fill(part("error"), { error: err.error }));
     }
 
     function run(from) {
@@ -385,19 +407,12 @@
   // headerBox shows the first results under the box as the reader types;
   // Enter still opens the search page with all of them.
   function headerBox() {
-    var panel = el("div", "search-popup");
-    panel.id = "search-popup";
-    panel.hidden = true;
-    var status = el("p", "search-status");
-    status.id = "search-popup-status";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    var list = el("ol", "search-results");
-    var more = el("a", "search-more", t("search.all_results"));
-    panel.appendChild(status);
-    panel.appendChild(list);
-    panel.appendChild(more);
-    form.appendChild(panel);
+    var popup = part("popup");
+    var panel = popup.firstElementChild;
+    var status = panel.querySelector('[data-slot="status"]');
+    var list = panel.querySelector('[data-slot="hits"]');
+    var more = panel.querySelector('[data-slot="more"]');
+    form.appendChild(popup);
     input.setAttribute("aria-controls", panel.id);
     input.setAttribute("aria-describedby", status.id);
     var timer = 0;
@@ -421,11 +436,11 @@
         function (res) {
           if (mine !== seq) return;
           list.textContent = "";
-          res.hits.forEach(function (h) {
-            list.appendChild(hitItem(h));
+          fill(panel, {
+            hits: { append: res.hits.map(hitItem) },
+            status: statusText(q, res),
+            more: { href: root + "search/index.html?q=" + encodeURIComponent(q) },
           });
-          status.textContent = statusText(q, res);
-          more.href = root + "search/index.html?q=" + encodeURIComponent(q);
           more.hidden = res.total <= res.hits.length;
           panel.hidden = false;
         },

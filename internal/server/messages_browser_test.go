@@ -33,6 +33,14 @@ const resultsJS = `(() => {
   ];
   const out = [];
   parts.forEach(([sel, f]) => live.querySelectorAll(sel).forEach(e => out.push(sel + ": " + f(e))));
+  // The markup itself, but for whitespace between elements and the order
+  // of a query's parameters.
+  const copy = live.cloneNode(true);
+  copy.querySelectorAll(".search-help").forEach(e => e.remove());
+  copy.querySelectorAll('a[href^="?"]').forEach(a => a.setAttribute("href", "?" + params(a.getAttribute("href"))));
+  const walk = n => [...n.childNodes].forEach(c => c.nodeType === 3 && c.textContent.trim() === "" ? c.remove() : walk(c));
+  walk(copy);
+  out.push("markup: " + copy.innerHTML);
   return JSON.stringify(out);
 })()`
 
@@ -40,7 +48,7 @@ const resultsJS = `(() => {
 // server (kb host's page), by search.js over the server's API, and by
 // search.js over the static index from file://, in Japanese and in
 // English. All three must show the same status line, filters, results,
-// pager and errors, in the site's language.
+// pager and errors, in the site's language, in the same markup.
 func TestBrowserSearchTextsMatch(t *testing.T) {
 	browsertest.Require(t)
 	for _, c := range []struct {

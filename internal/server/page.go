@@ -123,6 +123,7 @@ func resultsView(m web.Messages, req search.Request, res *search.Result) web.Sea
 		for _, c := range counts {
 			active := current == c.ID
 			group.Values = append(group.Values, web.SearchFacetLink{Param: k.Key, ID: c.ID, Label: c.Label, Count: c.Count, Active: active,
+				Text: m.Get("search.facet_value", "label", c.Label, "n", strconv.Itoa(c.Count)),
 				Href: link(func(q url.Values) {
 					if active {
 						q.Del(k.Key)

@@ -53,11 +53,6 @@ func (r *SearchResults) T(key string, pairs ...string) string {
 	return r.messages.Get(key, pairs...)
 }
 
-// FacetValue is a facet value's label with its count.
-func (r *SearchResults) FacetValue(label string, count int) string {
-	return r.messages.Get("search.facet_value", "label", label, "n", strconv.Itoa(count))
-}
-
 // SearchFacetGroup is one facet (chapter, role, level) with its counted values.
 type SearchFacetGroup struct {
 	Name   string
@@ -70,6 +65,61 @@ type SearchFacetLink struct {
 	Count            int
 	Active           bool
 	Href             string
+	Text             string // the label with its count (search.facet_value)
+}
+
+// SearchPagerLink is a link to the previous or next page of results.
+type SearchPagerLink struct {
+	Rel, Href, Text string
+}
+
+// PrevLink is the link to the previous page of results, or nil.
+func (r *SearchResults) PrevLink() *SearchPagerLink {
+	if r.Prev == "" {
+		return nil
+	}
+	return &SearchPagerLink{Rel: "prev", Href: r.Prev, Text: r.T("search.prev", "n", strconv.Itoa(r.Size))}
+}
+
+// NextLink is the link to the next page of results, or nil.
+func (r *SearchResults) NextLink() *SearchPagerLink {
+	if r.Next == "" {
+		return nil
+	}
+	return &SearchPagerLink{Rel: "next", Href: r.Next, Text: r.T("search.next", "n", strconv.Itoa(r.Size))}
+}
+
+// SearchParts is what the "search-parts" template of layouts/ renders the
+// parts of the results from, which search.js clones and fills: the
+// results part with nothing in it, and one placeholder of each kind of
+// item. Page selects the parts of the search page; otherwise those of the
+// header box.
+type SearchParts struct {
+	*SearchResults
+	Page        bool
+	Hit         SearchHit
+	Facet       SearchFacetGroup
+	Value       SearchFacetLink
+	ActiveValue SearchFacetLink
+	Suggestion  SearchSuggestion
+	Err         string
+	Link        SearchPagerLink
+}
+
+// SearchParts returns the placeholder data of the parts search.js renders
+// with. Optional fields hold a placeholder, so that their element is in
+// the part; the script fills or removes it.
+func (d *pageData) SearchParts() *SearchParts {
+	const placeholder, href = "…", "#"
+	return &SearchParts{
+		SearchResults: &SearchResults{messages: d.Messages},
+		Page:          d.Search != nil,
+		Hit:           SearchHit{Href: href, Path: placeholder},
+		Value:         SearchFacetLink{Href: href},
+		ActiveValue:   SearchFacetLink{Href: href, Active: true},
+		Suggestion:    SearchSuggestion{Href: href},
+		Link:          SearchPagerLink{Rel: "next", Href: href},
+	}
 }
 
 // SearchHit is one result.

@@ -132,10 +132,9 @@ func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 		return nil, err
 	}
 	for _, kind := range pageKinds {
-		files := []string{"base.html", kind + ".html"}
-		if kind == "search" {
-			files = append(files, searchResultsLayout)
-		}
+		// Every page has the header's search box, whose parts are in
+		// the results layout.
+		files := []string{"base.html", kind + ".html", searchResultsLayout}
 		tmpl, err := template.New(kind).ParseFS(layoutFS, files...)
 		if err != nil {
 			return nil, err
