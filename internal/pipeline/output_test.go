@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kb-handbook/kb/internal/testsite"
 )
@@ -125,6 +126,46 @@ func TestRecycledOutputEqualsFreshBuild(t *testing.T) {
 	}
 	if !strings.Contains(got["a/index.html"], "書き換えた本文") {
 		t.Error("changed page not rewritten")
+	}
+}
+
+// A file that did not change keeps its modification time across builds, so
+// that incremental copies (rsync, robocopy) and HTTP caches of the output
+// see only what changed: the spare tree of the build before last is
+// rewritten where it differs and left alone where it does not.
+func TestUnchangedFilesKeepTheirTime(t *testing.T) {
+	root := testsite.Write(t, map[string]string{
+		"content/_index.md": "# トップ\n",
+		"content/a.md":      "# A\n\n本文\n",
+		"content/b.md":      "# B\n\n本文\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	build := func() {
+		t.Helper()
+		if _, err := Run(Options{Source: root, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build()
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range []string{"a/index.html", "b/index.html"} {
+		if err := os.Chtimes(filepath.Join(out, filepath.FromSlash(f)), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build() // the first output becomes the spare
+	if err := os.WriteFile(filepath.Join(root, "content", "b.md"), []byte("# B\n\n書き換えた本文\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build() // rewrites the first output where it differs
+	for f, keep := range map[string]bool{"a/index.html": true, "b/index.html": false} {
+		info, err := os.Stat(filepath.Join(out, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := info.ModTime().Equal(old); kept != keep {
+			t.Errorf("%s: modification time kept %v, want %v", f, kept, keep)
+		}
 	}
 }
 
