@@ -35,9 +35,6 @@ func DefaultCallouts() []CalloutKind {
 	}
 }
 
-// detailsLabel is the summary line of a "::: details" container without a title.
-const detailsLabel = "詳細"
-
 // callouts is a table of callout kinds by upper-case name.
 type callouts map[string]CalloutKind
 
@@ -170,7 +167,7 @@ func (r *nodeRenderer) renderCallout(w util.BufWriter, _ []byte, node ast.Node, 
 		return ast.WalkContinue, nil
 	case DetailsKind:
 		if entering {
-			title := cmp.Or(n.Title, detailsLabel)
+			title := cmp.Or(n.Title, r.details)
 			_, _ = w.WriteString(`<details class="callout callout-details"><summary class="callout-label">`)
 			_, _ = w.Write(util.EscapeHTML([]byte(title)))
 			_, _ = w.WriteString("</summary>\n")

@@ -11,10 +11,6 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// FigureLabel is the word before a figure's number, in captions and in
-// the text of empty links to a figure ("図 7.5.1 …").
-const FigureLabel = "図"
-
 // Figure is a numbered figure found on a page, in page order.
 type Figure struct {
 	// ID is the anchor given with {#id} after the image, or "" when there is none.
@@ -176,6 +172,7 @@ func (r *nodeRenderer) renderFigure(w util.BufWriter, src []byte, node ast.Node,
 		}
 	}
 	_, _ = w.WriteString(`<figcaption><span class="figno">`)
+	_, _ = w.Write(util.EscapeHTML([]byte(r.doc.FigureLabel)))
 	_ = w.WriteByte(0)
 	_ = w.WriteByte(phFigure)
 	_, _ = w.WriteString(strconv.Itoa(n.Index))

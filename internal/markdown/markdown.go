@@ -5,6 +5,7 @@ package markdown
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -38,12 +39,27 @@ type Options struct {
 	LeadOnly bool
 	// Callouts are the kinds of callout pages may use; nil means DefaultCallouts.
 	Callouts []CalloutKind
+	// Labels are the words kb writes into pages; empty ones are Japanese.
+	Labels Labels
 }
+
+// Labels are the words kb itself writes into a page, in the site's
+// language (the theme's message catalogue).
+type Labels struct {
+	// Figure comes before a figure's number: "図 7.5.1".
+	Figure string
+	// Details titles a "::: details" container written without a title.
+	Details string
+}
+
+// DefaultLabels are the labels of a Japanese site.
+var DefaultLabels = Labels{Figure: "図", Details: "詳細"}
 
 // Parser parses Markdown pages. It is safe for concurrent use.
 type Parser struct {
 	md       goldmark.Markdown
 	callouts callouts
+	labels   Labels
 	slugRule string
 	unsafe   bool
 	noXHTML  bool
@@ -78,7 +94,10 @@ func New(opts Options) *Parser {
 			parser.WithASTTransformers(transformers...),
 		),
 	)
-	return &Parser{md: md, callouts: table, slugRule: opts.SlugRule, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
+	labels := opts.Labels
+	labels.Figure = cmp.Or(labels.Figure, DefaultLabels.Figure)
+	labels.Details = cmp.Or(labels.Details, DefaultLabels.Details)
+	return &Parser{md: md, callouts: table, labels: labels, slugRule: opts.SlugRule, unsafe: opts.UnsafeHTML, noXHTML: opts.NoXHTML, leadOnly: opts.LeadOnly}
 }
 
 // Doc is a parsed page. Its body is kept as HTML and XHTML fragments in
@@ -92,6 +111,8 @@ type Doc struct {
 	terms       []Term
 	// Title is the text of a leading "# heading", which is not rendered in the body.
 	Title string
+	// FigureLabel is the word before the numbers of the page's figures.
+	FigureLabel string
 	// TitleID is the ID of that heading, which links may point at.
 	TitleID  string
 	Headings []Heading
@@ -156,7 +177,7 @@ func (p *Parser) ParseLines(body []byte, firstLine int, origin []int) *Doc {
 	}
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs(p.slugRule)))
 	root := p.md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
-	doc := &Doc{refIndex: map[string]int{}}
+	doc := &Doc{refIndex: map[string]int{}, FigureLabel: p.labels.Figure}
 	first := root.FirstChild()
 	for first != nil && isComment(first, body) {
 		first = first.NextSibling()

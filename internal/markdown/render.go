@@ -167,7 +167,6 @@ func Render(w io.Writer, doc *Doc, res Resolver, opts RenderOptions) error {
 			if err != nil || n < 0 || n >= len(doc.Figures) {
 				return fail(fmt.Errorf("markdown: bad figure placeholder %q", arg))
 			}
-			b.WriteString(FigureLabel)
 			if num := res.FigureNumber(n); num != "" {
 				b.WriteByte(' ')
 				b.Write(util.EscapeHTML([]byte(num)))
@@ -206,7 +205,7 @@ func (p *Parser) renderFragment(doc *Doc, root ast.Node, src []byte, xhtml bool,
 		util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewDefinitionListHTMLRenderer(htmlOpts...), 500),
 		util.Prioritized(extension.NewFootnoteHTMLRenderer(footnoteOpts...), 500),
-		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code, callouts: p.callouts}, 1),
+		util.Prioritized(&nodeRenderer{doc: doc, xhtml: xhtml, unsafe: unsafe, code: code, callouts: p.callouts, details: p.labels.Details}, 1),
 	))
 	var b bytes.Buffer
 	// HTML, with highlighted code, is about twice as long as its Markdown;
@@ -224,6 +223,7 @@ type nodeRenderer struct {
 	xhtml    bool
 	unsafe   bool
 	callouts callouts
+	details  string // the title of a details container without one
 	// code holds highlighted code blocks, shared by the HTML and XHTML
 	// renders of a page so that each block is highlighted once.
 	code map[ast.Node][]byte

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/testsite"
@@ -614,10 +615,12 @@ func TestCalloutKindsChecked(t *testing.T) {
 func TestInterfaceLanguage(t *testing.T) {
 	root := testsite.Write(t, map[string]string{
 		"kb.yaml":                "title: Handbook\nlanguage: en\n",
-		"layouts/i18n/en.yaml":   "home: Start\n",
+		"layouts/i18n/en.yaml":   "home: Start\ncallout.tip: Hint\n",
 		"content/_index.md":      "# Handbook\n\nWelcome.\n",
 		"content/01-a/_index.md": "# Chapter\n\nText.\n",
-		"content/01-a/page.md":   "# Page\n\n## Part\n\nText.\n",
+		"content/01-a/page.md": "# Page\n\n## Part\n\nText, see [](#fig-flow).\n\n> [!NOTE]\n> Noted.\n\n> [!TIP]\n> Tipped.\n\n" +
+			"::: details\nHidden.\n:::\n\n![The flow](flow.svg \"The flow\"){#fig-flow}\n",
+		"content/01-a/flow.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>`,
 	})
 	out := filepath.Join(t.TempDir(), "public")
 	if _, err := Run(Options{Source: root, Out: out}); err != nil {
@@ -627,15 +630,17 @@ func TestInterfaceLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`<html lang="en">`, ">Skip to content<", ">On this page<", ">Start</a>", `aria-label="Breadcrumbs"`} {
+	for _, want := range []string{`<html lang="en">`, ">Skip to content<", ">On this page<", ">Start</a>", `aria-label="Breadcrumbs"`,
+		`<p class="callout-label">Note</p>`, `<p class="callout-label">Hint</p>`, `<summary class="callout-label">Details</summary>`,
+		`<span class="figno">Figure 1.1.1</span>`, `>Figure 1.1.1 The flow</a>`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("page lacks %s", want)
 		}
 	}
-	for _, ja := range []string{"本文へ", "このページの目次", "ホーム", "パンくずリスト", "改版履歴"} {
-		if strings.Contains(string(page), ja) {
-			t.Errorf("an English page shows %s", ja)
-		}
+	if i := strings.IndexFunc(string(page), func(r rune) bool {
+		return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han)
+	}); i >= 0 {
+		t.Errorf("an English page shows Japanese: …%s…", string(page)[max(0, i-80):min(len(page), i+80)])
 	}
 	toc, err := os.ReadFile(filepath.Join(out, "toc", "index.html"))
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/internal/web"
+	"github.com/kb-handbook/kb/layouts"
 )
 
 // Builder runs kb's pipeline — load, parse, resolve, check, write — for
@@ -157,12 +158,31 @@ func (b *Builder) parserOptions() markdown.Options {
 		n.XHTML = n.XHTML || f.Needs().XHTML
 		n.SectionText = n.SectionText || f.Needs().SectionText
 	}
-	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText, Callouts: calloutKinds(b.cfg)}
+	m := b.messages()
+	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText, Callouts: calloutKinds(b.cfg, m),
+		Labels: markdown.Labels{Figure: m.Get("figure"), Details: m.Get("callout.details")}}
 }
 
-// calloutKinds are the built-in callout kinds with kb.yaml's laid over them.
-func calloutKinds(cfg config.Config) []markdown.CalloutKind {
+// messages returns the interface text of the site's theme in its language,
+// for the words the parser writes into pages. A catalogue that cannot be
+// read leaves kb's own, and loading the theme reports why.
+func (b *Builder) messages() web.Messages {
+	m, err := web.ThemeMessages(overlayDir(b.opts.Root, "layouts", layouts.FS), b.cfg.Language)
+	if err != nil {
+		return web.BuiltinMessages(b.cfg.Language)
+	}
+	return m
+}
+
+// calloutKinds are the built-in callout kinds, labelled in the site's
+// language (callout.<class> of m), with kb.yaml's laid over them.
+func calloutKinds(cfg config.Config, m web.Messages) []markdown.CalloutKind {
 	kinds := markdown.DefaultCallouts()
+	for i, k := range kinds {
+		if label, ok := m["callout."+k.Class]; ok {
+			kinds[i].Label = label
+		}
+	}
 	for _, c := range cfg.Callouts {
 		kinds = append(kinds, markdown.CalloutKind{Name: c.Kind, Label: cmp.Or(c.Label, c.Kind), Class: cmp.Or(c.Class, strings.ToLower(c.Kind))})
 	}
@@ -476,7 +496,7 @@ func (b *Builder) parse() (map[string]*markdown.Doc, *content.Page, int, error) 
 	opts := b.parserOptions()
 	opts.UnsafeHTML = unsafe
 	opts.SlugRule = b.cfg.HeadingIDs
-	skip := fmt.Sprintf(" %v %v %v %s", opts.NoXHTML, opts.LeadOnly, opts.Callouts, opts.SlugRule)
+	skip := fmt.Sprintf(" %v %v %v %s %v", opts.NoXHTML, opts.LeadOnly, opts.Callouts, opts.SlugRule, opts.Labels)
 	var terms []markdown.Term
 	g := glossaryPage(pages, b.cfg.Glossary)
 	if g != nil {

@@ -14,11 +14,13 @@ type Figure struct {
 	// Number is the page's number and the figure's position on the page
 	// ("7.5.1"), or only the position on an unnumbered page.
 	Number string
+	// Word comes before the number (markdown.Labels.Figure).
+	Word string
 }
 
 // Label is the figure's label and number, as in its caption: "図 7.5.1".
 func (f Figure) Label() string {
-	return markdown.FigureLabel + " " + f.Number
+	return f.Word + " " + f.Number
 }
 
 // FillText is the text of an empty link to the figure: label, number and caption.
@@ -38,7 +40,7 @@ func (p *Page) numberFigures() {
 		if p.Number != "" {
 			n = p.Number + "." + n
 		}
-		p.Figures[i] = Figure{Figure: f, Number: n}
+		p.Figures[i] = Figure{Figure: f, Number: n, Word: p.Doc.FigureLabel}
 	}
 }
 

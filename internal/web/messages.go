@@ -20,6 +20,37 @@ type Messages map[string]string
 // defaultLanguage is the catalogue every other falls back to, key by key.
 const defaultLanguage = "ja"
 
+// siteCatalogues reads the built-in catalogues and then those of layoutFS
+// (a site's layouts/ laid over kb's) key by key, so that a site's own file
+// needs to hold only the texts it changes.
+func siteCatalogues(layoutFS fs.FS) (map[string]Messages, error) {
+	out := map[string]Messages{}
+	for _, fsys := range []fs.FS{layouts.FS, layoutFS} {
+		catalogues, err := loadMessages(fsys)
+		if err != nil {
+			return nil, err
+		}
+		for lang, m := range catalogues {
+			if out[lang] == nil {
+				out[lang] = Messages{}
+			}
+			maps.Copy(out[lang], m)
+		}
+	}
+	return out, nil
+}
+
+// ThemeMessages returns the interface text of the theme whose layouts are
+// layoutFS, in language, without its templates: for the words the Markdown
+// parser writes into pages (callout labels, the figure label).
+func ThemeMessages(layoutFS fs.FS, language string) (Messages, error) {
+	catalogues, err := siteCatalogues(layoutFS)
+	if err != nil {
+		return nil, err
+	}
+	return (&Theme{catalogues: catalogues}).Messages(language), nil
+}
+
 // loadMessages reads the catalogues of the theme, i18n/<language>.yaml.
 func loadMessages(layoutFS fs.FS) (map[string]Messages, error) {
 	entries, err := fs.ReadDir(layoutFS, "i18n")

@@ -10,14 +10,12 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
-	"maps"
 	"path"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/kb-handbook/kb/internal/markdown"
-	"github.com/kb-handbook/kb/layouts"
 )
 
 // Theme is the parsed templates and the fingerprinted assets.
@@ -106,20 +104,9 @@ const searchResultsLayout = "search-results.html"
 func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 	t := &Theme{templates: map[string]*template.Template{}, Assets: map[string]string{}, Files: map[string][]byte{},
 		sources: map[string]string{}, Layouts: layoutFS}
-	// The built-in catalogues first, so that a site's own file needs to
-	// hold only the texts it changes.
-	t.catalogues = map[string]Messages{}
-	for _, fsys := range []fs.FS{layouts.FS, layoutFS} {
-		catalogues, err := loadMessages(fsys)
-		if err != nil {
-			return nil, err
-		}
-		for lang, m := range catalogues {
-			if t.catalogues[lang] == nil {
-				t.catalogues[lang] = Messages{}
-			}
-			maps.Copy(t.catalogues[lang], m)
-		}
+	var err error
+	if t.catalogues, err = siteCatalogues(layoutFS); err != nil {
+		return nil, err
 	}
 	for _, name := range searchLayouts {
 		src, err := fs.ReadFile(layoutFS, name)
