@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -203,5 +202,5 @@ func (f *Firefox) WaitTrue(expr string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	f.t.Fatal(fmt.Sprintf("%s did not become true in Firefox", expr))
+	f.t.Fatalf("%s did not become true in Firefox", expr)
 }
