@@ -1,6 +1,9 @@
 package search
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // FacetKind is a facet of the sections: a field by which a query filters
 // (role:admin, or ?role=admin) and by which hits are counted. FacetKinds
@@ -17,6 +20,17 @@ type FacetKind struct {
 	// List is the name of the facet's values in Meta and of its counts in
 	// Facets (JSON).
 	List string `json:"list"`
+}
+
+// NamedKinds returns FacetKinds with each name as name gives it, from the
+// facet's key and its name here: a site's language names the facets in the
+// answers of the API and of the static index.
+func NamedKinds(name func(key, fallback string) string) []FacetKind {
+	out := slices.Clone(FacetKinds)
+	for i := range out {
+		out[i].Name = name(out[i].Key, out[i].Name)
+	}
+	return out
 }
 
 // FacetKinds lists the facets in the order the page shows them.

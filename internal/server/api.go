@@ -115,7 +115,9 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, st *state) {
 	if err == nil {
 		var res *search.Result
 		if res, err = h.search(r.Context(), st, req); err == nil {
-			writeJSON(w, r, http.StatusOK, apiResult{Query: req.Query, Result: res}, func() web.Messages { return h.textsOf(st) })
+			m := h.textsOf(st)
+			res.Kinds = search.NamedKinds(m.FacetName)
+			writeJSON(w, r, http.StatusOK, apiResult{Query: req.Query, Result: res}, func() web.Messages { return m })
 			return
 		}
 	}

@@ -73,6 +73,7 @@ func TestEnglishSiteAnswers(t *testing.T) {
 		{"GET", "/api/search?q=-backup", 400, `{"error":"Excluded words (-) alone cannot be searched for: add a word to look for."}`},
 		{"GET", "/api/search?q=level:", 400, `{"error":"Write a value after level: (for example level:2)."}`},
 		{"GET", "/api/search?q=" + strings.Repeat("a", 201), 400, `{"error":"The search is too long: use at most 200 characters."}`},
+		{"GET", "/api/search?q=backup", 200, `"facet_kinds":[{"key":"chapter","name":"Chapter"`},
 		{"GET", "/api/search?q=x&lang=en", 400, `{"error":"Unknown parameter “lang”: the parameters are q, chapter, role, level, from, size."}`},
 		{"GET", "/api/search?q=x&q=y", 400, `{"error":"The parameter “q” is given more than once."}`},
 		{"GET", "/api/search?q=x&size=ten", 400, `{"error":"The parameter “size” must be a whole number."}`},

@@ -81,7 +81,8 @@ func (Format) Check(*site.Site, *diag.List) {}
 
 // Emit implements pipeline.Format.
 func (Format) Emit(job pipeline.Job) error {
-	files, err := Build(search.Documents(job.Site), search.NewMeta(job.Site))
+	m := job.Theme.Messages(job.Site.Config.Language)
+	files, err := build(search.Documents(job.Site), search.NewMeta(job.Site), search.NamedKinds(m.FacetName))
 	if err != nil {
 		return err
 	}
@@ -220,7 +221,12 @@ type meta struct {
 
 // Build returns the files of the static index of docs, by name.
 func Build(docs []search.Document, m search.Meta) (map[string][]byte, error) {
-	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: search.FacetKinds,
+	return build(docs, m, search.FacetKinds)
+}
+
+// build is Build with the facets named as kinds names them.
+func build(docs []search.Document, m search.Meta, kinds []search.FacetKind) (map[string][]byte, error) {
+	md := meta{Docs: len(docs), DocsPerChunk: DocsPerChunk, Params: search.QueryParams(), Kinds: kinds,
 		Values: map[string]string{}, OwnFiles: []string{}, Variants: search.VariantTable(), Synonyms: m.Synonyms}
 	if md.Synonyms == nil {
 		md.Synonyms = [][]string{}

@@ -7,12 +7,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // parse reads a file of the index back: its name and data.
@@ -253,5 +257,31 @@ func TestNumbers(t *testing.T) {
 	}
 	if got := numbers([]int{0, 31, 32}); got != "Af gB" && got != "AfgB" {
 		t.Errorf("numbers(0, 31, 32) = %q", got)
+	}
+}
+
+// The static index names the facets in the site's language, as kb host's
+// API does.
+func TestFacetNamesInSiteLanguage(t *testing.T) {
+	root := testsite.Write(t, map[string]string{
+		"kb.yaml":           "title: Handbook\nlanguage: en\n",
+		"content/_index.md": "# Handbook\n\nBackups.\n",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := pipeline.Run(pipeline.Options{Source: root, Out: out, Outputs: []pipeline.Format{pipeline.HTML{}, Format{}}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(Dir), "meta.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m meta
+	parse(t, data, &m)
+	var names []string
+	for _, k := range m.Kinds {
+		names = append(names, k.Name)
+	}
+	if want := []string{"Chapter", "Role", "Level"}; !slices.Equal(names, want) {
+		t.Errorf("facet names %v, want %v", names, want)
 	}
 }
