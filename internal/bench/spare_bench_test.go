@@ -3,11 +3,11 @@ package bench
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/pipeline"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // BenchmarkSpareTree asks whether kb build's spare tree (the output before
@@ -24,16 +24,7 @@ func BenchmarkSpareTree(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := site(b, 1000)
-	places := map[string]string{"disk": os.TempDir()}
-	if info, err := os.Stat("/dev/shm"); err == nil && info.IsDir() {
-		places["tmpfs"] = "/dev/shm"
-	}
-	for _, item := range strings.Split(os.Getenv("KB_BENCH_DIRS"), ",") {
-		if name, dir, ok := strings.Cut(strings.TrimSpace(item), "="); ok {
-			places[name] = dir
-		}
-	}
-	for name, parent := range places {
+	for name, parent := range testsite.FileSystems() {
 		b.Run("fs="+name, func(b *testing.B) {
 			dir, err := os.MkdirTemp(parent, "kb-spare-bench-")
 			if err != nil {

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/kb-handbook/kb/internal/bench/corpus"
 	"github.com/kb-handbook/kb/internal/parallel"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 // BenchmarkWriteOrder asks whether writeOrder pays: it writes the output
@@ -29,16 +29,7 @@ func BenchmarkWriteOrder(b *testing.B) {
 	}
 	dealt := writeOrder(book)
 	html := bytes.Repeat([]byte("<p>kb</p>\n"), 2000)
-	places := map[string]string{"disk": os.TempDir()}
-	if info, err := os.Stat("/dev/shm"); err == nil && info.IsDir() {
-		places["tmpfs"] = "/dev/shm"
-	}
-	for _, item := range strings.Split(os.Getenv("KB_BENCH_DIRS"), ",") {
-		if name, dir, ok := strings.Cut(strings.TrimSpace(item), "="); ok {
-			places[name] = dir
-		}
-	}
-	for name, parent := range places {
+	for name, parent := range testsite.FileSystems() {
 		b.Run("fs="+name, func(b *testing.B) {
 			write := func(order []*site.Page) time.Duration {
 				dir, err := os.MkdirTemp(parent, "kb-order-bench-")
