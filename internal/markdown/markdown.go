@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -126,10 +127,38 @@ type Doc struct {
 	// Problems lists what the page uses that kb does not understand, located
 	// in the page's file; File is left empty for the caller to fill in.
 	Problems []diag.Diagnostic
+	// anchors holds every ID a link may point at, made on first use.
+	anchors     map[string]bool
+	anchorsOnce sync.Once
 }
 
 // TermIDs returns the anchors of the definition-list terms on the page.
 func (doc *Doc) TermIDs() []string { return doc.termIDs }
+
+// HasAnchor reports whether a link may point at id on the page: its title,
+// a heading, a figure or a glossary term. Every anchored link of a book is
+// checked, and a kept Doc serves every build of kb serve, so the IDs are
+// gathered once per parse.
+func (doc *Doc) HasAnchor(id string) bool {
+	doc.anchorsOnce.Do(func() {
+		doc.anchors = make(map[string]bool, 1+len(doc.Headings)+len(doc.Figures)+len(doc.termIDs))
+		if doc.TitleID != "" {
+			doc.anchors[doc.TitleID] = true
+		}
+		for _, h := range doc.Headings {
+			doc.anchors[h.ID] = true
+		}
+		for _, f := range doc.Figures {
+			if f.ID != "" {
+				doc.anchors[f.ID] = true
+			}
+		}
+		for _, id := range doc.termIDs {
+			doc.anchors[id] = true
+		}
+	})
+	return doc.anchors[id]
+}
 
 // Heading is a heading of level 2 or deeper (a leading level-1 heading is the Title).
 type Heading struct {

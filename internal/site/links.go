@@ -175,21 +175,9 @@ func (s *Site) pageTarget(tp *Page, anchor, dest string) (Target, string, string
 	return Target{}, "link to missing anchor " + dest + " in " + tp.Source.File, hint
 }
 
-// hasID reports whether a link can point at id on the page. It runs for
-// every anchored link of the book, so it allocates nothing.
+// hasID reports whether a link can point at id on the page.
 func (p *Page) hasID(id string) bool {
-	if _, ok := p.numbers[id]; ok || id == p.Doc.TitleID && id != "" {
-		return true
-	}
-	for _, h := range p.Doc.Headings {
-		if h.ID == id {
-			return true
-		}
-	}
-	if _, ok := p.Figure(id); ok {
-		return true
-	}
-	return slices.Contains(p.Doc.TermIDs(), id)
+	return id != "" && p.Doc.HasAnchor(id)
 }
 
 // pageIDs lists the IDs a link can point at on a page: headings, figures and glossary entries.
