@@ -60,6 +60,7 @@ type Builder struct {
 	parserGen int  // changes with the terms and unsafe, which all pages are parsed with
 	theme     *web.Theme
 	themeGen  int
+	labels    web.Messages // the theme's texts the parser writes into pages; nil until read
 
 	// What was written.
 	site      *site.Site        // the site last written, in part or whole
@@ -139,7 +140,7 @@ type docEntry struct {
 
 // reset forgets everything, so that the next build starts afresh.
 func (b *Builder) reset() {
-	b.tree, b.theme, b.site = nil, nil, nil
+	b.tree, b.theme, b.site, b.labels = nil, nil, nil, nil
 	b.docs = map[string]docEntry{}
 	b.outputs = map[string]uint64{}
 	b.copied = map[string]bool{}
@@ -158,7 +159,10 @@ func (b *Builder) parserOptions() markdown.Options {
 		n.XHTML = n.XHTML || f.Needs().XHTML
 		n.SectionText = n.SectionText || f.Needs().SectionText
 	}
-	m := b.messages()
+	if b.labels == nil {
+		b.labels = b.messages()
+	}
+	m := b.labels
 	return markdown.Options{NoXHTML: !n.XHTML, LeadOnly: !n.SectionText, Callouts: calloutKinds(b.cfg, m),
 		Labels: markdown.Labels{Figure: m.Get("figure"), Details: m.Get("callout.details")}}
 }
@@ -204,7 +208,7 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 	sc := classify(changed, cmp.Or(b.cfg.ContentDir, content.Dir), b.cfg.Search.Synonyms)
 	// What must be done again is remembered until a build succeeds.
 	if sc.theme {
-		b.theme = nil
+		b.theme, b.labels = nil, nil
 	}
 	for _, f := range sc.content {
 		b.recopy[f] = true
@@ -225,6 +229,7 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 		b.cfg = config.Load(b.opts.Root, &d)
 		b.cfgDiags = d.Sorted()
 		b.cfgKey = fmt.Sprintf("%#v", b.cfg)
+		b.labels = nil // the language may have changed
 	}
 	if sc.allContent || b.tree == nil || !b.reread(sc.content) {
 		var d diag.List

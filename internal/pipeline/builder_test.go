@@ -218,6 +218,13 @@ func TestBuilderMatchesFullBuild(t *testing.T) {
 	}
 	check("rename", []string{"content/03-new/page.md", "content/03-new/renamed.md"})
 
+	// The site's catalogue names the callouts the parser labels.
+	write("layouts/i18n/ja.yaml", "callout.warning: 要注意\n")
+	check("callout label from the site's catalogue", []string{"layouts/i18n/ja.yaml"})
+	if data, err := os.ReadFile(filepath.Join(out, "01-intro", "overview", "index.html")); err != nil || !strings.Contains(string(data), `<p class="callout-label">要注意</p>`) {
+		t.Errorf("the site's callout label is not shown (%v)", err)
+	}
+
 	// An included file, outside the content folder, read by one page.
 	write("listings/backup.sh", "rsync -a /srv/ /backup/\n")
 	edit("content/02-measures/backup.md", "バックアップの手順です。", "バックアップの手順です。\n\n```sh\n{{#include ../../listings/backup.sh}}\n```\n")
