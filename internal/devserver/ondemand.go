@@ -83,6 +83,12 @@ func (m *memWriter) Folder(name string) (string, error) {
 	return "", fmt.Errorf("%s: a format built on demand cannot write a folder", name)
 }
 
+// Local implements pipeline.Writer: formats built on demand write no
+// folders.
+func (m *memWriter) Local(name string) (string, error) {
+	return "", fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+}
+
 // WriteFile implements pipeline.Writer.
 func (m *memWriter) WriteFile(name string, data []byte) error {
 	m.mu.Lock()

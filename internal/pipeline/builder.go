@@ -662,6 +662,17 @@ func (w *diffWriter) Folder(name string) (string, error) {
 	return w.b.sink.Folder(name)
 }
 
+// Local implements Writer: only folders of this build are found.
+func (w *diffWriter) Local(name string) (string, error) {
+	w.mu.Lock()
+	produced := w.produced[name]
+	w.mu.Unlock()
+	if !produced {
+		return "", fmt.Errorf("%s: no format of this build wrote it: %w", name, fs.ErrNotExist)
+	}
+	return w.b.sink.Local(name)
+}
+
 // remove deletes an output.
 func (w *diffWriter) remove(name string) error {
 	w.mu.Lock()
@@ -732,6 +743,18 @@ func (d dirSink) Folder(name string) (string, error) {
 		return "", err
 	}
 	return p, os.RemoveAll(p)
+}
+
+// Local implements Writer.
+func (d dirSink) Local(name string) (string, error) {
+	p, err := d.path(name)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", err
+	}
+	return p, nil
 }
 
 // Remove implements Sink.

@@ -72,6 +72,18 @@ type Writer interface {
 	// build, for a format that writes its files itself (the bleve index).
 	// The folder itself is created by the caller.
 	Folder(name string) (string, error)
+	// Local returns the path of the folder at name that a format of this
+	// build wrote (see Folder), for a format that follows it to read;
+	// an error wrapping fs.ErrNotExist when none did.
+	Local(name string) (string, error)
+}
+
+// A Follower is a format that reads what other formats write: its Emit
+// starts once those of the formats named by After that this build writes
+// have finished.
+type Follower interface {
+	Format
+	After() []string
 }
 
 // HTML is the HTML site, rendered from the theme's layouts.
@@ -131,6 +143,18 @@ func (o *Output) Folder(name string) (string, error) {
 	}
 	if _, err := os.Lstat(p); err == nil {
 		return "", fmt.Errorf("output folder %q is written twice", name)
+	}
+	return p, nil
+}
+
+// Local implements Writer.
+func (o *Output) Local(name string) (string, error) {
+	p, err := o.local(name)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", err
 	}
 	return p, nil
 }

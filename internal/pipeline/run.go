@@ -76,11 +76,24 @@ func Run(opts Options) (*Result, error) {
 	return &Result{Site: ch.Site, Pages: len(ch.Site.Pages), Duration: time.Since(start), MovedAside: out.MovedAside, Warnings: ch.Warnings}, nil
 }
 
-// emitAll runs the outputs concurrently.
+// emitAll runs the outputs concurrently, each Follower after the outputs
+// it follows.
 func emitAll(job Job, outs []Format) error {
 	errs := make(chan error, len(outs))
+	done := map[string]chan struct{}{}
+	for _, o := range outs {
+		done[o.Name()] = make(chan struct{})
+	}
 	for _, o := range outs {
 		go func() {
+			defer close(done[o.Name()])
+			if f, ok := o.(Follower); ok {
+				for _, name := range f.After() {
+					if ch := done[name]; ch != nil {
+						<-ch
+					}
+				}
+			}
 			if err := o.Emit(job); err != nil {
 				errs <- fmt.Errorf("%s: %w", o.Name(), err)
 				return

@@ -44,6 +44,25 @@ func parse(t *testing.T, file []byte, into any) string {
 	return args[0]
 }
 
+// buildDocs builds the bleve index of docs and the static index from it.
+func buildDocs(t *testing.T, docs []search.Document, meta search.Meta) map[string][]byte {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), search.IndexDir)
+	if err := search.BuildDocuments(docs, meta, dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	files, err := Build(ix, docs, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 func TestBuild(t *testing.T) {
 	docs := []search.Document{
 		{URL: "a/", Number: "1", Title: "鍵の管理", Body: "公開鍵と𠮷野家の鍵を管理する。", Chapter: "a", Roles: []string{"admin"}, Level: 2},
@@ -51,15 +70,9 @@ func TestBuild(t *testing.T) {
 	}
 	meta := search.Meta{Chapters: []search.Facet{{ID: "a", Number: "1", Label: "1 A"}},
 		Roles: []search.Facet{{ID: "admin", Label: "管理者"}}, Levels: []search.Facet{{ID: "2", Label: "中級"}}}
-	files, err := Build(docs, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := buildDocs(t, docs, meta)
 	// Files are written on all cores; a second build writes the same bytes.
-	again, err := Build(docs, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := buildDocs(t, docs, meta)
 	if !reflect.DeepEqual(files, again) {
 		t.Error("two builds of the same sections differ")
 	}
@@ -143,10 +156,7 @@ func TestOwnFiles(t *testing.T) {
 	for i := range 3000 {
 		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i), Title: "EDR", Body: fmt.Sprintf("鍵 %d", i)})
 	}
-	files, err := Build(docs, search.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := buildDocs(t, docs, search.Meta{})
 	var m struct {
 		TermChunks int      `json:"termChunks"`
 		OwnFiles   []string `json:"ownFiles"`
@@ -164,30 +174,6 @@ func TestOwnFiles(t *testing.T) {
 	}
 	if got := numbersOf(t, terms["edr"][0]); len(got) != 2*len(docs) {
 		t.Errorf("edr in titles: %d numbers, want %d", len(got), 2*len(docs))
-	}
-}
-
-// TestBuildInBatches requires the same files whether the sections are
-// analysed all at once or a few at a time.
-func TestBuildInBatches(t *testing.T) {
-	var docs []search.Document
-	for i := range 23 {
-		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i%5), Title: fmt.Sprintf("鍵の管理 %d", i),
-			Body: strings.Repeat("公開鍵と秘密鍵を管理する。EDR で守る。", 1+i%4), Chapter: "a"})
-	}
-	meta := search.Meta{Chapters: []search.Facet{{ID: "a", Number: "1", Label: "1 A"}}}
-	whole, err := Build(docs, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func(n int) { analyseBatchSize = n }(analyseBatchSize)
-	analyseBatchSize = 4
-	batched, err := Build(docs, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(whole, batched) {
-		t.Error("the index differs when built in batches of 4 sections")
 	}
 }
 
@@ -232,21 +218,8 @@ func TestPostingList(t *testing.T) {
 	p.add(3, []int{2, 7, 9})
 	p.add(40, []int{1})
 	// 0 once at 4; 3 (+3) three times at 2, 7, 9; 40 (+37) once at 1.
-	if !slices.Equal(p.flat, []int32{0, 4, 7, 1, 2, 5, 2, 74, 1}) || p.docs != 3 {
-		t.Errorf("postings = %v, %d sections", p.flat, p.docs)
-	}
-}
-
-func TestAnalyse(t *testing.T) {
-	a := analyse("鍵を鍵と")
-	// 鍵を 鍵と: bigrams 鍵を(1) を鍵(2) 鍵と(3).
-	want := []occurrences{{"を鍵", []int{2}}, {"鍵と", []int{3}}, {"鍵を", []int{1}}}
-	if a.tokens != 3 || !reflect.DeepEqual(a.terms, want) {
-		t.Errorf("analyse = %+v", a)
-	}
-	a = analyse("EDR の EDR と edr")
-	if want := []occurrences{{"edr", []int{1, 3, 5}}, {"と", []int{4}}, {"の", []int{2}}}; !reflect.DeepEqual(a.terms, want) {
-		t.Errorf("analyse = %+v", a)
+	if !slices.Equal(p.flat, []int32{0, 4, 7, 1, 2, 5, 2, 74, 1}) {
+		t.Errorf("postings = %v", p.flat)
 	}
 }
 
