@@ -325,6 +325,11 @@ func parseOver(base Config, src []byte, diags *diag.List) Config {
 			cfg.roleOrder = append(cfg.roleOrder, fmt.Sprint(item.Key))
 		}
 	}
+	// A version written as a number (1.0, 2.10) keeps its digits as written,
+	// which the decoder would read as a number and print as 1 and 2.1.
+	if text, ok := scalarText(src, "$.version"); ok {
+		cfg.Version = text
+	}
 	if !strings.HasSuffix(cfg.BaseURL, "/") {
 		cfg.BaseURL += "/"
 	}
@@ -438,6 +443,29 @@ func locator(src []byte) func(path string) (line, col int) {
 		}
 		return 0, 0
 	}
+}
+
+// scalarText returns the text of the plain (unquoted) number at path in
+// src, as written.
+func scalarText(src []byte, path string) (text string, ok bool) {
+	defer func() { _ = recover() }() // as decode: go-yaml may panic on odd input
+	file, err := parser.ParseBytes(lineFeeds(src), 0)
+	if err != nil {
+		return "", false
+	}
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return "", false
+	}
+	n, err := p.FilterFile(file)
+	if err != nil || n == nil {
+		return "", false
+	}
+	switch n.Type() {
+	case ast.IntegerType, ast.FloatType:
+		return n.GetToken().Value, true
+	}
+	return "", false
 }
 
 // DecodeYAML decodes src into v, rejecting unknown keys. Lines may end in

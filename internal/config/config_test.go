@@ -120,3 +120,26 @@ func TestSynonymsFileFromKBYAML(t *testing.T) {
 		t.Errorf("synonyms %q, diagnostics %v", cfg.Synonyms, diags.Sorted())
 	}
 }
+
+// A version is shown as written, whether YAML reads it as a number or not.
+func TestVersionAsWritten(t *testing.T) {
+	for yaml, want := range map[string]string{
+		"version: 1.0\n":         "1.0",
+		"version: 2.10 # note\n": "2.10",
+		"version: 3\n":           "3",
+		"version: \"1.0\"\n":     "1.0",
+		"version: 1.0.2\n":       "1.0.2",
+		"version: 第2版\n":         "第2版",
+		"title: T\n":             "0.0.0",
+		"version: 0x10\n":        "0x10",
+		"version: '1.50'\n":      "1.50",
+	} {
+		cfg, diags := load(t, yaml)
+		if len(diags) > 0 {
+			t.Fatalf("%q: %v", yaml, diags)
+		}
+		if cfg.Version != want {
+			t.Errorf("%q: version %q, want %q", yaml, cfg.Version, want)
+		}
+	}
+}
