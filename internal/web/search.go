@@ -163,6 +163,9 @@ func (t *Theme) SearchPage(s *site.Site) (*SearchPage, error) {
 			return nil, fmt.Errorf("search page: the theme has no %s", name)
 		}
 		p.Layouts[name] = src
+		if own, ok := t.sources[kbLayout+name]; ok {
+			p.Layouts[kbLayout+name] = own
+		}
 	}
 	return p, p.parse()
 }
@@ -185,9 +188,16 @@ func (p *SearchPage) Marshal() ([]byte, error) { return json.Marshal(p) }
 
 func (p *SearchPage) parse() error {
 	p.tmpl = template.New("search")
-	for _, name := range searchLayouts {
-		if _, err := p.tmpl.New(name).Parse(p.Layouts[name]); err != nil {
-			return fmt.Errorf("search page: %w", err)
+	// kb's copies of the layouts a site overrides first, as LoadTheme.
+	for _, prefix := range []string{kbLayout, ""} {
+		for _, name := range searchLayouts {
+			src, ok := p.Layouts[prefix+name]
+			if !ok {
+				continue
+			}
+			if _, err := p.tmpl.New(name).Parse(src); err != nil {
+				return fmt.Errorf("search page: %s: %w", prefix+name, err)
+			}
 		}
 	}
 	return nil

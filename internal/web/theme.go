@@ -56,6 +56,19 @@ func Overlay(primary, fallback fs.FS) fs.FS {
 
 type overlayFS struct{ primary, fallback fs.FS }
 
+// builtinUnder returns kb's own layouts when layoutFS lays a site's over
+// them, and nil otherwise.
+func builtinUnder(layoutFS fs.FS) fs.FS {
+	if o, ok := layoutFS.(overlayFS); ok && o.primary != nil {
+		return o.fallback
+	}
+	return nil
+}
+
+// kbLayout prefixes the name of kb's copy of a search page layout that a
+// site overrides, kept for the templates the site's copy leaves out.
+const kbLayout = "kb/"
+
 func (o overlayFS) Open(name string) (fs.File, error) {
 	if o.primary != nil {
 		f, err := o.primary.Open(name)
@@ -108,12 +121,18 @@ func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 	if t.catalogues, err = siteCatalogues(layoutFS); err != nil {
 		return nil, err
 	}
+	kb := builtinUnder(layoutFS)
 	for _, name := range searchLayouts {
 		src, err := fs.ReadFile(layoutFS, name)
 		if err != nil {
 			return nil, err
 		}
 		t.sources[name] = string(src)
+		if kb != nil {
+			if own, err := fs.ReadFile(kb, name); err == nil && string(own) != string(src) {
+				t.sources[kbLayout+name] = string(own)
+			}
+		}
 	}
 	if err := t.loadAssets(assetFS); err != nil {
 		return nil, err
@@ -122,8 +141,16 @@ func LoadTheme(layoutFS, assetFS fs.FS) (*Theme, error) {
 		// Every page has the header's search box, whose parts are in
 		// the results layout.
 		files := []string{"base.html", kind + ".html", searchResultsLayout}
-		tmpl, err := template.New(kind).ParseFS(layoutFS, files...)
-		if err != nil {
+		tmpl := template.New(kind)
+		// A site's copy of a layout may leave out templates that kb's
+		// defines (a copy made before kb added them): those come from
+		// kb's copy, parsed first, which the site's then overrides.
+		if kb != nil {
+			if _, err := tmpl.ParseFS(kb, files...); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := tmpl.ParseFS(layoutFS, files...); err != nil {
 			return nil, err
 		}
 		t.templates[kind] = tmpl
