@@ -184,6 +184,33 @@
     });
   }
 
+  // whenTyped calls run once the reader has typed into the box: after
+  // delay ms without typing, or at once when an input method commits its
+  // text (Japanese is typed through one, and a commit is a finished word);
+  // never for text the input method is still composing.
+  function whenTyped(delay, run) {
+    var timer = 0;
+    var last = null;
+    function fire() {
+      clearTimeout(timer);
+      // Some browsers send an input event after the commit, too.
+      if (input.value === last) return;
+      last = input.value;
+      run();
+    }
+    input.addEventListener("input", function (e) {
+      clearTimeout(timer);
+      if (!e.isComposing) timer = setTimeout(fire, delay);
+    });
+    input.addEventListener("compositionend", fire);
+    return {
+      cancel: function () {
+        clearTimeout(timer);
+        last = null;
+      },
+    };
+  }
+
   var region = document.getElementById("search-results");
   if (region && region.querySelector("[data-kb-search]")) {
     searchPage(region);
@@ -206,7 +233,6 @@
     Array.prototype.forEach.call(region.querySelectorAll("a[data-param]"), function (a) {
       keys[a.getAttribute("data-param")] = true;
     });
-    var timer = 0;
     var seq = 0;
 
     function readFilters() {
@@ -343,16 +369,13 @@
         });
     }
 
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        run(0);
-      }, 150);
+    var typed = whenTyped(150, function () {
+      run(0);
     });
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      clearTimeout(timer);
+      typed.cancel();
       run(0);
     });
 
@@ -415,7 +438,6 @@
     form.appendChild(popup);
     input.setAttribute("aria-controls", panel.id);
     input.setAttribute("aria-describedby", status.id);
-    var timer = 0;
     var seq = 0;
 
     function close() {
@@ -454,10 +476,7 @@
       );
     }
 
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(run, 120);
-    });
+    whenTyped(120, run);
     function links() {
       return Array.prototype.slice.call(panel.querySelectorAll(".search-results > li > a, a.search-more:not([hidden])"));
     }
