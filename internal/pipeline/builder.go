@@ -746,16 +746,7 @@ func (d dirSink) Folder(name string) (string, error) {
 }
 
 // Local implements Writer.
-func (d dirSink) Local(name string) (string, error) {
-	p, err := d.path(name)
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(p); err != nil {
-		return "", err
-	}
-	return p, nil
-}
+func (d dirSink) Local(name string) (string, error) { return existing(d.path(name)) }
 
 // Remove implements Sink.
 func (d dirSink) Remove(name string) error {

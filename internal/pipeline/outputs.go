@@ -148,8 +148,11 @@ func (o *Output) Folder(name string) (string, error) {
 }
 
 // Local implements Writer.
-func (o *Output) Local(name string) (string, error) {
-	p, err := o.local(name)
+func (o *Output) Local(name string) (string, error) { return existing(o.local(name)) }
+
+// existing returns path p, found by a sink's path function, when a file or
+// folder is there.
+func existing(p string, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}
