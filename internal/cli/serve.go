@@ -47,12 +47,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return ExitContent
 	}
 
-	// The search index is kept up to date by the preview itself; EPUBs are
-	// built when a browser asks for one.
+	// The search index is kept up to date by the preview itself; EPUBs and
+	// the print edition are built when a browser asks for them.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv := devserver.New(devserver.Options{Source: *source, Out: filepath.Join(tmp, "site"), IndexDir: filepath.Join(tmp, "search"),
-		OnDemand: formats.Named("epub"), Log: stderr, AnyHost: *public})
+		OnDemand: formats.OnDemand(), Log: stderr, AnyHost: *public})
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)

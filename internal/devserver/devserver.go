@@ -42,10 +42,10 @@ type Options struct {
 	// built again; 1 s by default.
 	IndexDelay time.Duration
 	// OnDemand are the formats of the files that the site generates
-	// besides its pages (the EPUBs, see config.GeneratedFiles): they run
-	// only when a browser asks for one of those files, with the preview
+	// besides its pages (the EPUBs, the print edition): they run only when
+	// a browser asks for one of the files they write, with the preview
 	// folder, where they find linked files, as their folder.
-	OnDemand []pipeline.Format
+	OnDemand []pipeline.OnDemand
 	// AnyHost accepts requests for any Host. Without it only localhost,
 	// 127.0.0.1 and [::1] are served, which stops DNS-rebinding pages from
 	// reading the preview.
@@ -84,7 +84,7 @@ func New(opts Options) *Server {
 	}
 	opts.Log = &lockedWriter{w: opts.Log}
 	s := &Server{opts: opts, rb: pipeline.NewBuilder(pipeline.BuilderOptions{Root: opts.Source, Formats: []pipeline.Format{pipeline.HTML{}},
-		OnDemand: opts.OnDemand, Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
+		OnDemand: formatsOf(opts.OnDemand), Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
 	if len(opts.OnDemand) > 0 {
 		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}
@@ -387,4 +387,13 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// formatsOf lists the formats of list as pipeline.Format values.
+func formatsOf(list []pipeline.OnDemand) []pipeline.Format {
+	out := make([]pipeline.Format, len(list))
+	for i, f := range list {
+		out[i] = f
+	}
+	return out
 }

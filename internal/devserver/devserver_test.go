@@ -21,6 +21,7 @@ import (
 
 	"github.com/kb-handbook/kb/internal/ebook"
 	"github.com/kb-handbook/kb/internal/pipeline"
+	"github.com/kb-handbook/kb/internal/printbook"
 	"github.com/kb-handbook/kb/internal/testsite"
 )
 
@@ -422,7 +423,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 }
 
 func TestEPUBOnDemand(t *testing.T) {
-	h := start(t, nil, func(o *Options) { o.OnDemand = []pipeline.Format{ebook.Format{}} })
+	h := start(t, nil, func(o *Options) { o.OnDemand = []pipeline.OnDemand{ebook.Format{}} })
 	get := func() []byte {
 		t.Helper()
 		status, body := h.get("/handbook.epub")
@@ -447,6 +448,29 @@ func TestEPUBOnDemand(t *testing.T) {
 	}
 }
 
+// The print edition is built on demand too: the top page links to it, and
+// it follows edits.
+func TestPrintOnDemand(t *testing.T) {
+	h := start(t, nil, func(o *Options) { o.OnDemand = []pipeline.OnDemand{printbook.Format{}} })
+	if _, body := h.get("/"); !strings.Contains(body, `<a href="./print/index.html">`) {
+		t.Error("the top page does not link to the print edition")
+	}
+	status, body := h.get("/print/")
+	if status != http.StatusOK || !strings.Contains(body, "最初の本文です。") {
+		t.Fatalf("/print/ answered %d with %.200q", status, body)
+	}
+	_, page := h.get(editPage)
+	s := h.subscribe(editPage, pageGen(page))
+	h.edit("content/01-guide/edit-me.md", "最初の本文です。", "印刷版にも載る本文です。")
+	s.expect(t, "reload")
+	if _, body := h.get("/print/index.html"); !strings.Contains(body, "印刷版にも載る本文です。") {
+		t.Error("the print edition was not built again after an edit")
+	}
+	if status, _ := h.get("/print/nobody/index.html"); status != http.StatusNotFound {
+		t.Errorf("an edition the site does not have answered %d", status)
+	}
+}
+
 // TestEPUBLinksFollowOnDemand checks that the preview links to the EPUB
 // when it builds it on demand, and otherwise shows the link's text with a
 // note instead of a link to a file it would not serve.
@@ -458,7 +482,7 @@ func TestEPUBLinksFollowOnDemand(t *testing.T) {
 	for _, onDemand := range []bool{true, false} {
 		h := start(t, fill, func(o *Options) {
 			if onDemand {
-				o.OnDemand = []pipeline.Format{ebook.Format{}}
+				o.OnDemand = []pipeline.OnDemand{ebook.Format{}}
 			}
 		})
 		status, body := h.get("/02-more/epub/")

@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -21,7 +22,7 @@ import (
 // as the EPUBs, when a browser asks for one. They take too long to build on
 // every change, so they are built at most once per build of the site.
 type onDemand struct {
-	formats []pipeline.Format
+	formats []pipeline.OnDemand
 	dir     string // the preview folder, where formats find linked files
 
 	mu    sync.Mutex
@@ -54,6 +55,11 @@ func (o *onDemand) file(s *site.Site, theme *web.Theme, name string) ([]byte, er
 		return nil, fs.ErrNotExist
 	}
 	return data, nil
+}
+
+// writes reports whether one of the formats writes the file at name.
+func (o *onDemand) writes(s *site.Site, name string) bool {
+	return slices.ContainsFunc(o.formats, func(f pipeline.OnDemand) bool { return f.Writes(s, name) })
 }
 
 // memWriter keeps written files in memory and reads the files of the
@@ -103,18 +109,24 @@ func (s *Server) serveGenerated(w http.ResponseWriter, r *http.Request, name str
 	s.mu.Lock()
 	current, theme := s.site, s.theme
 	s.mu.Unlock()
-	if s.onDemand == nil || current == nil || !slices.Contains(current.Config.GeneratedFiles(), name) {
+	if s.onDemand == nil || current == nil || !s.onDemand.writes(current, name) {
 		return false
 	}
 	data, err := s.onDemand.file(current, theme, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
 	if err != nil {
 		fmt.Fprintf(s.opts.Log, "kb: %s: %v\n", name, err)
 		m, _ := s.texts()
 		http.Error(w, m.Get("server.generate_failed", "name", name, "error", err.Error()), http.StatusInternalServerError)
 		return true
 	}
-	if path.Ext(name) == ".epub" {
+	switch path.Ext(name) {
+	case ".epub":
 		w.Header().Set("Content-Type", "application/epub+zip")
+	case ".html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))

@@ -2,6 +2,7 @@ package ebook
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/pipeline"
@@ -28,6 +29,12 @@ func (Format) Check(s *site.Site, diags *diag.List) {
 				"edition %q has no pages: no page has any of the roles %v", e.ID, e.Roles))
 		}
 	}
+}
+
+// Writes implements pipeline.OnDemand: the EPUBs of the book and of its
+// editions.
+func (Format) Writes(s *site.Site, name string) bool {
+	return slices.Contains(s.Config.GeneratedFiles(), name)
 }
 
 // Emit implements pipeline.Format. Linked images are read from the build,

@@ -61,3 +61,15 @@ func Select(list string) ([]pipeline.Format, error) {
 func Named(names ...string) []pipeline.Format {
 	return slices.DeleteFunc(All(), func(f pipeline.Format) bool { return !slices.Contains(names, f.Name()) })
 }
+
+// OnDemand returns the formats that kb serve builds when one of their files
+// is asked for, in registry order.
+func OnDemand() []pipeline.OnDemand {
+	var out []pipeline.OnDemand
+	for _, f := range registry {
+		if o, ok := f.(pipeline.OnDemand); ok {
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,5 +59,17 @@ func TestThemeKnowsRegisteredNames(t *testing.T) {
 		if len(Named(name)) != 1 {
 			t.Errorf("the theme asks for output %q, which is not registered (%s)", name, Names())
 		}
+	}
+}
+
+// kb serve builds the EPUBs and the print edition when asked for them; the
+// HTML site and the search indexes it keeps up to date itself.
+func TestOnDemand(t *testing.T) {
+	var names []string
+	for _, f := range OnDemand() {
+		names = append(names, f.Name())
+	}
+	if want := []string{"epub", "print"}; !slices.Equal(names, want) {
+		t.Errorf("on demand: %v, want %v", names, want)
 	}
 }

@@ -78,6 +78,15 @@ type Writer interface {
 	Local(name string) (string, error)
 }
 
+// An OnDemand format can be written when one of its files is asked for
+// rather than on every build (kb serve's EPUBs and print edition): Writes
+// reports whether the file at name, relative to the output root, is one
+// it writes for s.
+type OnDemand interface {
+	Format
+	Writes(s *site.Site, name string) bool
+}
+
 // A Follower is a format that reads what other formats write: its Emit
 // starts once those of the formats named by After that this build writes
 // have finished.

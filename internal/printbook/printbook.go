@@ -42,6 +42,9 @@ func (Format) Needs() pipeline.Needs { return pipeline.Needs{} }
 // Check implements pipeline.Format; the EPUB format checks the editions.
 func (Format) Check(*site.Site, *diag.List) {}
 
+// Writes implements pipeline.OnDemand: the files under Dir.
+func (Format) Writes(_ *site.Site, name string) bool { return strings.HasPrefix(name, Dir) }
+
 // Emit implements pipeline.Format, in the texts of the job's theme.
 func (Format) Emit(job pipeline.Job) error {
 	return Emit(job.Site, job.Theme.Messages(job.Site.Config.Language), web.Outputs(job.Published), job.Out)
