@@ -61,6 +61,7 @@ type Builder struct {
 	theme     *web.Theme
 	themeGen  int
 	labels    web.Messages // the theme's texts the parser writes into pages; nil until read
+	resolved  *site.Site   // the site last resolved, good or not, which the next resolve starts from
 
 	// What was written.
 	site      *site.Site        // the site last written, in part or whole
@@ -110,6 +111,7 @@ type Change struct {
 	// Written and Removed list output files, relative and slash-separated.
 	Written, Removed []string
 	Parsed           int  // pages parsed
+	Resolved         int  // pages whose links were resolved again (see site.ResolveAfter)
 	Rendered         int  // pages rendered
 	Full             bool // every output was generated again
 	Duration         time.Duration
@@ -140,7 +142,7 @@ type docEntry struct {
 
 // reset forgets everything, so that the next build starts afresh.
 func (b *Builder) reset() {
-	b.tree, b.theme, b.site, b.labels = nil, nil, nil, nil
+	b.tree, b.theme, b.site, b.labels, b.resolved = nil, nil, nil, nil, nil
 	b.docs = map[string]docEntry{}
 	b.outputs = map[string]uint64{}
 	b.copied = map[string]bool{}
@@ -244,7 +246,8 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 	if glossary != nil {
 		checkGlossary(glossary, b.terms, &more)
 	}
-	s := site.Resolve(b.cfg, b.tree, docs, b.terms, web.GeneratedFolders(b.cfg), &more)
+	s := site.ResolveAfter(b.resolved, b.cfg, b.tree, docs, b.terms, web.GeneratedFolders(b.cfg), &more)
+	b.resolved = s
 	checkReservedIDs(s, &more)
 	for _, f := range b.opts.Formats {
 		f.Check(s, &more)
@@ -266,7 +269,7 @@ func (b *Builder) Build(changed []string) (ch *Change, err error) {
 	if err != nil {
 		return nil, err
 	}
-	ch = &Change{Site: s, Parsed: parsed}
+	ch = &Change{Site: s, Parsed: parsed, Resolved: s.Resolved()}
 	if diag.Fatal(diags, b.opts.Strict) {
 		return ch, &diag.Error{Diagnostics: diags}
 	}
@@ -469,7 +472,7 @@ func (b *Builder) reread(paths []string) bool {
 		return repl[strings.TrimPrefix(d.File, b.tree.Dir+"/")] != nil
 	})
 	b.treeDiags = append(b.treeDiags, diags.Sorted()...)
-	b.tree = &content.Tree{Dir: b.tree.Dir, Root: cloneTree(b.tree.Root, repl), Files: b.tree.Files}
+	b.tree = &content.Tree{Dir: b.tree.Dir, Root: cloneTree(b.tree.Root, repl), Files: b.tree.Files, Unreadable: b.tree.Unreadable}
 	return true
 }
 
@@ -478,7 +481,7 @@ func (b *Builder) reread(paths []string) bool {
 func cloneTree(p *content.Page, repl map[string]*content.Page) *content.Page {
 	c := *p
 	if n := repl[p.Path]; n != nil {
-		c.Front, c.Body, c.BodyLine = n.Front, n.Body, n.BodyLine
+		c.Front, c.Params, c.FrontPos, c.Body, c.BodyLine = n.Front, n.Params, n.FrontPos, n.Body, n.BodyLine
 	}
 	c.Children = make([]*content.Page, len(p.Children))
 	for i, child := range p.Children {
