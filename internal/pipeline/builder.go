@@ -248,7 +248,6 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 	}
 	s := site.ResolveAfter(b.resolved, b.cfg, b.tree, docs, b.terms, web.GeneratedFolders(b.cfg), &more)
 	b.resolved = s
-	checkReservedIDs(s, &more)
 	for _, f := range b.opts.Formats {
 		f.Check(s, &more)
 	}
@@ -442,7 +441,14 @@ func (b *Builder) reread(paths []string) bool {
 		return true
 	}
 	pages := map[string]*content.Page{}
-	content.Walk(b.tree.Root, func(p *content.Page) { pages[p.Path] = p })
+	for _, rel := range paths {
+		pages[rel] = nil
+	}
+	content.Walk(b.tree.Root, func(p *content.Page) {
+		if _, ok := pages[p.Path]; ok {
+			pages[p.Path] = p
+		}
+	})
 	repl := map[string]*content.Page{}
 	var diags diag.List
 	for _, rel := range paths {
@@ -476,16 +482,30 @@ func (b *Builder) reread(paths []string) bool {
 	return true
 }
 
-// cloneTree copies the tree with the replaced pages' front matter and body,
-// leaving the loaded tree, which the last site points to, untouched.
+// cloneTree returns the tree with the replaced pages' front matter and
+// body, leaving the loaded tree, which the last site points to, untouched:
+// the replaced pages and those above them are copies, the other pages are
+// shared, so that resolving finds them unchanged at a glance.
 func cloneTree(p *content.Page, repl map[string]*content.Page) *content.Page {
+	var children []*content.Page // nil while no child changed
+	for i, child := range p.Children {
+		if c := cloneTree(child, repl); c != child {
+			if children == nil {
+				children = slices.Clone(p.Children)
+			}
+			children[i] = c
+		}
+	}
+	n := repl[p.Path]
+	if n == nil && children == nil {
+		return p
+	}
 	c := *p
-	if n := repl[p.Path]; n != nil {
+	if n != nil {
 		c.Front, c.Params, c.FrontPos, c.Body, c.BodyLine = n.Front, n.Params, n.FrontPos, n.Body, n.BodyLine
 	}
-	c.Children = make([]*content.Page, len(p.Children))
-	for i, child := range p.Children {
-		c.Children[i] = cloneTree(child, repl)
+	if children != nil {
+		c.Children = children
 	}
 	return &c
 }

@@ -95,7 +95,7 @@ func ResolveAfter(prev *Site, cfg config.Config, tree *content.Tree, docs map[st
 // resolving the links, and records whether it found a problem.
 func (s *Site) resolvePage(p *Page, cache map[string]resolution, diags *diag.List) {
 	var found diag.List
-	s.checkFrontMatter(p, &found)
+	s.checkPage(p, &found)
 	checkFigureIDs(p, &found)
 	s.resolveLinks(p, cache, &found)
 	problems := found.Sorted()
@@ -356,7 +356,9 @@ func (s *Site) checkOutputs(diags *diag.List) {
 	}
 }
 
-func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
+// checkPage reports the problems of the page itself: roles and level unknown
+// to kb.yaml, what the parser found, and duplicate or reserved heading IDs.
+func (s *Site) checkPage(p *Page, diags *diag.List) {
 	front := p.Source.Front
 	at := func(key string) (int, int) {
 		pos := p.Source.FrontPos[key]
@@ -399,6 +401,11 @@ func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
 	}
 	ids := map[string]int{}
 	for _, h := range p.Doc.Headings {
+		if slices.Contains(markdown.ReservedIDs, h.ID) {
+			// Generated IDs step aside by themselves; an explicit {#id} does not.
+			diags.Addf(p.Source.File, h.Line, h.Col, "choose another ID; the theme uses "+strings.Join(markdown.ReservedIDs, ", "),
+				"heading ID #%s is taken by the page layout", h.ID)
+		}
 		if line, dup := ids[h.ID]; dup && h.ID != "" {
 			diags.Addf(p.Source.File, h.Line, h.Col, "give each heading its own {#id}",
 				"duplicate heading ID %q (first used on line %d)", h.ID, line)
