@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/kb-handbook/kb/internal/bench/corpus"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
 	"github.com/kb-handbook/kb/layouts"
@@ -237,4 +239,80 @@ func TestBuilderResolvesAsAFullBuild(t *testing.T) {
 	edit(backup, "owner: 総務部", "owner: 情報システム部")
 	check("front-matter key edited", 0, backup) // front matter only
 	shows("front-matter key edited", "02-measures/backup/index.html", `<p class="owner">情報システム部</p>`)
+}
+
+// TestBuilderResolvesRandomEditsAsAFullBuild makes random edits to a
+// generated book whose pages link to each other's sections — anchors
+// renamed and named back, pages removed and restored, added, retitled,
+// edited and moved — and checks after each build that the Builder resolved
+// and reported what a fresh build does.
+func TestBuilderResolvesRandomEditsAsAFullBuild(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "site")
+	if err := corpus.Write(src, corpus.Options{Pages: 150, Seed: 7, TargetChars: 1200}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewBuilder(BuilderOptions{Root: src, Formats: []Format{HTML{}}, Open: Dir(filepath.Join(t.TempDir(), "out"))})
+	if _, err := r.Build(nil); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	page := func() string {
+		return fmt.Sprintf("content/ch%03d/p%03d.md", 1+rng.IntN(3), 1+rng.IntN(corpus.PagesPerChapter))
+	}
+	file := func(rel string) string { return filepath.Join(src, filepath.FromSlash(rel)) }
+	removed := map[string][]byte{}
+	for step := range 40 {
+		rel := page()
+		data, err := os.ReadFile(file(rel))
+		text := string(data)
+		var what string
+		switch k := rng.IntN(7); {
+		case err != nil: // removed before: restore it
+			what = "restore"
+			text = string(removed[rel])
+		case k == 0 && strings.Contains(text, "{#s1}"):
+			what = "rename anchor"
+			text = strings.Replace(text, "{#s1}", "{#s1-renamed}", 1)
+		case k == 0 || k == 1 && strings.Contains(text, "{#s1-renamed}"):
+			what = "name anchor back"
+			text = strings.Replace(text, "{#s1-renamed}", "{#s1}", 1)
+		case k == 2:
+			what = "remove"
+			removed[rel] = data
+			text = ""
+		case k == 3:
+			what = "retitle"
+			text = strings.Replace(text, "title: ", fmt.Sprintf("title: 改題%d ", step), 1)
+		case k == 4:
+			what = "move (weight)"
+			text = strings.Replace(text, "weight: ", fmt.Sprintf("weight: %d", 100+step), 1)
+		case k == 5:
+			what = "add a page"
+			rel = fmt.Sprintf("content/ch%03d/new%02d.md", 1+rng.IntN(3), step)
+			text = fmt.Sprintf("# 追加%d\n\n[](p%03d.md#s1) [](../ch001/p001.md)\n", step, 1+rng.IntN(corpus.PagesPerChapter))
+		default:
+			what = "edit the body"
+			text = strings.Replace(text, "\n## ", fmt.Sprintf("\n編集%d回目。\n\n## ", step), 1)
+		}
+		if what == "remove" {
+			err = os.Remove(file(rel))
+		} else {
+			err = os.WriteFile(file(rel), []byte(text), 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("step %d: %s %s", step, what, rel)
+		ch, err := r.Build([]string{rel})
+		var derr *diag.Error
+		switch {
+		case errors.As(err, &derr):
+			sameResolve(t, name, r, ch.Site, derr.Diagnostics)
+		case err != nil:
+			t.Fatalf("%s: %v", name, err)
+		default:
+			sameResolve(t, name, r, ch.Site, ch.Warnings)
+		}
+		t.Logf("%s: %d pages resolved again", name, ch.Resolved)
+	}
 }
