@@ -91,7 +91,7 @@ func ResolveAfter(prev *Site, cfg config.Config, tree *content.Tree, docs map[st
 	return s
 }
 
-// resolvePage checks the page's front matter, figure IDs and links,
+// resolvePage checks the page (checkPage), its figure IDs and its links,
 // resolving the links, and records whether it found a problem.
 func (s *Site) resolvePage(p *Page, cache map[string]resolution, diags *diag.List) {
 	var found diag.List
