@@ -177,8 +177,8 @@ func (s *Server) rebuild(paths []string) {
 		s.fail(err)
 		return
 	}
-	fmt.Fprintf(s.opts.Log, "kb: built %d pages in %s: %d parsed, %d rendered, %d files written, %d removed\n",
-		len(ch.Site.Pages), ch.Duration.Round(time.Millisecond), ch.Parsed, ch.Rendered, len(ch.Written), len(ch.Removed))
+	fmt.Fprintf(s.opts.Log, "kb: built %d pages in %s: %d parsed, %d resolved, %d rendered, %d files written, %d removed\n",
+		len(ch.Site.Pages), ch.Duration.Round(time.Millisecond), ch.Parsed, ch.Resolved, ch.Rendered, len(ch.Written), len(ch.Removed))
 	s.succeed(ch, cssOnly(paths))
 	if s.search != nil {
 		s.search.offer(ch.Site, ch.Theme)

@@ -61,6 +61,7 @@ type Builder struct {
 	theme     *web.Theme
 	themeGen  int
 	labels    web.Messages // the theme's texts the parser writes into pages; nil until read
+	resolved  *site.Site   // the site last resolved, good or not, which the next resolve starts from
 
 	// What was written.
 	site      *site.Site        // the site last written, in part or whole
@@ -110,6 +111,7 @@ type Change struct {
 	// Written and Removed list output files, relative and slash-separated.
 	Written, Removed []string
 	Parsed           int  // pages parsed
+	Resolved         int  // pages whose links were resolved again (see site.ResolveAfter)
 	Rendered         int  // pages rendered
 	Full             bool // every output was generated again
 	Duration         time.Duration
@@ -140,7 +142,7 @@ type docEntry struct {
 
 // reset forgets everything, so that the next build starts afresh.
 func (b *Builder) reset() {
-	b.tree, b.theme, b.site, b.labels = nil, nil, nil, nil
+	b.tree, b.theme, b.site, b.labels, b.resolved = nil, nil, nil, nil, nil
 	b.docs = map[string]docEntry{}
 	b.outputs = map[string]uint64{}
 	b.copied = map[string]bool{}
@@ -244,8 +246,8 @@ func (b *Builder) load(changed []string) (*site.Site, int, []diag.Diagnostic, er
 	if glossary != nil {
 		checkGlossary(glossary, b.terms, &more)
 	}
-	s := site.Resolve(b.cfg, b.tree, docs, b.terms, web.GeneratedFolders(b.cfg), &more)
-	checkReservedIDs(s, &more)
+	s := site.ResolveAfter(b.resolved, b.cfg, b.tree, docs, b.terms, web.GeneratedFolders(b.cfg), &more)
+	b.resolved = s
 	for _, f := range b.opts.Formats {
 		f.Check(s, &more)
 	}
@@ -266,7 +268,7 @@ func (b *Builder) Build(changed []string) (ch *Change, err error) {
 	if err != nil {
 		return nil, err
 	}
-	ch = &Change{Site: s, Parsed: parsed}
+	ch = &Change{Site: s, Parsed: parsed, Resolved: s.Resolved()}
 	if diag.Fatal(diags, b.opts.Strict) {
 		return ch, &diag.Error{Diagnostics: diags}
 	}
@@ -439,7 +441,14 @@ func (b *Builder) reread(paths []string) bool {
 		return true
 	}
 	pages := map[string]*content.Page{}
-	content.Walk(b.tree.Root, func(p *content.Page) { pages[p.Path] = p })
+	for _, rel := range paths {
+		pages[rel] = nil
+	}
+	content.Walk(b.tree.Root, func(p *content.Page) {
+		if _, ok := pages[p.Path]; ok {
+			pages[p.Path] = p
+		}
+	})
 	repl := map[string]*content.Page{}
 	var diags diag.List
 	for _, rel := range paths {
@@ -469,20 +478,34 @@ func (b *Builder) reread(paths []string) bool {
 		return repl[strings.TrimPrefix(d.File, b.tree.Dir+"/")] != nil
 	})
 	b.treeDiags = append(b.treeDiags, diags.Sorted()...)
-	b.tree = &content.Tree{Dir: b.tree.Dir, Root: cloneTree(b.tree.Root, repl), Files: b.tree.Files}
+	b.tree = &content.Tree{Dir: b.tree.Dir, Root: cloneTree(b.tree.Root, repl), Files: b.tree.Files, Unreadable: b.tree.Unreadable}
 	return true
 }
 
-// cloneTree copies the tree with the replaced pages' front matter and body,
-// leaving the loaded tree, which the last site points to, untouched.
+// cloneTree returns the tree with the replaced pages' front matter and
+// body, leaving the loaded tree, which the last site points to, untouched:
+// the replaced pages and those above them are copies, the other pages are
+// shared, so that resolving finds them unchanged at a glance.
 func cloneTree(p *content.Page, repl map[string]*content.Page) *content.Page {
-	c := *p
-	if n := repl[p.Path]; n != nil {
-		c.Front, c.Body, c.BodyLine = n.Front, n.Body, n.BodyLine
-	}
-	c.Children = make([]*content.Page, len(p.Children))
+	var children []*content.Page // nil while no child changed
 	for i, child := range p.Children {
-		c.Children[i] = cloneTree(child, repl)
+		if c := cloneTree(child, repl); c != child {
+			if children == nil {
+				children = slices.Clone(p.Children)
+			}
+			children[i] = c
+		}
+	}
+	n := repl[p.Path]
+	if n == nil && children == nil {
+		return p
+	}
+	c := *p
+	if n != nil {
+		c.Front, c.Params, c.FrontPos, c.Body, c.BodyLine = n.Front, n.Params, n.FrontPos, n.Body, n.BodyLine
+	}
+	if children != nil {
+		c.Children = children
 	}
 	return &c
 }

@@ -80,13 +80,15 @@ func sameTrees(t *testing.T, step string, got, want map[string][]byte) {
 }
 
 // buildAndCompare builds after the changes with r, finishes, and fails the
-// test unless r's folder out equals a full build of src into full.
+// test unless r's folder out equals a full build of src into full, and the
+// site r resolved equals one resolved afresh.
 func buildAndCompare(t *testing.T, r *Builder, step string, changed []string, src, out, full string) *Change {
 	t.Helper()
 	ch, err := r.Build(changed)
 	if err != nil {
 		t.Fatalf("%s: %v", step, err)
 	}
+	sameResolve(t, step, r, ch.Site, ch.Warnings)
 	for r.Pending() {
 		if _, err := r.Finish(nil); err != nil {
 			t.Fatalf("%s: the rest: %v", step, err)

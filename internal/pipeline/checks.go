@@ -2,14 +2,12 @@ package pipeline
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/content"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/markdown"
-	"github.com/kb-handbook/kb/internal/site"
 )
 
 // checkGlossary reports glossary terms whose anchors coincide (the same
@@ -48,20 +46,4 @@ func termLine(g *content.Page, term, prev string) (int, int) {
 		line++
 	}
 	return 0, 0
-}
-
-// checkReservedIDs reports headings whose explicit {#id} is one the theme
-// uses on every page (generated IDs step aside by themselves).
-func checkReservedIDs(s *site.Site, diags *diag.List) {
-	for _, p := range s.Pages {
-		if p.Doc == nil {
-			continue
-		}
-		for _, h := range p.Doc.Headings {
-			if slices.Contains(markdown.ReservedIDs, h.ID) {
-				diags.Addf(p.Source.File, h.Line, h.Col, "choose another ID; the theme uses "+strings.Join(markdown.ReservedIDs, ", "),
-					"heading ID #%s is taken by the page layout", h.ID)
-			}
-		}
-	}
 }

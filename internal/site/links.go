@@ -20,8 +20,9 @@ type resolution struct {
 // resolveLinks classifies every link of p and reports each one that leads
 // nowhere. cache holds what was resolved for other pages: a relative
 // destination means the same from every page of a folder.
-func (s *Site) resolveLinks(p *Page, files, linked map[string]bool, cache map[string]resolution, diags *diag.List) {
-	p.targets = make(map[string]Target, len(p.Doc.Links))
+func (s *Site) resolveLinks(p *Page, cache map[string]resolution, diags *diag.List) {
+	p.links = make(map[string]link, len(p.Doc.Links))
+	p.files, p.anchored = nil, nil
 	for _, l := range p.Doc.Links {
 		key := p.Source.Dir() + "\x00" + l.Dest
 		if strings.HasPrefix(l.Dest, "#") {
@@ -29,7 +30,7 @@ func (s *Site) resolveLinks(p *Page, files, linked map[string]bool, cache map[st
 		}
 		r, ok := cache[key]
 		if !ok {
-			r.target, r.problem, r.hint = s.resolve(p, l.Dest, files)
+			r.target, r.problem, r.hint = s.resolve(p, l.Dest, s.fileSet)
 			cache[key] = r
 		}
 		t := r.target
@@ -38,10 +39,17 @@ func (s *Site) resolveLinks(p *Page, files, linked map[string]bool, cache map[st
 				Source: diag.LineText(p.Source.Body, l.Line-p.Source.BodyLine+1)})
 			t = Target{External: l.Dest}
 		}
-		if t.File != "" && !t.Generated {
-			linked[t.File] = true
+		if t.File != "" && !t.Generated && !slices.Contains(p.files, t.File) {
+			p.files = append(p.files, t.File)
 		}
-		p.targets[l.Dest] = t
+		var to string
+		if t.Page != nil {
+			to, t.Page = t.Page.Source.Path, nil
+			if t.Anchor != "" && !slices.Contains(p.anchored, to) {
+				p.anchored = append(p.anchored, to)
+			}
+		}
+		p.links[l.Dest] = link{target: t, page: to}
 	}
 }
 

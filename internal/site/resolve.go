@@ -1,9 +1,11 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +23,16 @@ import (
 // moved aside, with a warning. Broken links, unknown roles and clashing
 // output paths are reported in diags.
 func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Doc, terms []markdown.Term, reserved []string, diags *diag.List) *Site {
+	return ResolveAfter(nil, cfg, tree, docs, terms, reserved, diags)
+}
+
+// ResolveAfter is Resolve for a site resolved before as prev (nil for
+// none), as kb serve resolves it after each edit. It returns what Resolve
+// returns, and reports the same problems, but a page takes the resolved
+// links and the checks of prev's page of the same path when nothing they
+// read can differ (see unchanged): at 5,000 pages, resolving every link of
+// the book was most of an edit's rebuild.
+func ResolveAfter(prev *Site, cfg config.Config, tree *content.Tree, docs map[string]*markdown.Doc, terms []markdown.Term, reserved []string, diags *diag.List) *Site {
 	s := &Site{Config: cfg, byPath: map[string]*Page{}, Terms: terms}
 	s.Root = s.build(tree.Root, nil, docs, diags)
 	s.moveFromReserved(reserved, diags)
@@ -32,44 +44,154 @@ func Resolve(cfg config.Config, tree *content.Tree, docs map[string]*markdown.Do
 		}
 	}
 	s.Glossary = s.byPath[cfg.Glossary]
-	s.number()
+	s.number(prev)
 	s.checkOutputs(diags)
 	s.unreadable = tree.Unreadable
-	files := map[string]bool{}
-	for _, f := range tree.Files {
-		files[f] = true
+	s.sources = tree.Files
+	same := s.since(prev)
+	if same != nil {
+		s.fileSet = prev.fileSet
+	} else {
+		s.fileSet = make(map[string]bool, len(tree.Files))
+		for _, f := range tree.Files {
+			s.fileSet[f] = true
+		}
 	}
-	// Links are resolved on all cores, a run of pages at a time: kb serve
-	// resolves the whole book after every edit, and at 5,000 pages this
-	// was most of a rebuild. Each run has its own cache, which serves the
-	// pages of a folder, mostly found together.
+	// Links are resolved on all cores, a run of pages at a time. Each run
+	// has its own cache, which serves the pages of a folder, mostly found
+	// together.
 	const run = 64
 	runs := (len(s.Pages) + run - 1) / run
-	linked := make([]map[string]bool, runs)
+	resolved := make([]int, runs)
 	err := parallel.Do(runs, func(r int) error {
 		cache := map[string]resolution{}
-		linked[r] = map[string]bool{}
 		for _, p := range s.Pages[r*run : min(len(s.Pages), (r+1)*run)] {
-			s.checkFrontMatter(p, diags)
-			checkFigureIDs(p, diags)
-			s.resolveLinks(p, files, linked[r], cache, diags)
+			if q := same.unchanged(p); q != nil {
+				p.links, p.files, p.anchored, p.clean = q.links, q.files, q.anchored, true
+				continue
+			}
+			s.resolvePage(p, cache, diags)
+			resolved[r]++
 		}
 		return nil
 	})
 	if err != nil {
 		panic(err) // resolving cannot fail; a panic is a bug, as it was before
 	}
+	for _, n := range resolved {
+		s.resolved += n
+	}
 	all := map[string]bool{}
-	for _, m := range linked {
-		maps.Copy(all, m)
+	for _, p := range s.Pages {
+		for _, f := range p.files {
+			all[f] = true
+		}
 	}
 	s.Files = slices.Sorted(maps.Keys(all))
 	return s
 }
 
+// resolvePage checks the page (checkPage), its figure IDs and its links,
+// resolving the links, and records whether it found a problem.
+func (s *Site) resolvePage(p *Page, cache map[string]resolution, diags *diag.List) {
+	var found diag.List
+	s.checkPage(p, &found)
+	checkFigureIDs(p, &found)
+	s.resolveLinks(p, cache, &found)
+	problems := found.Sorted()
+	for _, d := range problems {
+		diags.Add(d)
+	}
+	p.clean = len(problems) == 0
+}
+
+// sameSince is what ResolveAfter may take over from an earlier Site.
+type sameSince struct {
+	// from holds prev's page of each page's path, by the page's Index.
+	from []*Page
+	// moved holds the pages, by content path, whose anchors differ from
+	// those of prev's page: links to them with an anchor are resolved again.
+	moved map[string]bool
+}
+
+// since returns what s may take over from prev, or nil when its pages
+// must all be resolved again: without prev, or when what every link is
+// resolved against differs — the configuration, the files other than
+// pages, the unreadable files or the set of pages, which a new or deleted
+// page changes and with it any relative link and every "did you mean".
+// Numbers, titles and headings' texts are not read by resolving: they are
+// read through the target page when a page is rendered.
+func (s *Site) since(prev *Site) *sameSince {
+	if prev == nil || len(prev.Pages) != len(s.Pages) || !slices.Equal(prev.sources, s.sources) ||
+		!maps.Equal(prev.unreadable, s.unreadable) || !reflect.DeepEqual(prev.Config, s.Config) {
+		return nil
+	}
+	same := &sameSince{from: make([]*Page, len(s.Pages)), moved: map[string]bool{}}
+	for i, p := range s.Pages {
+		q := prev.byPath[p.Source.Path]
+		if q == nil {
+			return nil
+		}
+		if q.Doc != p.Doc && !sameAnchors(q.Doc, p.Doc) {
+			same.moved[p.Source.Path] = true
+		}
+		same.from[i] = q
+	}
+	return same
+}
+
+// unchanged returns prev's page of p's path when p's links and checks are
+// those of that page: it was resolved without a problem (a problem's hint
+// may name any page), from the same parsed document and the same source
+// (front matter, body and its first line, which problems quote), and none
+// of the pages it links to with an anchor has other anchors now. It
+// returns nil otherwise, and when same is nil.
+func (same *sameSince) unchanged(p *Page) *Page {
+	if same == nil {
+		return nil
+	}
+	q := same.from[p.Index]
+	if !q.clean || q.Doc != p.Doc || !sameSource(q.Source, p.Source) {
+		return nil
+	}
+	if len(same.moved) > 0 {
+		for _, to := range q.anchored {
+			if same.moved[to] {
+				return nil
+			}
+		}
+	}
+	return q
+}
+
+// sameSource reports whether resolving and checking a page reads the same
+// from a and b: its files, body, and the front matter that is checked.
+func sameSource(a, b *content.Page) bool {
+	return a == b || a.File == b.File && a.Path == b.Path && a.BodyLine == b.BodyLine && bytes.Equal(a.Body, b.Body) &&
+		slices.Equal(a.Front.Roles, b.Front.Roles) && a.Front.Level == b.Front.Level && maps.Equal(a.FrontPos, b.FrontPos)
+}
+
+// sameAnchors reports whether a link can point at the same IDs on both
+// documents (see markdown.Doc.HasAnchor).
+func sameAnchors(a, b *markdown.Doc) bool {
+	ids := func(d *markdown.Doc) []string {
+		list := []string{d.TitleID}
+		for _, h := range d.Headings {
+			list = append(list, h.ID)
+		}
+		for _, f := range d.Figures {
+			list = append(list, f.ID)
+		}
+		list = append(list, d.TermIDs()...)
+		slices.Sort(list)
+		return slices.Compact(list)
+	}
+	return slices.Equal(ids(a), ids(b))
+}
+
 // build converts a content page and its children into site pages, in book order.
 func (s *Site) build(src *content.Page, parent *Page, docs map[string]*markdown.Doc, diags *diag.List) *Page {
-	p := &Page{Source: src, Parent: parent, Doc: docs[src.Path]}
+	p := &Page{Source: src, Parent: parent, Doc: docs[src.Path], site: s}
 	if p.Doc == nil {
 		p.Doc = &markdown.Doc{}
 	}
@@ -112,8 +234,11 @@ func titleFromName(p string) string {
 	return strings.ReplaceAll(base, "-", " ")
 }
 
-// number assigns chapter, page and heading numbers by position.
-func (s *Site) number() {
+// number assigns chapter, page and heading numbers by position. A page
+// shares the numbered headings and figures of prev's page of its path
+// (prev may be nil) when they are numbered from the same document and
+// page number, and the page is a leaf in both or in neither.
+func (s *Site) number(prev *Site) {
 	chapter := 0
 	for _, c := range s.Root.Children {
 		front := c.Source.Front
@@ -142,6 +267,12 @@ func (s *Site) number() {
 		}
 	}
 	for _, p := range s.Pages {
+		if prev != nil {
+			if q := prev.byPath[p.Source.Path]; q != nil && q.Doc == p.Doc && q.Number == p.Number && (len(q.Children) == 0) == (len(p.Children) == 0) {
+				p.Headings, p.numbers, p.Figures = q.Headings, q.numbers, q.Figures
+				continue
+			}
+		}
 		p.numberHeadings()
 		p.numberFigures()
 	}
@@ -225,7 +356,9 @@ func (s *Site) checkOutputs(diags *diag.List) {
 	}
 }
 
-func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
+// checkPage reports the problems of the page itself: roles and level unknown
+// to kb.yaml, what the parser found, and duplicate or reserved heading IDs.
+func (s *Site) checkPage(p *Page, diags *diag.List) {
 	front := p.Source.Front
 	at := func(key string) (int, int) {
 		pos := p.Source.FrontPos[key]
@@ -268,6 +401,11 @@ func (s *Site) checkFrontMatter(p *Page, diags *diag.List) {
 	}
 	ids := map[string]int{}
 	for _, h := range p.Doc.Headings {
+		if slices.Contains(markdown.ReservedIDs, h.ID) {
+			// Generated IDs step aside by themselves; an explicit {#id} does not.
+			diags.Addf(p.Source.File, h.Line, h.Col, "choose another ID; the theme uses "+strings.Join(markdown.ReservedIDs, ", "),
+				"heading ID #%s is taken by the page layout", h.ID)
+		}
 		if line, dup := ids[h.ID]; dup && h.ID != "" {
 			diags.Addf(p.Source.File, h.Line, h.Col, "give each heading its own {#id}",
 				"duplicate heading ID %q (first used on line %d)", h.ID, line)

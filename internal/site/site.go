@@ -25,6 +25,12 @@ type Site struct {
 	byPath   map[string]*Page
 	// unreadable are the content files the loader could not read.
 	unreadable map[string]bool
+	// sources and fileSet are the tree's files other than pages, as
+	// loaded and as a set, which links are resolved against.
+	sources []string
+	fileSet map[string]bool
+	// resolved counts the pages whose links were resolved, not taken over.
+	resolved int
 }
 
 // Page is a page of the resolved book.
@@ -43,8 +49,24 @@ type Page struct {
 	Figures []Figure
 	// Index is the page's position in Site.Pages.
 	Index   int
-	targets map[string]Target
 	numbers map[string]string
+	site    *Site
+	// What resolving the page's links and checking it found, which a
+	// page of a later Site may share (see ResolveAfter): its links by
+	// destination, the files they link to, the pages they link to with
+	// an anchor, and whether any problem was reported.
+	links    map[string]link
+	files    []string
+	anchored []string
+	clean    bool
+}
+
+// link is a resolved link destination. The target page is kept by its
+// content path, so that a later Site's page can share the table and find
+// its own page of that path.
+type link struct {
+	target Target // with Page nil
+	page   string // the target page's content path, or ""
 }
 
 // Heading is a heading with its section number.
@@ -113,8 +135,15 @@ func (p *Page) Heading(id string) (Heading, bool) {
 
 // Target returns the resolved target of a link destination written on the page.
 func (p *Page) Target(dest string) (Target, bool) {
-	t, ok := p.targets[dest]
-	return t, ok
+	l, ok := p.links[dest]
+	if !ok {
+		return Target{}, false
+	}
+	t := l.target
+	if l.page != "" {
+		t.Page = p.site.byPath[l.page]
+	}
+	return t, true
 }
 
 // Roles returns the page's roles from its front matter.
@@ -180,6 +209,11 @@ func (p *Page) Params() map[string]any { return p.Source.Params }
 
 // Revisions returns the revision history of the page.
 func (p *Page) Revisions() []content.Revision { return p.Source.Front.Revisions }
+
+// Resolved reports how many pages had their links resolved and their
+// problems checked by this Site's resolve; ResolveAfter takes the others'
+// from the Site before.
+func (s *Site) Resolved() int { return s.resolved }
 
 // PageByPath returns the page for a content-relative Markdown path.
 func (s *Site) PageByPath(p string) *Page {
