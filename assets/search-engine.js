@@ -17,7 +17,7 @@
   var version = "";
 
   // kbSearchData receives a file of the index: its JSON compressed with
-  // DEFLATE, in base64 (staticsearch.script).
+  // DEFLATE, packed seven bits a character (staticsearch.script).
   window.kbSearchData = function (name, packed) {
     var p = pending[name];
     if (p) p.registered = true;
@@ -43,17 +43,47 @@
       );
   };
 
-  // inflate turns base64 of DEFLATE data into the text it holds, with the
-  // browser's own decompressor (no fetch: it works from file:// too).
-  function inflate(b64) {
-    var bytes;
-    if (Uint8Array.fromBase64) {
-      bytes = Uint8Array.fromBase64(b64);
-    } else {
-      var bin = atob(b64);
-      bytes = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  // unsafe are the values that staticsearch.pack writes as part of a
+  // two-byte character, in its order.
+  var unsafe = [0, 10, 13, 34, 92];
+
+  // unpack reads the bytes that staticsearch.pack wrote as text: seven
+  // bits a character, an unsafe group together with the next one as
+  // U+0100 + 128 × its index + the next group, or, last, as U+0380 + its
+  // index.
+  function unpack(text) {
+    var out = new Uint8Array(Math.floor((text.length * 14) / 8) + 1);
+    var k = 0;
+    var acc = 0;
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      var v;
+      if (c < 128) v = c;
+      else if (c >= 0x380) v = unsafe[c - 0x380];
+      else {
+        acc = ((acc << 7) | unsafe[(c - 0x100) >> 7]) & 0x7fff;
+        n += 7;
+        if (n >= 8) {
+          n -= 8;
+          out[k++] = acc >> n;
+        }
+        v = c & 127;
+      }
+      acc = ((acc << 7) | v) & 0x7fff;
+      n += 7;
+      if (n >= 8) {
+        n -= 8;
+        out[k++] = acc >> n;
+      }
     }
+    return out.subarray(0, k);
+  }
+
+  // inflate turns packed DEFLATE data into the text it holds, with the
+  // browser's own decompressor (no fetch: it works from file:// too).
+  function inflate(packed) {
+    var bytes = unpack(packed);
     // Written straight into the stream: a Blob would cost a round trip to
     // the browser's blob registry per file.
     var ds = new DecompressionStream("deflate-raw");
@@ -74,6 +104,8 @@
     pending[name] = entry;
     var s = document.createElement("script");
     s.src = base + name + ".js" + (version ? "?v=" + version : "");
+    // The packed strings are UTF-8 whatever the page's encoding.
+    s.charset = "utf-8";
     s.async = true;
     s.onerror = function () {
       delete pending[name];

@@ -3,16 +3,17 @@ package staticsearch
 import (
 	"bytes"
 	"compress/flate"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
@@ -22,15 +23,15 @@ import (
 // parse reads a file of the index back: its name and data.
 func parse(t *testing.T, file []byte, into any) string {
 	t.Helper()
-	var args []string
-	inner, ok := bytes.CutPrefix(file, []byte("kbSearchData("))
-	if !ok || !bytes.HasSuffix(inner, []byte(");\n")) {
+	inner, ok := bytes.CutPrefix(file, []byte(`kbSearchData("`))
+	if !ok || !bytes.HasSuffix(inner, []byte("\");\n")) {
 		t.Fatalf("not a registering script: %.80s", file)
 	}
-	if err := json.Unmarshal(append(append([]byte("["), bytes.TrimSuffix(inner, []byte(");\n"))...), ']'), &args); err != nil || len(args) != 2 {
-		t.Fatalf("not a name and a string: %.80s (%v)", file, err)
+	name, text, ok := strings.Cut(strings.TrimSuffix(string(inner), "\");\n"), `","`)
+	if !ok || strings.ContainsAny(text, "\"\\\n\r\x00") || !utf8.ValidString(text) {
+		t.Fatalf("not a name and a string: %.80s", file)
 	}
-	packed, err := base64.StdEncoding.DecodeString(args[1])
+	packed, err := unpack(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func parse(t *testing.T, file []byte, into any) string {
 	if err := json.Unmarshal(body, into); err != nil {
 		t.Fatal(err)
 	}
-	return args[0]
+	return name
 }
 
 // buildDocs builds the bleve index of docs and the static index from it.
@@ -256,5 +257,38 @@ func TestFacetNamesInSiteLanguage(t *testing.T) {
 	}
 	if want := []string{"Chapter", "Role", "Level"}; !slices.Equal(names, want) {
 		t.Errorf("facet names %v, want %v", names, want)
+	}
+}
+
+// TestPack packs bytes of every kind, around every length where the last
+// group of seven bits is padded or unsafe, and reads them back.
+func TestPack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var inputs [][]byte
+	for n := range 40 {
+		random := make([]byte, n)
+		for i := range random {
+			random[i] = byte(rng.Uint32())
+		}
+		inputs = append(inputs, random, bytes.Repeat([]byte{0}, n), bytes.Repeat([]byte{0xff}, n),
+			bytes.Repeat([]byte{'"'}, n), bytes.Repeat([]byte{0x5c, 0xb9, 0x72}, n))
+	}
+	for _, in := range inputs {
+		var b bytes.Buffer
+		pack(&b, in)
+		text := b.String()
+		if !utf8.ValidString(text) || strings.ContainsAny(text, "\"\\\n\r\x00") {
+			t.Fatalf("pack(%x) = %q: not a safe string", in, text)
+		}
+		out, err := unpack(text)
+		if err != nil || !bytes.Equal(out, in) {
+			t.Fatalf("unpack(pack(%x)) = %x, %v", in, out, err)
+		}
+		if max := (len(in)*8 + 6) / 7 * 2; len(text) > max {
+			t.Errorf("pack(%x) takes %d bytes, more than %d", in, len(text), max)
+		}
+	}
+	if _, err := unpack("a\u00e9"); err == nil {
+		t.Error("unpack took a character that pack never writes")
 	}
 }
