@@ -967,17 +967,42 @@
   function run(m, c, from, size) {
     var empty = { total: 0, best: [], tally: newTally(m) };
     if (c.none) return Promise.resolve(empty);
+    // A word of one phrase may have an entry of its own (a word of the
+    // vocabulary, a lone kanji: staticsearch.wordPhrases): it is loaded
+    // first, and the terms' postings only for a word that has none.
     var terms = new Set();
-    c.words.forEach(function (w) {
-      w.phrases.forEach(function (p) {
-        p.positions.forEach(function (alts) {
-          alts.forEach(function (t) {
-            if (t !== "") terms.add(t);
-          });
+    var keys = [];
+    function addTerms(p) {
+      p.positions.forEach(function (alts) {
+        alts.forEach(function (t) {
+          if (t !== "") terms.add(t);
         });
       });
+    }
+    c.words.forEach(function (w) {
+      w.phrases.forEach(function (p) {
+        if (w.phrases.length === 1 && hasWordEntry(p)) keys.push(wordKey(p));
+        else addTerms(p);
+      });
     });
-    return termEntries(m, Array.from(terms)).then(function (entries) {
+    return termEntries(m, Array.from(terms).concat(keys))
+      .then(function (entries) {
+        terms = new Set();
+        c.words.forEach(function (w) {
+          w.phrases.forEach(function (p) {
+            p.word = null;
+            if (w.phrases.length !== 1 || !hasWordEntry(p)) return;
+            var e = entries[wordKey(p)];
+            if (e) p.word = wordEntry(wordKey(p), e);
+            else addTerms(p);
+          });
+        });
+        if (terms.size === 0) return entries;
+        return termEntries(m, Array.from(terms)).then(function (more) {
+          return Object.assign(entries, more);
+        });
+      })
+      .then(function (entries) {
       // postings returns the decoded postings of term in field f, decoded
       // once per index: the same terms come back as the reader types.
       function postings(term, f) {
@@ -999,7 +1024,7 @@
         Array.prototype.push.apply(phrases, w.phrases);
       });
       phrases.forEach(function (w) {
-        if (w.positions.length === 1) return;
+        if (w.positions.length === 1 || w.word) return;
         for (var f = 0; f < nFields; f++) {
           w.rarest[f] = -1;
           var least = 0;
@@ -1030,6 +1055,11 @@
       function wordSet(w, f) {
         var set = new Uint8Array(nDocs);
         var n = 0;
+        if (w.phrases[0].word) {
+          var docs = w.phrases[0].word.fields[f].docs;
+          for (var i = 0; i < docs.length; i++) set[docs[i]] = 1;
+          return { has: set, size: w.phrases[0].word.df[f] };
+        }
         w.phrases.forEach(function (p) {
           p.positions[p.rarest[f]].forEach(function (t) {
             var docs = postings(t, f).docs;
@@ -1077,6 +1107,7 @@
         return tf;
       }
       function matchPhrase(w, f, d) {
+        if (w.word) return countIn(w.word, f, d);
         var slots = slotsOf(w);
         if (slots.length === 1) {
           var tf = 0;
@@ -1148,8 +1179,66 @@
       hits.sort(function (a, b) {
         return b.score - a.score || a.doc - b.doc;
       });
-      return { total: hits.length, best: hits.slice(0, from + size), tally: tally, postings: postings };
-    });
+      return { total: hits.length, best: hits.slice(0, from + size), tally: tally };
+      });
+  }
+
+  // hasWordEntry tells whether a phrase may have an entry of its own:
+  // several positions to match, or a lone character's bigrams.
+  function hasWordEntry(p) {
+    return slotsOf(p).length > 1 || p.positions[0].length > 1;
+  }
+
+  // wordKey is staticsearch.WordKey of a phrase.
+  function wordKey(p) {
+    return p.positions
+      .map(function (alts) {
+        return " " + alts[0] + (alts.length > 1 ? "*" : "");
+      })
+      .join("");
+  }
+
+  // decodedWords holds the word entries decoded so far, by key.
+  var decodedWords = new Map();
+
+  // wordEntry decodes a word's entry: per field, its sections and how
+  // often it occurs in each (staticsearch.countList), and the number of
+  // sections the score's inverse document frequency counts.
+  function wordEntry(key, e) {
+    var w = decodedWords.get(key);
+    if (w) return w;
+    w = { fields: [], df: [e[2], e[3]] };
+    for (var f = 0; f < 2; f++) {
+      var flat = numbers(e[f]);
+      var docs = new Int32Array(flat.length);
+      var tf = new Int32Array(flat.length);
+      var n = 0;
+      var doc = 0;
+      for (var i = 0; i < flat.length; ) {
+        var v = flat[i++];
+        doc += v >>> 1;
+        docs[n] = doc;
+        tf[n++] = v & 1 ? flat[i++] + 2 : 1;
+      }
+      w.fields.push(new Postings(docs.subarray(0, n), null, tf.subarray(0, n)));
+    }
+    decodedWords.set(key, w);
+    return w;
+  }
+
+  // countIn returns how often a word entry's field f holds its phrase in
+  // section d.
+  function countIn(word, f, d) {
+    var p = word.fields[f];
+    var docs = p.docs;
+    var lo = 0;
+    var hi = docs.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (docs[mid] < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < docs.length && docs[lo] === d ? p.pos[lo] : 0;
   }
 
   // slotsOf returns the positions of a word that hold terms, with their
@@ -1234,27 +1323,46 @@
     });
   }
 
-  // tokenOffsets returns where each token of text lies, by position - 1:
-  // the index stores no offsets, the analysis that made its tokens finds
-  // them again.
-  function tokenOffsets(text) {
-    return analyze(text).map(function (t) {
-      return [t.start, t.end];
+  // fieldTokens analyses a hit's field again, as the index did: the index
+  // stores neither offsets nor, for words with entries of their own,
+  // positions. It returns where each token lies, by position - 1, and a
+  // postings function for this section alone.
+  function fieldTokens(text, d) {
+    var tokens = analyze(text);
+    var byTerm = new Map();
+    tokens.forEach(function (t, i) {
+      var list = byTerm.get(t.term);
+      if (!list) byTerm.set(t.term, (list = []));
+      list.push(i + 1);
     });
+    return {
+      offsets: tokens.map(function (t) {
+        return [t.start, t.end];
+      }),
+      postings: function (term) {
+        return {
+          get: function (doc) {
+            return doc === d ? byTerm.get(term) : undefined;
+          },
+        };
+      },
+    };
   }
 
-  function hitOf(m, c, d, score, postings) {
+  function hitOf(m, c, d, score) {
     return docRecord(m, d).then(function (rec) {
       // rec: url, number, title, path, body, chapter, roles, level
       var spans = [[], []];
-      var offsets = [null, null];
+      var fields = [null, null];
       var phrases = [];
       c.words.forEach(function (w) {
         if (!w.exclude) Array.prototype.push.apply(phrases, w.phrases);
       });
       phrases.forEach(function (w) {
         for (var f = 0; f < 2; f++) {
-          var offs = offsets[f] || (offsets[f] = tokenOffsets(rec[f === 0 ? 2 : 4]));
+          var here = fields[f] || (fields[f] = fieldTokens(rec[f === 0 ? 2 : 4], d));
+          var offs = here.offsets;
+          var postings = here.postings;
           var slots = slotsOf(w);
           var add = function (term, pos) {
             var o = offs[pos - 1];
@@ -1532,7 +1640,7 @@
           var chosen = r.best.slice(from);
           return Promise.all(
             chosen.map(function (h) {
-              return hitOf(m, c, h.doc, h.score, r.postings);
+              return hitOf(m, c, h.doc, h.score);
             })
           ).then(function (hits) {
             var out = {

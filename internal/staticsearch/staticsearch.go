@@ -45,6 +45,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/parallel"
@@ -490,7 +491,20 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 	}
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
-	out := make([]termEntry, len(terms))
+	words := wordPhrases(ix, terms)
+	// kept holds the postings of the terms the words need, by term.
+	kept := map[string]*[search.TextFields]search.Postings{}
+	for _, w := range words {
+		for _, alts := range w.positions {
+			for _, t := range alts {
+				if t != "" {
+					kept[t] = nil
+				}
+			}
+		}
+	}
+	keptAt := make([]*[search.TextFields]search.Postings, len(terms))
+	out := make([]termEntry, len(terms), len(terms)+len(words))
 	// Terms are read and encoded on all cores, in runs of terms that each
 	// note the lengths of the fields they meet in their own table.
 	runs := 4 * runtime.GOMAXPROCS(0)
@@ -505,6 +519,9 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 			postings, err := ex.Term(context.Background(), term)
 			if err != nil {
 				return err
+			}
+			if _, ok := kept[term]; ok {
+				keptAt[i] = &postings
 			}
 			entry := []any{}
 			for f, p := range postings {
@@ -531,6 +548,28 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 	if err != nil {
 		return nil, lengths, err
 	}
+	for i, p := range keptAt {
+		if p != nil {
+			kept[terms[i]] = p
+		}
+	}
+	wordOut := make([]termEntry, len(words))
+	err = parallel.Do(runs, func(r int) error {
+		counts := make([]int32, docs)
+		for i := r * len(words) / runs; i < (r+1)*len(words)/runs; i++ {
+			data, err := json.Marshal(words[i].entry(kept, counts))
+			if err != nil {
+				return err
+			}
+			wordOut[i] = termEntry{words[i].key, data}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, lengths, err
+	}
+	out = append(out, wordOut...)
+	slices.SortFunc(out, func(a, b termEntry) int { return strings.Compare(a.term, b.term) })
 	for f := range lengths {
 		lengths[f] = make([]int, docs)
 		for _, seen := range runLengths {
@@ -540,6 +579,247 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 		}
 	}
 	return out, lengths, nil
+}
+
+// wordPhrase is a word that gets an entry of its own: where its phrase
+// occurs, so that a query for it needs none of its terms' postings.
+type wordPhrase struct {
+	// key is WordKey of the word's phrase.
+	key string
+	// positions is the phrase as search.Index.Phrase gives it.
+	positions [][]string
+}
+
+// WordKey is the key of the entry of a word looked for as the phrase of
+// positions (search.Index.Phrase): per position, a space (which no term
+// holds), then its first term, and a star when it holds more (the
+// bigrams a lone character stands for, which the character and its place
+// in the phrase tell).
+func WordKey(positions [][]string) string {
+	var b strings.Builder
+	for _, alts := range positions {
+		b.WriteByte(' ')
+		b.WriteString(alts[0])
+		if len(alts) > 1 {
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
+// wordPhrases returns the words with entries of their own, in no
+// particular order: the words of the vocabulary (search.Vocabulary) that
+// are phrases of several terms, and every kanji of the index as a lone
+// character (itself and the bigrams it stands for). Both otherwise load
+// the whole postings of several terms, positions and all.
+func wordPhrases(ix *search.Index, terms []string) []wordPhrase {
+	seen := map[string]bool{}
+	var out []wordPhrase
+	add := func(text string, single bool) {
+		positions := ix.Phrase(text)
+		slots := 0
+		for _, alts := range positions {
+			if len(alts) > 1 || alts[0] != "" {
+				slots++
+			}
+		}
+		if single && (len(positions) != 1 || len(positions[0]) < 2) || !single && slots < 2 {
+			return
+		}
+		key := WordKey(positions)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, wordPhrase{key, positions})
+		}
+	}
+	for _, w := range ix.Vocabulary().Words {
+		add(w, false)
+	}
+	for _, t := range terms {
+		if r := []rune(t); len(r) == 1 && unicode.Is(unicode.Han, r[0]) {
+			add(t, true)
+		}
+	}
+	return out
+}
+
+// entry returns the word's entry, from the postings of its terms: per
+// text field, the sections where the phrase occurs with how often, as
+// countList holds them (as numbers); then per field the number of
+// sections that hold a term of the phrase's rarest position, which the
+// score's inverse document frequency counts. Both are what the server's
+// executor finds (search.Index.Search): a section's count is the number
+// of places where every position of the phrase holds one of its terms,
+// counted once for each term of the first position that starts one; a
+// lone character's, the occurrences of all its terms. counts is scratch
+// space of one number per section, left zero.
+func (w wordPhrase) entry(kept map[string]*[search.TextFields]search.Postings, counts []int32) []any {
+	var slots []slot
+	for i, alts := range w.positions {
+		if len(alts) > 1 || alts[0] != "" {
+			s := slot{offset: i}
+			for _, t := range alts {
+				if p := kept[t]; p != nil {
+					s.terms = append(s.terms, p)
+				}
+			}
+			slots = append(slots, s)
+		}
+	}
+	entry := make([]any, 2*search.TextFields)
+	for f := range search.TextFields {
+		var list countList
+		var df int
+		if len(slots) == 1 {
+			// A lone character: its terms' occurrences added up.
+			var touched []int
+			for _, p := range slots[0].terms {
+				for j, doc := range p[f].Docs {
+					if counts[doc] == 0 {
+						touched = append(touched, doc)
+					}
+					counts[doc] += int32(len(p[f].Positions[j]))
+				}
+			}
+			slices.Sort(touched)
+			for _, doc := range touched {
+				list.add(doc, int(counts[doc]))
+				counts[doc] = 0
+			}
+			df = len(touched)
+		} else {
+			rarest, least := -1, 0
+			for k, s := range slots {
+				n := 0
+				for _, p := range s.terms {
+					n += len(p[f].Docs)
+				}
+				if rarest < 0 || n < least {
+					rarest, least = k, n
+				}
+			}
+			// The sections that hold a term of the rarest position.
+			var touched []int
+			for _, p := range slots[rarest].terms {
+				touched = append(touched, p[f].Docs...)
+			}
+			if len(slots[rarest].terms) > 1 {
+				slices.Sort(touched)
+				touched = slices.Compact(touched)
+			}
+			cur := make([]cursor, 0, 8)
+			for _, s := range slots {
+				for _, p := range s.terms {
+					cur = append(cur, cursor{docs: p[f].Docs, positions: p[f].Positions})
+				}
+			}
+			for _, doc := range touched {
+				list.add(doc, phraseCount(slots, cur, doc))
+			}
+			df = len(touched)
+		}
+		entry[f] = numbers(list.flat)
+		entry[search.TextFields+f] = df
+	}
+	return entry
+}
+
+// slot is a position of a phrase that holds terms: its offset in the
+// phrase and the postings of the terms it may hold.
+type slot struct {
+	offset int
+	terms  []*[search.TextFields]search.Postings
+}
+
+// cursor walks a term's postings in one field in ascending order of
+// sections.
+type cursor struct {
+	docs      []int
+	positions [][]int
+	i         int
+}
+
+// at returns the term's positions in section doc, which is not before
+// the last one asked for, or nil.
+func (c *cursor) at(doc int) []int {
+	if c.i < len(c.docs) && c.docs[c.i] < doc {
+		j, _ := slices.BinarySearch(c.docs[c.i:], doc)
+		c.i += j
+	}
+	if c.i < len(c.docs) && c.docs[c.i] == doc {
+		return c.positions[c.i]
+	}
+	return nil
+}
+
+// phraseCount counts the places in section doc where the phrase of slots
+// starts, as the script's phraseStarts finds them: for each term of the
+// first slot and each of its positions, whether every other slot holds
+// one of its terms at the same distance. cur holds a cursor per term of
+// the slots, in order.
+func phraseCount(slots []slot, cur []cursor, doc int) int {
+	var buf [64][]int
+	here := buf[:0] // per cursor, its positions in doc
+	for _, s := range slots {
+		found := false
+		for range s.terms {
+			p := cur[len(here)].at(doc)
+			found = found || p != nil
+			here = append(here, p)
+		}
+		if !found {
+			return 0
+		}
+	}
+	n := 0
+	for _, positions := range here[:len(slots[0].terms)] {
+		for _, pos := range positions {
+			if pos < slots[0].offset {
+				continue
+			}
+			start := pos - slots[0].offset
+			all := true
+			c := len(slots[0].terms)
+			for k := 1; k < len(slots) && all; k++ {
+				want := start + slots[k].offset
+				any := false
+				for _, p := range here[c : c+len(slots[k].terms)] {
+					if _, ok := slices.BinarySearch(p, want); ok {
+						any = true
+						break
+					}
+				}
+				c += len(slots[k].terms)
+				all = any
+			}
+			if all {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// countList is how often a word occurs in each section that holds it, as
+// numbers: per section, twice its distance from the previous one (from 0
+// for the first), plus one when the count is more than one; then, in that
+// case, the count less two.
+type countList struct {
+	flat []int32
+	last int
+}
+
+// add appends section doc, which follows those added before, when n > 0.
+func (c *countList) add(doc, n int) {
+	switch {
+	case n == 1:
+		c.flat = append(c.flat, int32(2*(doc-c.last)))
+	case n > 1:
+		c.flat = append(c.flat, int32(2*(doc-c.last)+1), int32(n-2))
+	default:
+		return
+	}
+	c.last = doc
 }
 
 // digits are the 64 digits of numbers: the low 32 end a number, the high

@@ -163,13 +163,14 @@ func TestOwnFiles(t *testing.T) {
 		OwnFiles   []string `json:"ownFiles"`
 	}
 	parse(t, files["meta.js"], &m)
-	// edr is in every title; 鍵 in every body; each number in one body.
-	if !slices.Equal(m.OwnFiles, []string{"edr", "鍵"}) {
+	// edr is in every title; 鍵 in every body, and so is its entry as a
+	// lone kanji (" 鍵*"); each number in one body.
+	if !slices.Equal(m.OwnFiles, []string{" 鍵*", "edr", "鍵"}) {
 		t.Fatalf("own files for %q", m.OwnFiles)
 	}
 	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
 	var own map[string]json.RawMessage
-	parse(t, files[fmt.Sprintf("t-%03d.js", m.TermChunks)], &own)
+	parse(t, files[fmt.Sprintf("t-%03d.js", m.TermChunks+slices.Index(m.OwnFiles, "edr"))], &own)
 	if len(own) != 1 || own["edr"] == nil {
 		t.Errorf("edr's own file holds %d terms", len(own))
 	}
@@ -290,5 +291,69 @@ func TestPack(t *testing.T) {
 	}
 	if _, err := unpack("a\u00e9"); err == nil {
 		t.Error("unpack took a character that pack never writes")
+	}
+}
+
+// TestWordEntries checks the entries of words against the counts the
+// server's phrase matcher gives: sections where the whole phrase occurs,
+// how often, and the sections of its rarest position.
+func TestWordEntries(t *testing.T) {
+	docs := []search.Document{
+		{URL: "a/", Title: "バックアップ", Body: "バックアップとバックアップ。バック"},
+		{URL: "b/", Title: "アップ", Body: "バックの話"},
+		{URL: "c/", Title: "手順", Body: "バックアップ手順とバックアップ"},
+		{URL: "d/", Title: "鍵", Body: "公開鍵と鍵束"},
+	}
+	dir := filepath.Join(t.TempDir(), search.IndexDir)
+	if err := search.BuildDocuments(docs, search.Meta{}, dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	files, err := Build(ix, docs, search.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		TermChunks int      `json:"termChunks"`
+		OwnFiles   []string `json:"ownFiles"`
+	}
+	parse(t, files["meta.js"], &m)
+	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
+	for _, tc := range []struct {
+		word        string
+		title, body []int // numbers of countList
+		df          [2]int
+	}{
+		// Titles: section 0 once. Bodies: 0 twice (2×0+1, 2−2), 2 twice
+		// (2×2+1, 0). Rarest position: ップ (sections 0 and 2 in
+		// bodies; 0 in titles, since アップ's title has no バ).
+		{"バックアップ", []int{0}, []int{1, 0, 5, 0}, [2]int{1, 2}},
+		// A lone kanji: 鍵 and the bigrams around it, added up; 鍵 is
+		// among its own expansions, so a title of 鍵 alone counts it twice,
+		// as the server's matcher does. Bodies: 開鍵, 鍵と, と鍵, 鍵束.
+		{"鍵", []int{7, 0}, []int{7, 2}, [2]int{1, 1}},
+	} {
+		key := WordKey(ix.Phrase(tc.word))
+		e, ok := terms[key]
+		if !ok || len(e) != 4 {
+			t.Errorf("%s: entry %q is %s", tc.word, key, e)
+			continue
+		}
+		var df [2]int
+		json.Unmarshal(e[2], &df[0])
+		json.Unmarshal(e[3], &df[1])
+		if got := numbersOf(t, e[0]); !slices.Equal(got, tc.title) {
+			t.Errorf("%s in titles: %v, want %v", tc.word, got, tc.title)
+		}
+		if got := numbersOf(t, e[1]); !slices.Equal(got, tc.body) {
+			t.Errorf("%s in bodies: %v, want %v", tc.word, got, tc.body)
+		}
+		if df != tc.df {
+			t.Errorf("%s: sections of the rarest position %v, want %v", tc.word, df, tc.df)
+		}
 	}
 }
