@@ -493,7 +493,7 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 	terms = slices.Compact(terms)
 	words := wordPhrases(ix, terms)
 	// kept holds the postings of the terms the words need, by term.
-	kept := map[string]*[search.TextFields]search.Postings{}
+	kept := map[string]*[search.TextFields]flatPostings{}
 	for _, w := range words {
 		for _, alts := range w.positions {
 			for _, t := range alts {
@@ -503,7 +503,7 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 			}
 		}
 	}
-	keptAt := make([]*[search.TextFields]search.Postings, len(terms))
+	keptAt := make([]*[search.TextFields]flatPostings, len(terms))
 	out := make([]termEntry, len(terms), len(terms)+len(words))
 	// Terms are read and encoded on all cores, in runs of terms that each
 	// note the lengths of the fields they meet in their own table.
@@ -521,7 +521,11 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 				return err
 			}
 			if _, ok := kept[term]; ok {
-				keptAt[i] = &postings
+				var flat [search.TextFields]flatPostings
+				for f, p := range postings {
+					flat[f] = flatten(p)
+				}
+				keptAt[i] = &flat
 			}
 			entry := []any{}
 			for f, p := range postings {
@@ -653,7 +657,7 @@ func wordPhrases(ix *search.Index, terms []string) []wordPhrase {
 // counted once for each term of the first position that starts one; a
 // lone character's, the occurrences of all its terms. counts is scratch
 // space of one number per section, left zero.
-func (w wordPhrase) entry(kept map[string]*[search.TextFields]search.Postings, counts []int32) []any {
+func (w wordPhrase) entry(kept map[string]*[search.TextFields]flatPostings, counts []int32) []any {
 	var slots []slot
 	for i, alts := range w.positions {
 		if len(alts) > 1 || alts[0] != "" {
@@ -672,18 +676,18 @@ func (w wordPhrase) entry(kept map[string]*[search.TextFields]search.Postings, c
 		var df int
 		if len(slots) == 1 {
 			// A lone character: its terms' occurrences added up.
-			var touched []int
+			var touched []int32
 			for _, p := range slots[0].terms {
-				for j, doc := range p[f].Docs {
+				for j, doc := range p[f].docs {
 					if counts[doc] == 0 {
 						touched = append(touched, doc)
 					}
-					counts[doc] += int32(len(p[f].Positions[j]))
+					counts[doc] += p[f].start[j+1] - p[f].start[j]
 				}
 			}
 			slices.Sort(touched)
 			for _, doc := range touched {
-				list.add(doc, int(counts[doc]))
+				list.add(int(doc), int(counts[doc]))
 				counts[doc] = 0
 			}
 			df = len(touched)
@@ -692,16 +696,16 @@ func (w wordPhrase) entry(kept map[string]*[search.TextFields]search.Postings, c
 			for k, s := range slots {
 				n := 0
 				for _, p := range s.terms {
-					n += len(p[f].Docs)
+					n += len(p[f].docs)
 				}
 				if rarest < 0 || n < least {
 					rarest, least = k, n
 				}
 			}
 			// The sections that hold a term of the rarest position.
-			var touched []int
+			var touched []int32
 			for _, p := range slots[rarest].terms {
-				touched = append(touched, p[f].Docs...)
+				touched = append(touched, p[f].docs...)
 			}
 			if len(slots[rarest].terms) > 1 {
 				slices.Sort(touched)
@@ -710,11 +714,11 @@ func (w wordPhrase) entry(kept map[string]*[search.TextFields]search.Postings, c
 			cur := make([]cursor, 0, 8)
 			for _, s := range slots {
 				for _, p := range s.terms {
-					cur = append(cur, cursor{docs: p[f].Docs, positions: p[f].Positions})
+					cur = append(cur, cursor{p: &p[f]})
 				}
 			}
 			for _, doc := range touched {
-				list.add(doc, phraseCount(slots, cur, doc))
+				list.add(int(doc), phraseCount(slots, cur, doc))
 			}
 			df = len(touched)
 		}
@@ -728,26 +732,56 @@ func (w wordPhrase) entry(kept map[string]*[search.TextFields]search.Postings, c
 // phrase and the postings of the terms it may hold.
 type slot struct {
 	offset int
-	terms  []*[search.TextFields]search.Postings
+	terms  []*[search.TextFields]flatPostings
+}
+
+// flatPostings are a term's postings in one field, held without pointers
+// so that the garbage collector need not scan them: its sections in
+// ascending order, and the positions in docs[i] at pos[start[i]:start[i+1]].
+type flatPostings struct {
+	docs, start, pos []int32
+}
+
+// flatten returns p as flatPostings.
+func flatten(p search.Postings) flatPostings {
+	n := 0
+	for _, pos := range p.Positions {
+		n += len(pos)
+	}
+	f := flatPostings{docs: make([]int32, len(p.Docs)), start: make([]int32, 0, len(p.Docs)+1), pos: make([]int32, 0, n)}
+	for i, d := range p.Docs {
+		f.docs[i] = int32(d)
+		f.start = append(f.start, int32(len(f.pos)))
+		for _, x := range p.Positions[i] {
+			f.pos = append(f.pos, int32(x))
+		}
+	}
+	f.start = append(f.start, int32(len(f.pos)))
+	return f
 }
 
 // cursor walks a term's postings in one field in ascending order of
 // sections.
 type cursor struct {
-	docs      []int
-	positions [][]int
-	i         int
+	p *flatPostings
+	i int
 }
 
 // at returns the term's positions in section doc, which is not before
-// the last one asked for, or nil.
-func (c *cursor) at(doc int) []int {
-	if c.i < len(c.docs) && c.docs[c.i] < doc {
-		j, _ := slices.BinarySearch(c.docs[c.i:], doc)
-		c.i += j
+// the last one asked for, or nil. It gallops: sections far ahead cost a
+// few steps, not a search of the rest.
+func (c *cursor) at(doc int32) []int32 {
+	docs := c.p.docs
+	if c.i < len(docs) && docs[c.i] < doc {
+		step := 1
+		for c.i+step < len(docs) && docs[c.i+step] < doc {
+			step *= 2
+		}
+		j, _ := slices.BinarySearch(docs[c.i+step/2:min(c.i+step, len(docs))], doc)
+		c.i += step/2 + j
 	}
-	if c.i < len(c.docs) && c.docs[c.i] == doc {
-		return c.positions[c.i]
+	if c.i < len(docs) && docs[c.i] == doc {
+		return c.p.pos[c.p.start[c.i]:c.p.start[c.i+1]]
 	}
 	return nil
 }
@@ -757,8 +791,8 @@ func (c *cursor) at(doc int) []int {
 // first slot and each of its positions, whether every other slot holds
 // one of its terms at the same distance. cur holds a cursor per term of
 // the slots, in order.
-func phraseCount(slots []slot, cur []cursor, doc int) int {
-	var buf [64][]int
+func phraseCount(slots []slot, cur []cursor, doc int32) int {
+	var buf [64][]int32
 	here := buf[:0] // per cursor, its positions in doc
 	for _, s := range slots {
 		found := false
@@ -774,14 +808,14 @@ func phraseCount(slots []slot, cur []cursor, doc int) int {
 	n := 0
 	for _, positions := range here[:len(slots[0].terms)] {
 		for _, pos := range positions {
-			if pos < slots[0].offset {
+			if int(pos) < slots[0].offset {
 				continue
 			}
-			start := pos - slots[0].offset
+			start := int(pos) - slots[0].offset
 			all := true
 			c := len(slots[0].terms)
 			for k := 1; k < len(slots) && all; k++ {
-				want := start + slots[k].offset
+				want := int32(start + slots[k].offset)
 				any := false
 				for _, p := range here[c : c+len(slots[k].terms)] {
 					if _, ok := slices.BinarySearch(p, want); ok {
