@@ -233,15 +233,16 @@
   }
 
   // Postings are a term's sections in a field, in ascending order (docs),
-  // and their positions: those of docs[i] are pos[start[i]] up to
+  // how often it occurs in each, and, when they were loaded, its positions:
+  // docs[i] holds it start[i+1] - start[i] times, at pos[start[i]] up to
   // pos[start[i+1]].
   function Postings(docs, start, pos) {
     this.docs = docs;
     this.start = start;
     this.pos = pos;
   }
-  // get returns the positions of the term in section d, or undefined.
-  Postings.prototype.get = function (d) {
+  // index returns where section d is in docs, or -1.
+  Postings.prototype.index = function (d) {
     var docs = this.docs;
     var lo = 0;
     var hi = docs.length;
@@ -250,34 +251,52 @@
       if (docs[mid] < d) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === docs.length || docs[lo] !== d) return undefined;
-    return this.pos.subarray(this.start[lo], this.start[lo + 1]);
+    return lo < docs.length && docs[lo] === d ? lo : -1;
+  };
+  // get returns the positions of the term in section d, or undefined.
+  Postings.prototype.get = function (d) {
+    var i = this.index(d);
+    if (i < 0) return undefined;
+    return this.pos.subarray(this.start[i], this.start[i + 1]);
+  };
+  // count returns how often the term occurs in section d.
+  Postings.prototype.count = function (d) {
+    var i = this.index(d);
+    return i < 0 ? 0 : this.start[i + 1] - this.start[i];
   };
 
-  // decode reads postings as staticsearch.flatPostings writes them.
-  function decode(encoded) {
-    var flat = numbers(encoded);
+  // decode reads a term's counts in a field as staticsearch.countList
+  // writes them and, when given, its positions there
+  // (staticsearch.postingList).
+  function decode(counts, positions) {
+    var flat = numbers(counts);
     // At most one section per number; the arrays are cut to size below.
     var docs = new Int32Array(flat.length);
     var start = new Int32Array(flat.length + 1);
-    var pos = new Int32Array(flat.length);
     var nd = 0;
     var np = 0;
     var doc = 0;
     for (var i = 0; i < flat.length; ) {
       var v = flat[i++];
       doc += v >>> 1;
-      var n = v & 1 ? flat[i++] + 2 : 1;
       docs[nd] = doc;
       start[nd++] = np;
-      var p = 0;
-      for (var j = 0; j < n; j++) {
-        p += flat[i++];
-        pos[np++] = p;
-      }
+      np += v & 1 ? flat[i++] + 2 : 1;
     }
     start[nd] = np;
-    return new Postings(docs.subarray(0, nd), start.subarray(0, nd + 1), pos.subarray(0, np));
+    var pos = null;
+    if (positions != null) {
+      var deltas = numbers(positions);
+      pos = new Int32Array(np);
+      for (var k = 0; k < nd; k++) {
+        var p = 0;
+        for (var j = start[k]; j < start[k + 1]; j++) {
+          p += deltas[j];
+          pos[j] = p;
+        }
+      }
+    }
+    return new Postings(docs.subarray(0, nd), start.subarray(0, nd + 1), pos);
   }
 
   // ---- Characters ---------------------------------------------------------
@@ -972,10 +991,15 @@
     // first, and the terms' postings only for a word that has none.
     var terms = new Set();
     var keys = [];
+    // addTerms asks for the terms of a phrase, and for their positions
+    // when it has several positions to match.
     function addTerms(p) {
+      var phrase = slotsOf(p).length > 1;
       p.positions.forEach(function (alts) {
         alts.forEach(function (t) {
-          if (t !== "") terms.add(t);
+          if (t === "") return;
+          terms.add(t);
+          if (phrase) terms.add(positionsKey(t));
         });
       });
     }
@@ -1004,18 +1028,18 @@
       })
       .then(function (entries) {
       // postings returns the decoded postings of term in field f, decoded
-      // once per index: the same terms come back as the reader types.
+      // once per index: the same terms come back as the reader types. They
+      // hold positions when these were loaded.
       function postings(term, f) {
         var byField = decoded.get(term);
-        if (!byField) {
-          byField = [null, null];
+        var e = entries[term];
+        var pe = entries[positionsKey(term)];
+        if (!byField || (pe && !byField.positions)) {
+          byField = { fields: [null, null], positions: !!pe };
           decoded.set(term, byField);
         }
-        if (!byField[f]) {
-          var e = entries[term];
-          byField[f] = decode(e ? e[f] : "");
-        }
-        return byField[f];
+        if (!byField.fields[f]) byField.fields[f] = decode(e ? e[f] : "", pe ? pe[f] : null);
+        return byField.fields[f];
       }
       var nFields = 2;
       // pickRarest, for each phrase of each word.
@@ -1107,15 +1131,12 @@
         return tf;
       }
       function matchPhrase(w, f, d) {
-        if (w.word) return countIn(w.word, f, d);
+        if (w.word) return w.word.fields[f].count(d);
         var slots = slotsOf(w);
         if (slots.length === 1) {
           var tf = 0;
           var terms = slots[0].terms;
-          for (var i = 0; i < terms.length; i++) {
-            var p = postings(terms[i], f).get(d);
-            if (p) tf += p.length;
-          }
+          for (var i = 0; i < terms.length; i++) tf += postings(terms[i], f).count(d);
           return tf;
         }
         return phraseStarts(slots, f, d, postings).length;
@@ -1189,6 +1210,11 @@
     return slotsOf(p).length > 1 || p.positions[0].length > 1;
   }
 
+  // positionsKey is staticsearch.PositionsKey.
+  function positionsKey(term) {
+    return "!" + term;
+  }
+
   // wordKey is staticsearch.WordKey of a phrase.
   function wordKey(p) {
     return p.positions
@@ -1202,43 +1228,16 @@
   var decodedWords = new Map();
 
   // wordEntry decodes a word's entry: per field, its sections and how
-  // often it occurs in each (staticsearch.countList), and the number of
-  // sections the score's inverse document frequency counts.
+  // often it occurs in each (staticsearch.countList, as Postings without
+  // positions), and the number of sections the score's inverse document
+  // frequency counts.
   function wordEntry(key, e) {
     var w = decodedWords.get(key);
-    if (w) return w;
-    w = { fields: [], df: [e[2], e[3]] };
-    for (var f = 0; f < 2; f++) {
-      var flat = numbers(e[f]);
-      var docs = new Int32Array(flat.length);
-      var tf = new Int32Array(flat.length);
-      var n = 0;
-      var doc = 0;
-      for (var i = 0; i < flat.length; ) {
-        var v = flat[i++];
-        doc += v >>> 1;
-        docs[n] = doc;
-        tf[n++] = v & 1 ? flat[i++] + 2 : 1;
-      }
-      w.fields.push(new Postings(docs.subarray(0, n), null, tf.subarray(0, n)));
+    if (!w) {
+      w = { fields: [decode(e[0], null), decode(e[1], null)], df: [e[2], e[3]] };
+      decodedWords.set(key, w);
     }
-    decodedWords.set(key, w);
     return w;
-  }
-
-  // countIn returns how often a word entry's field f holds its phrase in
-  // section d.
-  function countIn(word, f, d) {
-    var p = word.fields[f];
-    var docs = p.docs;
-    var lo = 0;
-    var hi = docs.length;
-    while (lo < hi) {
-      var mid = (lo + hi) >>> 1;
-      if (docs[mid] < d) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < docs.length && docs[lo] === d ? p.pos[lo] : 0;
   }
 
   // slotsOf returns the positions of a word that hold terms, with their

@@ -133,34 +133,30 @@ func (Format) Emit(job pipeline.Job) (err error) {
 	return nil
 }
 
-// postingList is a term's postings in one field, written as numbers as
-// they are added: per section, twice its number's distance from the
-// previous section's (from 0 for the first), plus one when the term occurs
-// more than once there; then, in that case, the number of occurrences less
-// two; then each position's distance from the one before (from 0 for the
-// first). Most terms occur once in a section, so most sections take no
-// count.
+// postingList is a term's postings in one field, as numbers, in two
+// lists: counts, the sections and how often the term occurs in each (see
+// countList), and apart from them the positions: per section in turn,
+// each position's distance from the one before (from 0 for the first). A
+// query needs positions only to match a phrase of several terms.
 type postingList struct {
-	flat []int32
-	last int // the last section added
+	counts    countList
+	positions []int32
 }
 
 // add appends section doc, which follows those added before, with the
 // term's positions there in ascending order.
 func (p *postingList) add(doc int, positions []int) {
-	n := len(positions)
-	if n > 1 {
-		p.flat = append(p.flat, int32(2*(doc-p.last)+1), int32(n-2))
-	} else {
-		p.flat = append(p.flat, int32(2*(doc-p.last)))
-	}
-	p.last = doc
+	p.counts.add(doc, len(positions))
 	last := 0
 	for _, pos := range positions {
-		p.flat = append(p.flat, int32(pos-last))
+		p.positions = append(p.positions, int32(pos-last))
 		last = pos
 	}
 }
+
+// PositionsKey is the key of the entry that holds a term's positions: an
+// exclamation mark, which no term holds, before the term.
+func PositionsKey(term string) string { return "!" + term }
 
 // meta is the content of meta.js.
 type meta struct {
@@ -471,12 +467,14 @@ type termEntry struct {
 	data json.RawMessage
 }
 
-// termEntries encodes the postings of every term of ix, in term order,
-// and returns them with the length of each text field of every section.
-// An entry is an array with, per text field, the postings as postingList
-// holds them (as numbers); then, for a Japanese character, the bigrams of
-// the index that begin with it and those that end with it, most frequent
-// first (search.Index.Expansions).
+// termEntries encodes the postings of every term of ix and the entries of
+// words (wordPhrases), in order of their keys, and returns them with the
+// length of each text field of every section. A term's entry is an array
+// with, per text field, its counts as postingList holds them (as
+// numbers); then, for a Japanese character, the bigrams of the index that
+// begin with it and those that end with it, most frequent first
+// (search.Index.Expansions). Its positions are an entry apart
+// (PositionsKey): per field, postingList's positions (as numbers).
 func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]int, error) {
 	var lengths [search.TextFields][]int
 	ex, err := ix.Export()
@@ -504,7 +502,8 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 		}
 	}
 	keptAt := make([]*[search.TextFields]flatPostings, len(terms))
-	out := make([]termEntry, len(terms), len(terms)+len(words))
+	// Per term, its entry then its positions' entry.
+	out := make([]termEntry, 2*len(terms), 2*len(terms)+len(words))
 	// Terms are read and encoded on all cores, in runs of terms that each
 	// note the lengths of the fields they meet in their own table.
 	runs := 4 * runtime.GOMAXPROCS(0)
@@ -527,14 +526,15 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 				}
 				keptAt[i] = &flat
 			}
-			entry := []any{}
+			entry, positions := []any{}, []any{}
 			for f, p := range postings {
 				var list postingList
 				for j, doc := range p.Docs {
 					list.add(doc, p.Positions[j])
 					seen[f][doc] = p.Lengths[j]
 				}
-				entry = append(entry, numbers(list.flat))
+				entry = append(entry, numbers(list.counts.flat))
+				positions = append(positions, numbers(list.positions))
 			}
 			if c := []rune(term); len(c) == 1 {
 				if h, t := ix.Expansions(c[0]); len(h)+len(t) > 0 {
@@ -545,7 +545,11 @@ func termEntries(ix *search.Index, docs int) ([]termEntry, [search.TextFields][]
 			if err != nil {
 				return err
 			}
-			out[i] = termEntry{term, data}
+			out[2*i] = termEntry{term, data}
+			if data, err = json.Marshal(positions); err != nil {
+				return err
+			}
+			out[2*i+1] = termEntry{PositionsKey(term), data}
 		}
 		return nil
 	})

@@ -100,13 +100,16 @@ func TestBuild(t *testing.T) {
 		t.Errorf("body length %d, want the number of tokens %d", n, len(search.Analyze(docs[0].Body)))
 	}
 
-	// Every term is in the chunk its hash names, with its positions.
+	// Every term is in the chunk its hash names, and so are its positions.
 	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
-	// Per section: twice the distance from the last, then positions.
-	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 9, 2, 3}) { // section 0 at position 9; section 1 at 3
+	// Per section: twice the distance from the last; positions apart.
+	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 2}) {
 		t.Errorf("鍵を in bodies: %v", got)
 	}
-	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{2, 1}) {
+	if got := numbersOf(t, terms[PositionsKey("鍵を")][1]); !slices.Equal(got, []int{9, 3}) { // section 0 at position 9; section 1 at 3
+		t.Errorf("鍵を's positions in bodies: %v", got)
+	}
+	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{2}) {
 		t.Errorf("edr in titles: %v", got)
 	}
 	// A Japanese character lists the bigrams around it, most frequent first.
@@ -154,7 +157,7 @@ func termsOf(t *testing.T, files map[string][]byte, chunks int, ownFiles []strin
 // own, which holds that term alone.
 func TestOwnFiles(t *testing.T) {
 	var docs []search.Document
-	for i := range 3000 {
+	for i := range 5000 {
 		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i), Title: "EDR", Body: fmt.Sprintf("鍵 %d", i)})
 	}
 	files := buildDocs(t, docs, search.Meta{})
@@ -164,8 +167,8 @@ func TestOwnFiles(t *testing.T) {
 	}
 	parse(t, files["meta.js"], &m)
 	// edr is in every title; 鍵 in every body, and so is its entry as a
-	// lone kanji (" 鍵*"); each number in one body.
-	if !slices.Equal(m.OwnFiles, []string{" 鍵*", "edr", "鍵"}) {
+	// lone kanji (" 鍵*"); so are their positions; each number in one body.
+	if !slices.Equal(m.OwnFiles, []string{" 鍵*", "!edr", "!鍵", "edr", "鍵"}) {
 		t.Fatalf("own files for %q", m.OwnFiles)
 	}
 	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
@@ -174,8 +177,8 @@ func TestOwnFiles(t *testing.T) {
 	if len(own) != 1 || own["edr"] == nil {
 		t.Errorf("edr's own file holds %d terms", len(own))
 	}
-	if got := numbersOf(t, terms["edr"][0]); len(got) != 2*len(docs) {
-		t.Errorf("edr in titles: %d numbers, want %d", len(got), 2*len(docs))
+	if got := numbersOf(t, terms["edr"][0]); len(got) != len(docs) {
+		t.Errorf("edr in titles: %d numbers, want %d", len(got), len(docs))
 	}
 }
 
@@ -219,9 +222,10 @@ func TestPostingList(t *testing.T) {
 	p.add(0, []int{4})
 	p.add(3, []int{2, 7, 9})
 	p.add(40, []int{1})
-	// 0 once at 4; 3 (+3) three times at 2, 7, 9; 40 (+37) once at 1.
-	if !slices.Equal(p.flat, []int32{0, 4, 7, 1, 2, 5, 2, 74, 1}) {
-		t.Errorf("postings = %v", p.flat)
+	// 0 once; 3 (+3) three times; 40 (+37) once. Positions apart: 4; 2,
+	// 7, 9; 1, as distances.
+	if !slices.Equal(p.counts.flat, []int32{0, 7, 1, 74}) || !slices.Equal(p.positions, []int32{4, 2, 5, 2, 1}) {
+		t.Errorf("counts = %v, positions %v", p.counts.flat, p.positions)
 	}
 }
 
