@@ -185,7 +185,9 @@
       });
     }
     var own = m.ownIndex.get(term);
-    return "t-" + pad3(own === undefined ? hash(term) % m.termChunks : own);
+    // A term's positions are in its chunk (staticsearch.ChunkKey).
+    var key = term.charAt(0) === "!" ? term.slice(1) : term;
+    return "t-" + pad3(own === undefined ? hash(key) % m.termChunks : own);
   }
 
   // termEntries loads the entries of terms: [titlePostings, bodyPostings,

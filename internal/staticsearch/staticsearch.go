@@ -12,10 +12,12 @@
 //
 //	meta.js      the facets, the query settings, every section's facet
 //	             values and field lengths, and the chunk counts
-//	t-NNN.js     terms whose hash falls in chunk NNN, with their postings
-//	             (per field: section numbers and positions) and, for a
-//	             Japanese character, the bigrams that begin or end with it;
-//	             past the hashed chunks, one term each (meta's OwnFiles)
+//	t-NNN.js     entries whose key's hash falls in chunk NNN: a term's
+//	             sections and counts per field (and, for a Japanese
+//	             character, the bigrams that begin or end with it), the
+//	             term's positions apart (PositionsKey, in the same chunk),
+//	             and whole words' sections and counts (WordKey); past the
+//	             hashed chunks, one entry each (meta's OwnFiles)
 //	d-NNN.js     sections DocsPerChunk×NNN onwards: their stored fields
 //	vocab.js     the words "did you mean" suggests from (search.Vocabulary),
 //	             loaded only for a query that finds nothing
@@ -158,6 +160,12 @@ func (p *postingList) add(doc int, positions []int) {
 // exclamation mark, which no term holds, before the term.
 func PositionsKey(term string) string { return "!" + term }
 
+// ChunkKey is what the hash of an entry's key is taken of: the term
+// itself for its positions, so that a term and its positions share a
+// chunk (a phrase loads one file per term, not two), unless either has a
+// file of its own.
+func ChunkKey(key string) string { return strings.TrimPrefix(key, "!") }
+
 // meta is the content of meta.js.
 type meta struct {
 	// Version changes with the index; the script asks for chunks with it,
@@ -247,7 +255,7 @@ func build(ix *search.Index, docs []search.Document, m search.Meta, kinds []sear
 	termChunks := make([][]byte, md.TermChunks+len(md.OwnFiles))
 	own := 0
 	for _, e := range entries {
-		k := Hash(e.term) % uint32(md.TermChunks)
+		k := Hash(ChunkKey(e.term)) % uint32(md.TermChunks)
 		if own < len(md.OwnFiles) && md.OwnFiles[own] == e.term {
 			k = uint32(md.TermChunks + own)
 			own++

@@ -137,7 +137,7 @@ func termsOf(t *testing.T, files map[string][]byte, chunks int, ownFiles []strin
 		var chunk map[string][]json.RawMessage
 		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
 		for term, e := range chunk {
-			want := int(Hash(term) % uint32(chunks))
+			want := int(Hash(ChunkKey(term)) % uint32(chunks))
 			if k := slices.Index(ownFiles, term); k >= 0 {
 				want = chunks + k
 			}
