@@ -885,6 +885,9 @@
         tokens.forEach(function (t, i) {
           if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
         });
+        // A lone kanji has a word entry (staticsearch.wordPhrases), which
+        // comes in the same round as the character's own.
+        if (alts.length === 1 && tokens.length === 1 && isHan.test(tokens[0].term)) singles.push(" " + tokens[0].term + "*");
       });
     });
     return termEntries(m, singles).then(function (entries) {
@@ -916,6 +919,8 @@
       return c;
     });
   }
+
+  var isHan = /^\p{Script=Han}$/u;
 
   // synonymKey is the terms of a text as a query word (search.synonymKey).
   function synonymKey(text) {
