@@ -702,6 +702,7 @@ func (w wordPhrase) entry(kept map[string]*[search.TextFields]flatPostings, coun
 				}
 			}
 			slices.Sort(touched)
+			list.flat = make([]int32, 0, len(touched)+len(touched)/4)
 			for _, doc := range touched {
 				list.add(int(doc), int(counts[doc]))
 				counts[doc] = 0
@@ -728,13 +729,20 @@ func (w wordPhrase) entry(kept map[string]*[search.TextFields]flatPostings, coun
 				touched = slices.Compact(touched)
 			}
 			cur := make([]cursor, 0, 8)
+			single := true // every slot holds one term, as in a vocabulary word
 			for _, s := range slots {
+				single = single && len(s.terms) == 1
 				for _, p := range s.terms {
 					cur = append(cur, cursor{p: &p[f]})
 				}
 			}
+			list.flat = make([]int32, 0, len(touched)+len(touched)/4)
 			for _, doc := range touched {
-				list.add(int(doc), phraseCount(slots, cur, doc))
+				if single {
+					list.add(int(doc), singlePhraseCount(slots, cur, doc))
+				} else {
+					list.add(int(doc), phraseCount(slots, cur, doc))
+				}
 			}
 			df = len(touched)
 		}
@@ -784,10 +792,13 @@ type cursor struct {
 }
 
 // at returns the term's positions in section doc, which is not before
-// the last one asked for, or nil. It gallops: sections far ahead cost a
-// few steps, not a search of the rest.
+// the last one asked for, or nil. It steps, then gallops: sections far
+// ahead cost a few steps, not a search of the rest.
 func (c *cursor) at(doc int32) []int32 {
 	docs := c.p.docs
+	for k := 0; k < 4 && c.i < len(docs) && docs[c.i] < doc; k++ {
+		c.i++
+	}
 	if c.i < len(docs) && docs[c.i] < doc {
 		step := 1
 		for c.i+step < len(docs) && docs[c.i+step] < doc {
@@ -800,6 +811,42 @@ func (c *cursor) at(doc int32) []int32 {
 		return c.p.pos[c.p.start[c.i]:c.p.start[c.i+1]]
 	}
 	return nil
+}
+
+// singlePhraseCount is phraseCount for slots of one term each: the
+// places where each slot's term is at its distance from the first's.
+func singlePhraseCount(slots []slot, cur []cursor, doc int32) int {
+	var buf [16][]int32
+	here := buf[:0]
+	for k := range slots {
+		p := cur[k].at(doc)
+		if p == nil {
+			return 0
+		}
+		here = append(here, p)
+	}
+	n := 0
+	first := int32(slots[0].offset)
+	for _, pos := range here[0] {
+		if pos < first {
+			continue
+		}
+		all := true
+		for k := 1; k < len(slots) && all; k++ {
+			want := pos - first + int32(slots[k].offset)
+			all = false
+			for _, q := range here[k] {
+				if q >= want {
+					all = q == want
+					break
+				}
+			}
+		}
+		if all {
+			n++
+		}
+	}
+	return n
 }
 
 // phraseCount counts the places in section doc where the phrase of slots
