@@ -17,7 +17,7 @@
   var version = "";
 
   // kbSearchData receives a file of the index: its JSON compressed with
-  // DEFLATE, in base64 (staticsearch.script).
+  // DEFLATE, packed seven bits a character (staticsearch.script).
   window.kbSearchData = function (name, packed) {
     var p = pending[name];
     if (p) p.registered = true;
@@ -43,17 +43,47 @@
       );
   };
 
-  // inflate turns base64 of DEFLATE data into the text it holds, with the
-  // browser's own decompressor (no fetch: it works from file:// too).
-  function inflate(b64) {
-    var bytes;
-    if (Uint8Array.fromBase64) {
-      bytes = Uint8Array.fromBase64(b64);
-    } else {
-      var bin = atob(b64);
-      bytes = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  // unsafe are the values that staticsearch.pack writes as part of a
+  // two-byte character, in its order.
+  var unsafe = [0, 10, 13, 34, 92];
+
+  // unpack reads the bytes that staticsearch.pack wrote as text: seven
+  // bits a character, an unsafe group together with the next one as
+  // U+0100 + 128 × its index + the next group, or, last, as U+0380 + its
+  // index.
+  function unpack(text) {
+    var out = new Uint8Array(Math.floor((text.length * 14) / 8) + 1);
+    var k = 0;
+    var acc = 0;
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      var v;
+      if (c < 128) v = c;
+      else if (c >= 0x380) v = unsafe[c - 0x380];
+      else {
+        acc = ((acc << 7) | unsafe[(c - 0x100) >> 7]) & 0x7fff;
+        n += 7;
+        if (n >= 8) {
+          n -= 8;
+          out[k++] = acc >> n;
+        }
+        v = c & 127;
+      }
+      acc = ((acc << 7) | v) & 0x7fff;
+      n += 7;
+      if (n >= 8) {
+        n -= 8;
+        out[k++] = acc >> n;
+      }
     }
+    return out.subarray(0, k);
+  }
+
+  // inflate turns packed DEFLATE data into the text it holds, with the
+  // browser's own decompressor (no fetch: it works from file:// too).
+  function inflate(packed) {
+    var bytes = unpack(packed);
     // Written straight into the stream: a Blob would cost a round trip to
     // the browser's blob registry per file.
     var ds = new DecompressionStream("deflate-raw");
@@ -74,6 +104,8 @@
     pending[name] = entry;
     var s = document.createElement("script");
     s.src = base + name + ".js" + (version ? "?v=" + version : "");
+    // The packed strings are UTF-8 whatever the page's encoding.
+    s.charset = "utf-8";
     s.async = true;
     s.onerror = function () {
       delete pending[name];
@@ -153,7 +185,9 @@
       });
     }
     var own = m.ownIndex.get(term);
-    return "t-" + pad3(own === undefined ? hash(term) % m.termChunks : own);
+    // A term's positions are in its chunk (staticsearch.ChunkKey).
+    var key = term.charAt(0) === "!" ? term.slice(1) : term;
+    return "t-" + pad3(own === undefined ? hash(key) % m.termChunks : own);
   }
 
   // termEntries loads the entries of terms: [titlePostings, bodyPostings,
@@ -201,15 +235,16 @@
   }
 
   // Postings are a term's sections in a field, in ascending order (docs),
-  // and their positions: those of docs[i] are pos[start[i]] up to
+  // how often it occurs in each, and, when they were loaded, its positions:
+  // docs[i] holds it start[i+1] - start[i] times, at pos[start[i]] up to
   // pos[start[i+1]].
   function Postings(docs, start, pos) {
     this.docs = docs;
     this.start = start;
     this.pos = pos;
   }
-  // get returns the positions of the term in section d, or undefined.
-  Postings.prototype.get = function (d) {
+  // index returns where section d is in docs, or -1.
+  Postings.prototype.index = function (d) {
     var docs = this.docs;
     var lo = 0;
     var hi = docs.length;
@@ -218,34 +253,52 @@
       if (docs[mid] < d) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === docs.length || docs[lo] !== d) return undefined;
-    return this.pos.subarray(this.start[lo], this.start[lo + 1]);
+    return lo < docs.length && docs[lo] === d ? lo : -1;
+  };
+  // get returns the positions of the term in section d, or undefined.
+  Postings.prototype.get = function (d) {
+    var i = this.index(d);
+    if (i < 0) return undefined;
+    return this.pos.subarray(this.start[i], this.start[i + 1]);
+  };
+  // count returns how often the term occurs in section d.
+  Postings.prototype.count = function (d) {
+    var i = this.index(d);
+    return i < 0 ? 0 : this.start[i + 1] - this.start[i];
   };
 
-  // decode reads postings as staticsearch.flatPostings writes them.
-  function decode(encoded) {
-    var flat = numbers(encoded);
+  // decode reads a term's counts in a field as staticsearch.countList
+  // writes them and, when given, its positions there
+  // (staticsearch.postingList).
+  function decode(counts, positions) {
+    var flat = numbers(counts);
     // At most one section per number; the arrays are cut to size below.
     var docs = new Int32Array(flat.length);
     var start = new Int32Array(flat.length + 1);
-    var pos = new Int32Array(flat.length);
     var nd = 0;
     var np = 0;
     var doc = 0;
     for (var i = 0; i < flat.length; ) {
       var v = flat[i++];
       doc += v >>> 1;
-      var n = v & 1 ? flat[i++] + 2 : 1;
       docs[nd] = doc;
       start[nd++] = np;
-      var p = 0;
-      for (var j = 0; j < n; j++) {
-        p += flat[i++];
-        pos[np++] = p;
-      }
+      np += v & 1 ? flat[i++] + 2 : 1;
     }
     start[nd] = np;
-    return new Postings(docs.subarray(0, nd), start.subarray(0, nd + 1), pos.subarray(0, np));
+    var pos = null;
+    if (positions != null) {
+      var deltas = numbers(positions);
+      pos = new Int32Array(np);
+      for (var k = 0; k < nd; k++) {
+        var p = 0;
+        for (var j = start[k]; j < start[k + 1]; j++) {
+          p += deltas[j];
+          pos[j] = p;
+        }
+      }
+    }
+    return new Postings(docs.subarray(0, nd), start.subarray(0, nd + 1), pos);
   }
 
   // ---- Characters ---------------------------------------------------------
@@ -832,6 +885,9 @@
         tokens.forEach(function (t, i) {
           if (t.type === "single" && chars(t.term).length === 1 && (i === 0 || i === tokens.length - 1)) singles.push(t.term);
         });
+        // A lone kanji has a word entry (staticsearch.wordPhrases), which
+        // comes in the same round as the character's own.
+        if (alts.length === 1 && tokens.length === 1 && isHan.test(tokens[0].term)) singles.push(" " + tokens[0].term + "*");
       });
     });
     return termEntries(m, singles).then(function (entries) {
@@ -863,6 +919,8 @@
       return c;
     });
   }
+
+  var isHan = /^\p{Script=Han}$/u;
 
   // synonymKey is the terms of a text as a query word (search.synonymKey).
   function synonymKey(text) {
@@ -935,30 +993,60 @@
   function run(m, c, from, size) {
     var empty = { total: 0, best: [], tally: newTally(m) };
     if (c.none) return Promise.resolve(empty);
+    // A word of one phrase may have an entry of its own (a word of the
+    // vocabulary, a lone kanji: staticsearch.wordPhrases): it is loaded
+    // first, and the terms' postings only for a word that has none.
     var terms = new Set();
-    c.words.forEach(function (w) {
-      w.phrases.forEach(function (p) {
-        p.positions.forEach(function (alts) {
-          alts.forEach(function (t) {
-            if (t !== "") terms.add(t);
-          });
+    var keys = [];
+    // addTerms asks for the terms of a phrase, and for their positions
+    // when it has several positions to match.
+    function addTerms(p) {
+      var phrase = slotsOf(p).length > 1;
+      p.positions.forEach(function (alts) {
+        alts.forEach(function (t) {
+          if (t === "") return;
+          terms.add(t);
+          if (phrase) terms.add(positionsKey(t));
         });
       });
+    }
+    c.words.forEach(function (w) {
+      w.phrases.forEach(function (p) {
+        if (w.phrases.length === 1 && hasWordEntry(p)) keys.push(wordKey(p));
+        else addTerms(p);
+      });
     });
-    return termEntries(m, Array.from(terms)).then(function (entries) {
+    return termEntries(m, Array.from(terms).concat(keys))
+      .then(function (entries) {
+        terms = new Set();
+        c.words.forEach(function (w) {
+          w.phrases.forEach(function (p) {
+            p.word = null;
+            if (w.phrases.length !== 1 || !hasWordEntry(p)) return;
+            var e = entries[wordKey(p)];
+            if (e) p.word = wordEntry(wordKey(p), e);
+            else addTerms(p);
+          });
+        });
+        if (terms.size === 0) return entries;
+        return termEntries(m, Array.from(terms)).then(function (more) {
+          return Object.assign(entries, more);
+        });
+      })
+      .then(function (entries) {
       // postings returns the decoded postings of term in field f, decoded
-      // once per index: the same terms come back as the reader types.
+      // once per index: the same terms come back as the reader types. They
+      // hold positions when these were loaded.
       function postings(term, f) {
         var byField = decoded.get(term);
-        if (!byField) {
-          byField = [null, null];
+        var e = entries[term];
+        var pe = entries[positionsKey(term)];
+        if (!byField || (pe && !byField.positions)) {
+          byField = { fields: [null, null], positions: !!pe };
           decoded.set(term, byField);
         }
-        if (!byField[f]) {
-          var e = entries[term];
-          byField[f] = decode(e ? e[f] : "");
-        }
-        return byField[f];
+        if (!byField.fields[f]) byField.fields[f] = decode(e ? e[f] : "", pe ? pe[f] : null);
+        return byField.fields[f];
       }
       var nFields = 2;
       // pickRarest, for each phrase of each word.
@@ -967,7 +1055,7 @@
         Array.prototype.push.apply(phrases, w.phrases);
       });
       phrases.forEach(function (w) {
-        if (w.positions.length === 1) return;
+        if (w.positions.length === 1 || w.word) return;
         for (var f = 0; f < nFields; f++) {
           w.rarest[f] = -1;
           var least = 0;
@@ -998,6 +1086,11 @@
       function wordSet(w, f) {
         var set = new Uint8Array(nDocs);
         var n = 0;
+        if (w.phrases[0].word) {
+          var docs = w.phrases[0].word.fields[f].docs;
+          for (var i = 0; i < docs.length; i++) set[docs[i]] = 1;
+          return { has: set, size: w.phrases[0].word.df[f] };
+        }
         w.phrases.forEach(function (p) {
           p.positions[p.rarest[f]].forEach(function (t) {
             var docs = postings(t, f).docs;
@@ -1045,14 +1138,12 @@
         return tf;
       }
       function matchPhrase(w, f, d) {
+        if (w.word) return w.word.fields[f].count(d);
         var slots = slotsOf(w);
         if (slots.length === 1) {
           var tf = 0;
           var terms = slots[0].terms;
-          for (var i = 0; i < terms.length; i++) {
-            var p = postings(terms[i], f).get(d);
-            if (p) tf += p.length;
-          }
+          for (var i = 0; i < terms.length; i++) tf += postings(terms[i], f).count(d);
           return tf;
         }
         return phraseStarts(slots, f, d, postings).length;
@@ -1116,8 +1207,44 @@
       hits.sort(function (a, b) {
         return b.score - a.score || a.doc - b.doc;
       });
-      return { total: hits.length, best: hits.slice(0, from + size), tally: tally, postings: postings };
-    });
+      return { total: hits.length, best: hits.slice(0, from + size), tally: tally };
+      });
+  }
+
+  // hasWordEntry tells whether a phrase may have an entry of its own:
+  // several positions to match, or a lone character's bigrams.
+  function hasWordEntry(p) {
+    return slotsOf(p).length > 1 || p.positions[0].length > 1;
+  }
+
+  // positionsKey is staticsearch.PositionsKey.
+  function positionsKey(term) {
+    return "!" + term;
+  }
+
+  // wordKey is staticsearch.WordKey of a phrase.
+  function wordKey(p) {
+    return p.positions
+      .map(function (alts) {
+        return " " + alts[0] + (alts.length > 1 ? "*" : "");
+      })
+      .join("");
+  }
+
+  // decodedWords holds the word entries decoded so far, by key.
+  var decodedWords = new Map();
+
+  // wordEntry decodes a word's entry: per field, its sections and how
+  // often it occurs in each (staticsearch.countList, as Postings without
+  // positions), and the number of sections the score's inverse document
+  // frequency counts.
+  function wordEntry(key, e) {
+    var w = decodedWords.get(key);
+    if (!w) {
+      w = { fields: [decode(e[0], null), decode(e[1], null)], df: [e[2], e[3]] };
+      decodedWords.set(key, w);
+    }
+    return w;
   }
 
   // slotsOf returns the positions of a word that hold terms, with their
@@ -1202,27 +1329,46 @@
     });
   }
 
-  // tokenOffsets returns where each token of text lies, by position - 1:
-  // the index stores no offsets, the analysis that made its tokens finds
-  // them again.
-  function tokenOffsets(text) {
-    return analyze(text).map(function (t) {
-      return [t.start, t.end];
+  // fieldTokens analyses a hit's field again, as the index did: the index
+  // stores neither offsets nor, for words with entries of their own,
+  // positions. It returns where each token lies, by position - 1, and a
+  // postings function for this section alone.
+  function fieldTokens(text, d) {
+    var tokens = analyze(text);
+    var byTerm = new Map();
+    tokens.forEach(function (t, i) {
+      var list = byTerm.get(t.term);
+      if (!list) byTerm.set(t.term, (list = []));
+      list.push(i + 1);
     });
+    return {
+      offsets: tokens.map(function (t) {
+        return [t.start, t.end];
+      }),
+      postings: function (term) {
+        return {
+          get: function (doc) {
+            return doc === d ? byTerm.get(term) : undefined;
+          },
+        };
+      },
+    };
   }
 
-  function hitOf(m, c, d, score, postings) {
+  function hitOf(m, c, d, score) {
     return docRecord(m, d).then(function (rec) {
       // rec: url, number, title, path, body, chapter, roles, level
       var spans = [[], []];
-      var offsets = [null, null];
+      var fields = [null, null];
       var phrases = [];
       c.words.forEach(function (w) {
         if (!w.exclude) Array.prototype.push.apply(phrases, w.phrases);
       });
       phrases.forEach(function (w) {
         for (var f = 0; f < 2; f++) {
-          var offs = offsets[f] || (offsets[f] = tokenOffsets(rec[f === 0 ? 2 : 4]));
+          var here = fields[f] || (fields[f] = fieldTokens(rec[f === 0 ? 2 : 4], d));
+          var offs = here.offsets;
+          var postings = here.postings;
           var slots = slotsOf(w);
           var add = function (term, pos) {
             var o = offs[pos - 1];
@@ -1500,7 +1646,7 @@
           var chosen = r.best.slice(from);
           return Promise.all(
             chosen.map(function (h) {
-              return hitOf(m, c, h.doc, h.score, r.postings);
+              return hitOf(m, c, h.doc, h.score);
             })
           ).then(function (hits) {
             var out = {

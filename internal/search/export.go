@@ -130,3 +130,11 @@ func (ix *Index) Expansions(r rune) (heads, tails []string) {
 
 // Vocabulary returns the words "did you mean" suggests from.
 func (ix *Index) Vocabulary() Vocabulary { return ix.vocab }
+
+// Phrase returns what a query word (not quoted, without synonyms) is
+// looked for as: per position of its phrase, the terms it may hold (a
+// lone character stands for itself and its bigrams), "" alone for a
+// position skipped (skipCovered). Nil when the word has no tokens.
+func (ix *Index) Phrase(text string) [][]string {
+	return ix.positions(text, narrowing{}, map[string]bool{})
+}

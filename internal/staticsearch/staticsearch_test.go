@@ -3,16 +3,17 @@ package staticsearch
 import (
 	"bytes"
 	"compress/flate"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kb-handbook/kb/internal/pipeline"
 	"github.com/kb-handbook/kb/internal/search"
@@ -22,15 +23,15 @@ import (
 // parse reads a file of the index back: its name and data.
 func parse(t *testing.T, file []byte, into any) string {
 	t.Helper()
-	var args []string
-	inner, ok := bytes.CutPrefix(file, []byte("kbSearchData("))
-	if !ok || !bytes.HasSuffix(inner, []byte(");\n")) {
+	inner, ok := bytes.CutPrefix(file, []byte(`kbSearchData("`))
+	if !ok || !bytes.HasSuffix(inner, []byte("\");\n")) {
 		t.Fatalf("not a registering script: %.80s", file)
 	}
-	if err := json.Unmarshal(append(append([]byte("["), bytes.TrimSuffix(inner, []byte(");\n"))...), ']'), &args); err != nil || len(args) != 2 {
-		t.Fatalf("not a name and a string: %.80s (%v)", file, err)
+	name, text, ok := strings.Cut(strings.TrimSuffix(string(inner), "\");\n"), `","`)
+	if !ok || strings.ContainsAny(text, "\"\\\n\r\x00") || !utf8.ValidString(text) {
+		t.Fatalf("not a name and a string: %.80s", file)
 	}
-	packed, err := base64.StdEncoding.DecodeString(args[1])
+	packed, err := unpack(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func parse(t *testing.T, file []byte, into any) string {
 	if err := json.Unmarshal(body, into); err != nil {
 		t.Fatal(err)
 	}
-	return args[0]
+	return name
 }
 
 // buildDocs builds the bleve index of docs and the static index from it.
@@ -99,13 +100,16 @@ func TestBuild(t *testing.T) {
 		t.Errorf("body length %d, want the number of tokens %d", n, len(search.Analyze(docs[0].Body)))
 	}
 
-	// Every term is in the chunk its hash names, with its positions.
+	// Every term is in the chunk its hash names, and so are its positions.
 	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
-	// Per section: twice the distance from the last, then positions.
-	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 9, 2, 3}) { // section 0 at position 9; section 1 at 3
+	// Per section: twice the distance from the last; positions apart.
+	if got := numbersOf(t, terms["鍵を"][1]); !slices.Equal(got, []int{0, 2}) {
 		t.Errorf("鍵を in bodies: %v", got)
 	}
-	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{2, 1}) {
+	if got := numbersOf(t, terms[PositionsKey("鍵を")][1]); !slices.Equal(got, []int{9, 3}) { // section 0 at position 9; section 1 at 3
+		t.Errorf("鍵を's positions in bodies: %v", got)
+	}
+	if got := numbersOf(t, terms["edr"][0]); !slices.Equal(got, []int{2}) {
 		t.Errorf("edr in titles: %v", got)
 	}
 	// A Japanese character lists the bigrams around it, most frequent first.
@@ -133,7 +137,7 @@ func termsOf(t *testing.T, files map[string][]byte, chunks int, ownFiles []strin
 		var chunk map[string][]json.RawMessage
 		parse(t, files[fmt.Sprintf("t-%03d.js", i)], &chunk)
 		for term, e := range chunk {
-			want := int(Hash(term) % uint32(chunks))
+			want := int(Hash(ChunkKey(term)) % uint32(chunks))
 			if k := slices.Index(ownFiles, term); k >= 0 {
 				want = chunks + k
 			}
@@ -153,7 +157,7 @@ func termsOf(t *testing.T, files map[string][]byte, chunks int, ownFiles []strin
 // own, which holds that term alone.
 func TestOwnFiles(t *testing.T) {
 	var docs []search.Document
-	for i := range 3000 {
+	for i := range 5000 {
 		docs = append(docs, search.Document{URL: fmt.Sprintf("p%d/", i), Title: "EDR", Body: fmt.Sprintf("鍵 %d", i)})
 	}
 	files := buildDocs(t, docs, search.Meta{})
@@ -162,18 +166,19 @@ func TestOwnFiles(t *testing.T) {
 		OwnFiles   []string `json:"ownFiles"`
 	}
 	parse(t, files["meta.js"], &m)
-	// edr is in every title; 鍵 in every body; each number in one body.
-	if !slices.Equal(m.OwnFiles, []string{"edr", "鍵"}) {
+	// edr is in every title; 鍵 in every body, and so is its entry as a
+	// lone kanji (" 鍵*"); so are their positions; each number in one body.
+	if !slices.Equal(m.OwnFiles, []string{" 鍵*", "!edr", "!鍵", "edr", "鍵"}) {
 		t.Fatalf("own files for %q", m.OwnFiles)
 	}
 	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
 	var own map[string]json.RawMessage
-	parse(t, files[fmt.Sprintf("t-%03d.js", m.TermChunks)], &own)
+	parse(t, files[fmt.Sprintf("t-%03d.js", m.TermChunks+slices.Index(m.OwnFiles, "edr"))], &own)
 	if len(own) != 1 || own["edr"] == nil {
 		t.Errorf("edr's own file holds %d terms", len(own))
 	}
-	if got := numbersOf(t, terms["edr"][0]); len(got) != 2*len(docs) {
-		t.Errorf("edr in titles: %d numbers, want %d", len(got), 2*len(docs))
+	if got := numbersOf(t, terms["edr"][0]); len(got) != len(docs) {
+		t.Errorf("edr in titles: %d numbers, want %d", len(got), len(docs))
 	}
 }
 
@@ -217,9 +222,10 @@ func TestPostingList(t *testing.T) {
 	p.add(0, []int{4})
 	p.add(3, []int{2, 7, 9})
 	p.add(40, []int{1})
-	// 0 once at 4; 3 (+3) three times at 2, 7, 9; 40 (+37) once at 1.
-	if !slices.Equal(p.flat, []int32{0, 4, 7, 1, 2, 5, 2, 74, 1}) {
-		t.Errorf("postings = %v", p.flat)
+	// 0 once; 3 (+3) three times; 40 (+37) once. Positions apart: 4; 2,
+	// 7, 9; 1, as distances.
+	if !slices.Equal(p.counts.flat, []int32{0, 7, 1, 74}) || !slices.Equal(p.positions, []int32{4, 2, 5, 2, 1}) {
+		t.Errorf("counts = %v, positions %v", p.counts.flat, p.positions)
 	}
 }
 
@@ -256,5 +262,102 @@ func TestFacetNamesInSiteLanguage(t *testing.T) {
 	}
 	if want := []string{"Chapter", "Role", "Level"}; !slices.Equal(names, want) {
 		t.Errorf("facet names %v, want %v", names, want)
+	}
+}
+
+// TestPack packs bytes of every kind, around every length where the last
+// group of seven bits is padded or unsafe, and reads them back.
+func TestPack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var inputs [][]byte
+	for n := range 40 {
+		random := make([]byte, n)
+		for i := range random {
+			random[i] = byte(rng.Uint32())
+		}
+		inputs = append(inputs, random, bytes.Repeat([]byte{0}, n), bytes.Repeat([]byte{0xff}, n),
+			bytes.Repeat([]byte{'"'}, n), bytes.Repeat([]byte{0x5c, 0xb9, 0x72}, n))
+	}
+	for _, in := range inputs {
+		var b bytes.Buffer
+		pack(&b, in)
+		text := b.String()
+		if !utf8.ValidString(text) || strings.ContainsAny(text, "\"\\\n\r\x00") {
+			t.Fatalf("pack(%x) = %q: not a safe string", in, text)
+		}
+		out, err := unpack(text)
+		if err != nil || !bytes.Equal(out, in) {
+			t.Fatalf("unpack(pack(%x)) = %x, %v", in, out, err)
+		}
+		if max := (len(in)*8 + 6) / 7 * 2; len(text) > max {
+			t.Errorf("pack(%x) takes %d bytes, more than %d", in, len(text), max)
+		}
+	}
+	if _, err := unpack("a\u00e9"); err == nil {
+		t.Error("unpack took a character that pack never writes")
+	}
+}
+
+// TestWordEntries checks the entries of words against the counts the
+// server's phrase matcher gives: sections where the whole phrase occurs,
+// how often, and the sections of its rarest position.
+func TestWordEntries(t *testing.T) {
+	docs := []search.Document{
+		{URL: "a/", Title: "バックアップ", Body: "バックアップとバックアップ。バック"},
+		{URL: "b/", Title: "アップ", Body: "バックの話"},
+		{URL: "c/", Title: "手順", Body: "バックアップ手順とバックアップ"},
+		{URL: "d/", Title: "鍵", Body: "公開鍵と鍵束"},
+	}
+	dir := filepath.Join(t.TempDir(), search.IndexDir)
+	if err := search.BuildDocuments(docs, search.Meta{}, dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	files, err := Build(ix, docs, search.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		TermChunks int      `json:"termChunks"`
+		OwnFiles   []string `json:"ownFiles"`
+	}
+	parse(t, files["meta.js"], &m)
+	terms := termsOf(t, files, m.TermChunks, m.OwnFiles)
+	for _, tc := range []struct {
+		word        string
+		title, body []int // numbers of countList
+		df          [2]int
+	}{
+		// Titles: section 0 once. Bodies: 0 twice (2×0+1, 2−2), 2 twice
+		// (2×2+1, 0). Rarest position: ップ (sections 0 and 2 in
+		// bodies; 0 in titles, since アップ's title has no バ).
+		{"バックアップ", []int{0}, []int{1, 0, 5, 0}, [2]int{1, 2}},
+		// A lone kanji: 鍵 and the bigrams around it, added up; 鍵 is
+		// among its own expansions, so a title of 鍵 alone counts it twice,
+		// as the server's matcher does. Bodies: 開鍵, 鍵と, と鍵, 鍵束.
+		{"鍵", []int{7, 0}, []int{7, 2}, [2]int{1, 1}},
+	} {
+		key := WordKey(ix.Phrase(tc.word))
+		e, ok := terms[key]
+		if !ok || len(e) != 4 {
+			t.Errorf("%s: entry %q is %s", tc.word, key, e)
+			continue
+		}
+		var df [2]int
+		json.Unmarshal(e[2], &df[0])
+		json.Unmarshal(e[3], &df[1])
+		if got := numbersOf(t, e[0]); !slices.Equal(got, tc.title) {
+			t.Errorf("%s in titles: %v, want %v", tc.word, got, tc.title)
+		}
+		if got := numbersOf(t, e[1]); !slices.Equal(got, tc.body) {
+			t.Errorf("%s in bodies: %v, want %v", tc.word, got, tc.body)
+		}
+		if df != tc.df {
+			t.Errorf("%s: sections of the rarest position %v, want %v", tc.word, df, tc.df)
+		}
 	}
 }
