@@ -1,11 +1,12 @@
 package search
 
 import (
-	"context"
+	"fmt"
 	"math"
 	"slices"
 
-	index "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // TextFields is the number of text fields (title, then body), the order
@@ -13,13 +14,16 @@ import (
 const TextFields = nText
 
 // Postings are a term's occurrences in one text field of the index: the
-// documents, by position in the book, ascending; the term's positions in
-// each; and each one's length in the field (its number of tokens).
+// documents, by position in the book, ascending; each one's length in the
+// field (its number of tokens); and the term's positions in Docs[i] at
+// Pos[Start[i]:Start[i+1]]. They hold no pointers but their four slices, so
+// that many of them cost the garbage collector nothing to scan.
 type Postings struct {
-	Docs      []int
-	Positions [][]int
-	Lengths   []int
+	Docs, Lengths, Start, Pos []int32
 }
+
+// Positions returns the term's positions in Docs[i], ascending.
+func (p *Postings) Positions(i int) []int32 { return p.Pos[p.Start[i]:p.Start[i+1]] }
 
 // Export is the inverted index of the text fields as the index holds it,
 // for another output to write its own index from (the static search
@@ -66,41 +70,28 @@ func (e *Export) Docs() int { return e.ix.docs }
 
 // Term returns the postings of term in each text field. It may be called
 // concurrently.
-func (e *Export) Term(ctx context.Context, term string) ([TextFields]Postings, error) {
+func (e *Export) Term(term string) ([TextFields]Postings, error) {
 	var out [TextFields]Postings
-	var doc index.TermFieldDoc
 	for f, field := range textFields {
 		// Postings as read, then put in book order: the builder numbers
 		// documents in no fixed order, and shards hold every n-th one.
-		type posting struct{ doc, length, from, to int }
+		type posting struct{ doc, length, from, to int32 }
 		var list []posting
-		var positions []int
+		var positions []int32
 		for _, sh := range e.ix.shards {
-			r, err := sh.reader.TermFieldReader(ctx, []byte(term), field, true, true, true)
-			if err != nil {
-				return out, err
-			}
-			for {
-				next, err := r.Next(doc.Reset())
-				if err != nil {
-					_ = r.Close()
-					return out, err
-				}
-				if next == nil {
-					break
-				}
+			err := sh.eachPosting(term, field, func(n uint64, norm float64, locs []segment.Location) {
 				from := len(positions)
-				for _, v := range next.Vectors {
-					positions = append(positions, int(v.Pos))
+				for _, l := range locs {
+					positions = append(positions, int32(l.Pos()))
 				}
 				if !slices.IsSorted(positions[from:]) {
 					slices.Sort(positions[from:])
 				}
 				// A field's norm is 1/√tokens as a float32.
-				length := int(math.Round(1 / (next.Norm * next.Norm)))
-				list = append(list, posting{sh.facets[next.ID.Value()].order, length, from, len(positions)})
-			}
-			if err := r.Close(); err != nil {
+				length := int32(math.Round(1 / (norm * norm)))
+				list = append(list, posting{int32(sh.facets[n].order), length, int32(from), int32(len(positions))})
+			})
+			if err != nil {
 				return out, err
 			}
 		}
@@ -111,14 +102,54 @@ func (e *Export) Term(ctx context.Context, term string) ([TextFields]Postings, e
 			keys[i] = uint64(q.doc)<<32 | uint64(i)
 		}
 		slices.Sort(keys)
-		p := Postings{Docs: make([]int, len(list)), Positions: make([][]int, len(list)), Lengths: make([]int, len(list))}
+		p := Postings{Docs: make([]int32, len(list)), Lengths: make([]int32, len(list)),
+			Start: make([]int32, len(list)+1), Pos: make([]int32, 0, len(positions))}
 		for i, k := range keys {
 			q := list[uint32(k)]
-			p.Docs[i], p.Positions[i], p.Lengths[i] = q.doc, positions[q.from:q.to:q.to], q.length
+			p.Docs[i], p.Lengths[i], p.Start[i] = q.doc, q.length, int32(len(p.Pos))
+			p.Pos = append(p.Pos, positions[q.from:q.to]...)
 		}
+		p.Start[len(list)] = int32(len(p.Pos))
 		out[f] = p
 	}
 	return out, nil
+}
+
+// eachPosting calls fn with each posting of term in field: the document's
+// number in the shard, the field's norm and the term's locations. It reads
+// the segments' postings straight, as bleve's term field reader does
+// without converting every location into a term vector (a fifth of the
+// static index's build).
+func (sh *shard) eachPosting(term, field string, fn func(n uint64, norm float64, locs []segment.Location)) error {
+	snap, ok := sh.reader.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("the index is not a scorch index (%T); build the site again", sh.reader)
+	}
+	var offset uint64
+	for _, ss := range snap.Segments() {
+		seg := ss.Segment()
+		dict, err := seg.Dictionary(field)
+		if err != nil {
+			return err
+		}
+		pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+		if err != nil {
+			return err
+		}
+		it := pl.Iterator(true, true, true, nil)
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				break
+			}
+			fn(offset+p.Number(), p.Norm(), p.Locations())
+		}
+		offset += seg.Count()
+	}
+	return nil
 }
 
 // Expansions returns the bigrams of the index that a lone character

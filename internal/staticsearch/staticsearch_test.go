@@ -219,9 +219,9 @@ func numbersOf(t *testing.T, raw json.RawMessage) []int {
 
 func TestPostingList(t *testing.T) {
 	var p postingList
-	p.add(0, []int{4})
-	p.add(3, []int{2, 7, 9})
-	p.add(40, []int{1})
+	p.add(0, []int32{4})
+	p.add(3, []int32{2, 7, 9})
+	p.add(40, []int32{1})
 	// 0 once; 3 (+3) three times; 40 (+37) once. Positions apart: 4; 2,
 	// 7, 9; 1, as distances.
 	if !slices.Equal(p.counts.flat, []int32{0, 7, 1, 74}) || !slices.Equal(p.positions, []int32{4, 2, 5, 2, 1}) {
