@@ -14,6 +14,7 @@ import (
 	"github.com/kb-handbook/kb/internal/bench/corpus"
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/testsite"
 	"github.com/kb-handbook/kb/layouts"
 )
 
@@ -103,15 +104,7 @@ func TestBuilderResolvesAsAFullBuild(t *testing.T) {
 		}
 		return string(data)
 	}
-	write := func(rel, text string) {
-		p := filepath.Join(src, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(rel, text string) { testsite.WriteIn(t, src, map[string]string{rel: text}) }
 	edit := func(rel, old, new string) {
 		t.Helper()
 		text := read(rel)
