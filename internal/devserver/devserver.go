@@ -84,10 +84,10 @@ func New(opts Options) *Server {
 	}
 	opts.Log = &lockedWriter{w: opts.Log}
 	s := &Server{opts: opts, rb: pipeline.NewBuilder(pipeline.BuilderOptions{Root: opts.Source, Formats: []pipeline.Format{pipeline.HTML{}},
-		OnDemand: formatsOf(opts.OnDemand), Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
+		OnDemand: opts.OnDemand, Needs: pipeline.Needs{XHTML: true, SectionText: true}, Open: pipeline.Dir(opts.Out)}), hub: hub{clients: map[*client]bool{}},
 		ready: make(chan struct{}), closing: make(chan struct{}), changedAt: map[string]uint64{}}
 	if len(opts.OnDemand) > 0 {
-		s.onDemand = &onDemand{formats: opts.OnDemand, dir: opts.Out}
+		s.onDemand = newOnDemand(opts.OnDemand, opts.Out, s.rb.Published())
 	}
 	s.host = server.New(opts.Out, nil, server.Options{Log: log.New(opts.Log, "kb: ", 0), Missing: s.serveGenerated})
 	if opts.IndexDir != "" {
@@ -389,11 +389,3 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// formatsOf lists the formats of list as pipeline.Format values.
-func formatsOf(list []pipeline.OnDemand) []pipeline.Format {
-	out := make([]pipeline.Format, len(list))
-	for i, f := range list {
-		out[i] = f
-	}
-	return out
-}

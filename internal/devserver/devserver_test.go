@@ -451,13 +451,21 @@ func TestEPUBOnDemand(t *testing.T) {
 // The print edition is built on demand too: the top page links to it, and
 // it follows edits.
 func TestPrintOnDemand(t *testing.T) {
-	h := start(t, nil, func(o *Options) { o.OnDemand = []pipeline.OnDemand{printbook.Format{}} })
+	fill := func(dir string) {
+		copyDir(t, "testdata/site", dir)
+		testsite.WriteIn(t, dir, map[string]string{"content/02-more/epub.md": "# 電子書籍\n\n[EPUB版](../handbook.epub)\n"})
+	}
+	h := start(t, fill, func(o *Options) { o.OnDemand = []pipeline.OnDemand{ebook.Format{}, printbook.Format{}} })
 	if _, body := h.get("/"); !strings.Contains(body, `<a href="./print/index.html">`) {
 		t.Error("the top page does not link to the print edition")
 	}
 	status, body := h.get("/print/")
 	if status != http.StatusOK || !strings.Contains(body, "最初の本文です。") {
 		t.Fatalf("/print/ answered %d with %.200q", status, body)
+	}
+	// The EPUB, served on demand too, is linked from the print edition.
+	if !strings.Contains(body, `<a href="../handbook.epub">EPUB版</a>`) {
+		t.Error("the print edition does not link to the EPUB the preview serves")
 	}
 	_, page := h.get(editPage)
 	s := h.subscribe(editPage, pageGen(page))

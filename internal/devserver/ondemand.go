@@ -20,46 +20,59 @@ import (
 
 // onDemand builds the files that a site generates besides its pages, such
 // as the EPUBs, when a browser asks for one. They take too long to build on
-// every change, so they are built at most once per build of the site.
+// every change, so each format is built at most once per build of the
+// site, and only when one of its files is asked for.
 type onDemand struct {
 	formats []pipeline.OnDemand
 	dir     string // the preview folder, where formats find linked files
+	// published names the formats whose files the preview offers, which
+	// the generated files may link to (the print edition to the EPUBs).
+	published []string
 
 	mu    sync.Mutex
-	site  *site.Site // the site files was built from
-	theme *web.Theme // and its theme
+	built map[string]*generated // by format name
+}
+
+// generated is what a format wrote for a site in a theme.
+type generated struct {
+	site  *site.Site
+	theme *web.Theme
 	files map[string][]byte
 	err   error
 }
 
-// file returns a generated file of s in theme, building them all if s or
-// theme is newer than the last ones built.
+// newOnDemand returns an onDemand for formats, the preview being in dir
+// and offering the files of the formats published names.
+func newOnDemand(formats []pipeline.OnDemand, dir string, published []string) *onDemand {
+	return &onDemand{formats: formats, dir: dir, published: published, built: map[string]*generated{}}
+}
+
+// file returns the generated file at name of s in theme, building the
+// format that writes it if s or theme is newer than its last build, and
+// an error wrapping fs.ErrNotExist when no format writes it.
 func (o *onDemand) file(s *site.Site, theme *web.Theme, name string) ([]byte, error) {
+	i := slices.IndexFunc(o.formats, func(f pipeline.OnDemand) bool { return f.Writes(s, name) })
+	if i < 0 {
+		return nil, fs.ErrNotExist
+	}
+	f := o.formats[i]
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.site != s || o.theme != theme {
+	g := o.built[f.Name()]
+	if g == nil || g.site != s || g.theme != theme {
 		w := &memWriter{files: map[string][]byte{}, dir: o.dir}
-		var err error
-		for _, f := range o.formats {
-			if err = f.Emit(pipeline.Job{Site: s, Theme: theme, Out: w}); err != nil {
-				break
-			}
-		}
-		o.site, o.theme, o.files, o.err = s, theme, w.files, err
+		err := f.Emit(pipeline.Job{Site: s, Theme: theme, Out: w, Published: o.published})
+		g = &generated{site: s, theme: theme, files: w.files, err: err}
+		o.built[f.Name()] = g
 	}
-	if o.err != nil {
-		return nil, o.err
+	if g.err != nil {
+		return nil, g.err
 	}
-	data, ok := o.files[name]
+	data, ok := g.files[name]
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
 	return data, nil
-}
-
-// writes reports whether one of the formats writes the file at name.
-func (o *onDemand) writes(s *site.Site, name string) bool {
-	return slices.ContainsFunc(o.formats, func(f pipeline.OnDemand) bool { return f.Writes(s, name) })
 }
 
 // memWriter keeps written files in memory and reads the files of the
@@ -109,7 +122,7 @@ func (s *Server) serveGenerated(w http.ResponseWriter, r *http.Request, name str
 	s.mu.Lock()
 	current, theme := s.site, s.theme
 	s.mu.Unlock()
-	if s.onDemand == nil || current == nil || !s.onDemand.writes(current, name) {
+	if s.onDemand == nil || current == nil {
 		return false
 	}
 	data, err := s.onDemand.file(current, theme, name)

@@ -81,8 +81,9 @@ type BuilderOptions struct {
 	// Formats are the outputs Build and Finish write.
 	Formats []Format
 	// OnDemand are formats written elsewhere when asked for (kb serve's
-	// EPUBs): the site links to their files as to those of Formats.
-	OnDemand []Format
+	// EPUBs and print edition): the site links to their files as to those
+	// of Formats.
+	OnDemand []OnDemand
 	// Needs adds what the parser must keep for outputs written elsewhere,
 	// such as those kb serve builds on demand.
 	Needs Needs
@@ -310,7 +311,7 @@ func (b *Builder) Build(changed []string) (ch *Change, err error) {
 // writeAll writes every format whole, concurrently, and prunes what the
 // build did not produce.
 func (b *Builder) writeAll(s *site.Site, w *diffWriter) error {
-	if err := emitAll(Job{Site: s, Theme: b.theme, Out: w, Published: b.published()}, b.opts.Formats); err != nil {
+	if err := emitAll(Job{Site: s, Theme: b.theme, Out: w, Published: b.Published()}, b.opts.Formats); err != nil {
 		return err
 	}
 	if err := w.prune(); err != nil {
@@ -343,7 +344,7 @@ func (b *Builder) writeEdited(s *site.Site, w *diffWriter) error {
 	}
 	for _, f := range b.opts.Formats {
 		if _, ok := f.(HTML); ok {
-			if err := f.Emit(Job{Site: s, Theme: b.theme, Out: w, Part: &Part{Pages: pages}, Published: b.published()}); err != nil {
+			if err := f.Emit(Job{Site: s, Theme: b.theme, Out: w, Part: &Part{Pages: pages}, Published: b.Published()}); err != nil {
 				return err
 			}
 		}
@@ -369,7 +370,7 @@ func (b *Builder) Finish(stop func() bool) (ch *Change, err error) {
 		w.produced[f] = true
 	}
 	part := &Part{Pages: b.site.Pages, SiteWide: true, Background: true}
-	if err := emitAll(Job{Site: b.site, Theme: b.theme, Out: w, Part: part, Published: b.published()}, b.opts.Formats); err != nil {
+	if err := emitAll(Job{Site: b.site, Theme: b.theme, Out: w, Part: part, Published: b.Published()}, b.opts.Formats); err != nil {
 		return ch, err
 	}
 	if err := w.prune(); err != nil {

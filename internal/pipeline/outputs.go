@@ -8,7 +8,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 
 	"github.com/kb-handbook/kb/internal/diag"
 	"github.com/kb-handbook/kb/internal/site"
@@ -126,10 +125,14 @@ func (HTML) Emit(job Job) error {
 	return nil
 }
 
-// published names the formats the Builder writes and those served on demand.
-func (b *Builder) published() []string {
+// Published names the formats the Builder writes and those served on
+// demand: what a Job's Published holds.
+func (b *Builder) Published() []string {
 	var names []string
-	for _, f := range slices.Concat(b.opts.Formats, b.opts.OnDemand) {
+	for _, f := range b.opts.Formats {
+		names = append(names, f.Name())
+	}
+	for _, f := range b.opts.OnDemand {
 		names = append(names, f.Name())
 	}
 	return names
