@@ -459,6 +459,21 @@ func TestBrowserHeaderBox(t *testing.T) {
 	// (Go's file server answers search/index.html from search/.)
 	browsertest.WaitTrue(t, ctx, `location.pathname === "/search/" && document.querySelectorAll(".search-results li").length > 0`)
 	check()
+
+	// On a phone the popup lies inside the window, though the box is
+	// narrower than it.
+	phone := browsertest.New(t, 390, 844)
+	if _, err := chromedp.Run(phone, chromedp.Navigate(static.URL+"/01-basics/passwords/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(phone, chromedp.SendKeys("#search-q", "鍵")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, phone, `!document.getElementById("search-popup").hidden`)
+	box := browsertest.Eval[[]float64](t, phone, `(r => [r.left, r.right])(document.getElementById("search-popup").getBoundingClientRect())`)
+	if width := browsertest.Eval[float64](t, phone, `document.documentElement.clientWidth`); box[0] < 0 || box[1] > width {
+		t.Errorf("the popup spans %.0f–%.0f px of a window %.0f px wide", box[0], box[1], width)
+	}
 }
 
 // TestBrowserAnalysisOffsetsMatch requires the script's analysis to place
