@@ -103,10 +103,13 @@ func clip(s string) string {
 	return s
 }
 
-// apiResult is the JSON answer of the search API.
+// apiResult is the JSON answer of the search API: the result, which the
+// cache shares between requests, with the facets named in the site's
+// language.
 type apiResult struct {
 	Query string `json:"query"`
 	*search.Result
+	Kinds []search.FacetKind `json:"facet_kinds"`
 }
 
 // serveAPI answers GET /api/search with JSON.
@@ -116,14 +119,13 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, st *state) {
 		var res *search.Result
 		if res, err = h.search(r.Context(), st, req); err == nil {
 			m := h.textsOf(st)
-			res.Kinds = search.NamedKinds(m.FacetName)
-			writeJSON(w, r, http.StatusOK, apiResult{Query: req.Query, Result: res}, func() web.Messages { return m })
+			writeJSON(w, r, http.StatusOK, apiResult{Query: req.Query, Result: res, Kinds: search.NamedKinds(m.FacetName)}, m)
 			return
 		}
 	}
 	m := h.textsOf(st)
 	status, msg := h.errorStatus(m, err)
-	writeJSON(w, r, status, map[string]string{"error": msg}, func() web.Messages { return m })
+	writeJSON(w, r, status, map[string]string{"error": msg}, m)
 }
 
 // errorStatus maps a search error to an HTTP status and a message for the
@@ -153,13 +155,13 @@ func (h *Handler) errorStatus(m web.Messages, err error) (int, string) {
 	return http.StatusInternalServerError, m.Get("server.search_error")
 }
 
-// writeJSON answers v as JSON, or the internal error of texts when it
-// cannot be encoded.
-func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, texts func() web.Messages) {
+// writeJSON answers v as JSON, or the internal error in m when it cannot
+// be encoded.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any, m web.Messages) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		data, _ = json.Marshal(map[string]string{"error": texts().Get("server.internal_error")})
+		data, _ = json.Marshal(map[string]string{"error": m.Get("server.internal_error")})
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/json; charset=utf-8")

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/search"
@@ -340,5 +341,27 @@ func TestWithoutIndex(t *testing.T) {
 	}
 	if w := get(h, "GET", "/"); w.Code != 200 {
 		t.Errorf("files without index: %d", w.Code)
+	}
+}
+
+// Answers to the same query come from one cached result; concurrent
+// requests for it get the same answer (run with -race, they also must not
+// write to the shared result).
+func TestConcurrentSameQuery(t *testing.T) {
+	h := newHandler(t, fixture(t))
+	want := get(h, http.MethodGet, "/api/search?q=EDR").Body.String()
+	if !strings.Contains(want, `"facet_kinds":[{`) {
+		t.Fatalf("the answer names no facets: %s", want)
+	}
+	var wg sync.WaitGroup
+	bodies := make([]string, 8)
+	for i := range bodies {
+		wg.Go(func() { bodies[i] = get(h, http.MethodGet, "/api/search?q=EDR").Body.String() })
+	}
+	wg.Wait()
+	for i, body := range bodies {
+		if body != want {
+			t.Errorf("request %d answered differently:\n%s\nwant\n%s", i, body, want)
+		}
 	}
 }
