@@ -887,7 +887,7 @@
         });
         // A lone kanji has a word entry (staticsearch.wordPhrases), which
         // comes in the same round as the character's own.
-        if (alts.length === 1 && tokens.length === 1 && isHan.test(tokens[0].term)) singles.push(" " + tokens[0].term + "*");
+        if (alts.length === 1 && tokens.length === 1 && reHanOnly.test(tokens[0].term)) singles.push(loneKey(tokens[0].term));
       });
     });
     return termEntries(m, singles).then(function (entries) {
@@ -919,8 +919,6 @@
       return c;
     });
   }
-
-  var isHan = /^\p{Script=Han}$/u;
 
   // synonymKey is the terms of a text as a query word (search.synonymKey).
   function synonymKey(text) {
@@ -1229,6 +1227,12 @@
         return " " + alts[0] + (alts.length > 1 ? "*" : "");
       })
       .join("");
+  }
+
+  // loneKey is the wordKey of a kanji standing alone: itself and the
+  // bigrams it stands for, in one position.
+  function loneKey(c) {
+    return wordKey({ positions: [[c, c]] });
   }
 
   // decodedWords holds the word entries decoded so far, by key.
@@ -1680,7 +1684,9 @@
       if (url !== base) {
         base = url;
         metaPromise = null;
+        loaded = {};
         decoded = new Map();
+        decodedWords = new Map();
       }
     },
     search: search,

@@ -146,7 +146,6 @@
     if (res.hits.length === 0) return t("search.total" + suffix, p);
     return t("search.count" + suffix, p);
   }
-  window.kbSearchStatus = statusText;
 
   // facetName is what the page calls a facet, as web.Messages.FacetName.
   function facetName(k) {

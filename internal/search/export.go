@@ -65,9 +65,6 @@ func (ix *Index) Export() (*Export, error) {
 // Terms lists the terms of the text fields in order.
 func (e *Export) Terms() []string { return e.terms }
 
-// Docs is the number of documents.
-func (e *Export) Docs() int { return e.ix.docs }
-
 // Term returns the postings of term in each text field. It may be called
 // concurrently.
 func (e *Export) Term(term string) ([TextFields]Postings, error) {

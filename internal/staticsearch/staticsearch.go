@@ -107,9 +107,9 @@ func (Format) Emit(job pipeline.Job) (err error) {
 	docs, sm := search.Documents(job.Site), search.NewMeta(job.Site)
 	dir, err := job.Out.Local(search.IndexDir)
 	if errors.Is(err, fs.ErrNotExist) {
-		scratch, err := os.MkdirTemp("", "kb-static-search-")
-		if err != nil {
-			return err
+		scratch, merr := os.MkdirTemp("", "kb-static-search-")
+		if merr != nil {
+			return merr
 		}
 		defer func() {
 			if rerr := os.RemoveAll(scratch); err == nil {
