@@ -1,11 +1,12 @@
 // Package ebook writes the resolved book as EPUB 3 reflowable e-books: the
 // whole knowledge base and one book per configured edition.
 //
-// kb writes every file of the book itself: the content documents (pages,
-// cover, navigation) from the theme's layouts/epub/ templates, the package
-// document and the NCX with encoding/xml, and the zip archive, so that the
-// same input always gives the same bytes. DESIGN.md says why go-epub is not
-// used.
+// kb writes the content documents (pages, cover, navigation) from the
+// theme's layouts/epub/ templates, the package document and the NCX with
+// encoding/xml, and the zip archive, so that the same input always gives
+// the same bytes; go-epub writes the mimetype, the container and the
+// stored stylesheet and images (library.go). DESIGN.md says why each file
+// comes from where.
 package ebook
 
 import (

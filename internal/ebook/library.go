@@ -19,6 +19,10 @@ import (
 // wrote them; go-epub's own package document, navigation and NCX, which
 // kb writes itself, are not used.
 func (b *book) libraryFiles() (map[string][]byte, error) {
+	// go-epub's in-memory file system is one unguarded map for the
+	// process: one book at a time.
+	library.Lock()
+	defer library.Unlock()
 	useMemory.Do(func() { useMemoryErr = epub.Use(epub.MemoryFS) })
 	if useMemoryErr != nil {
 		return nil, useMemoryErr
@@ -27,8 +31,6 @@ func (b *book) libraryFiles() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.SetLang(b.site.Config.Language)
-	e.SetIdentifier(b.id)
 	want := []string{mimetypeName, containerName, pkgDir + cssFile, pkgDir + imageDir + coverImageFile}
 	if _, err := e.AddCSS(dataURL("text/css", b.theme.css), path.Base(cssFile)); err != nil {
 		return nil, err
@@ -75,6 +77,7 @@ func (b *book) libraryFiles() (map[string][]byte, error) {
 var (
 	useMemory    sync.Once
 	useMemoryErr error
+	library      sync.Mutex
 )
 
 // dataURL is data as an RFC 2397 data URL, the form in which go-epub takes

@@ -40,8 +40,8 @@ var FacetKinds = []FacetKind{
 	{Key: "level", Name: "レベル", Example: "2", List: "levels"},
 }
 
-// facetKind returns the kind with key.
-func facetKind(key string) (FacetKind, bool) {
+// FacetKindOf returns the kind with key.
+func FacetKindOf(key string) (FacetKind, bool) {
 	for _, k := range FacetKinds {
 		if k.Key == key {
 			return k, true

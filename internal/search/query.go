@@ -150,7 +150,7 @@ func filter(word string) (kind FacetKind, value string, ok bool) {
 	if i < 0 {
 		return kind, "", false
 	}
-	kind, ok = facetKind(strings.ToLower(foldWidth(word[:i])))
+	kind, ok = FacetKindOf(strings.ToLower(foldWidth(word[:i])))
 	if !ok {
 		return kind, "", false
 	}

@@ -67,17 +67,14 @@ type Variants struct {
 	Keep []string `json:"keep"`
 }
 
-// VariantRow is a row of the table: its kind, the form its variants fold
+// variantRow is a row of the table: its kind, the form its variants fold
 // to, and the variants as written in the table.
-type VariantRow struct {
+type variantRow struct {
 	Kind     string
 	Folded   string
 	Variants []string
 	Line     int
 }
-
-// VariantRows returns the rows of the table as written.
-func VariantRows() []VariantRow { return variantTable().rows }
 
 // VariantTable returns the table as fold applies it, for the static
 // search script.
@@ -100,7 +97,7 @@ type rule struct {
 type ruleSet map[rune][]rule
 
 type table struct {
-	rows         []VariantRow
+	rows         []variantRow
 	small, words ruleSet
 	keep         [][]rune
 	shipped      Variants
@@ -128,13 +125,16 @@ func parseVariants(src string) (*table, error) {
 			continue
 		}
 		cols := strings.Split(line, "\t")
+		if len(cols) < 2 {
+			return nil, fmt.Errorf("variants.tsv:%d: a row is a kind and a folded form, then variants, separated by tabs", i+1)
+		}
 		if !slices.Contains(variantKinds, cols[0]) {
 			return nil, fmt.Errorf("variants.tsv:%d:1: unknown kind %q", i+1, cols[0])
 		}
-		row := VariantRow{Kind: cols[0], Folded: cols[1], Variants: cols[2:], Line: i + 1}
+		row := variantRow{Kind: cols[0], Folded: cols[1], Variants: cols[2:], Line: i + 1}
 		if row.Kind == "keep" {
-			if len(row.Variants) > 0 {
-				return nil, fmt.Errorf("variants.tsv:%d: a keep row holds one word", i+1)
+			if len(row.Variants) > 0 || !strings.HasSuffix(row.Folded, "ー") {
+				return nil, fmt.Errorf("variants.tsv:%d: a keep row holds one word ending in ー", i+1)
 			}
 			t.keep = append(t.keep, []rune(row.Folded))
 			t.shipped.Keep = append(t.shipped.Keep, row.Folded)

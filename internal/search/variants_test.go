@@ -19,7 +19,7 @@ func terms(text string) []string {
 // folds to the row's form, that the form is folded already, and that the
 // terms of each variant are those of the form.
 func TestVariantRowsFold(t *testing.T) {
-	rows := VariantRows()
+	rows := variantTable().rows
 	if len(rows) < 50 {
 		t.Fatalf("the table has %d rows", len(rows))
 	}
@@ -221,5 +221,32 @@ func TestVocabulary(t *testing.T) {
 	}
 	if v.shown(0) != "サーバー" || v.shown(has("edr")) != "EDR" {
 		t.Errorf("shown %q and %q", v.shown(0), v.shown(has("edr")))
+	}
+}
+
+// A malformed row of the table is an error naming its line, not a panic.
+func TestVariantsTableErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"word":              "variants.tsv:1: a row is a kind",
+		"# c\nbogus\tx\ty":  "variants.tsv:2:1: unknown kind",
+		"keep\tサーバ":         "variants.tsv:1: a keep row holds one word ending in ー",
+		"word\t問い合わせ":       "variants.tsv:1: a row needs a folded form",
+		"okuri\t問い合わせ\t問合せ": "",
+	} {
+		_, err := parseVariants(src)
+		if (err == nil) != (want == "") || err != nil && !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
+}
+
+// Groups that share a term merge, a third group joining two others into
+// one, each term once in its first spelling (ＭＦＡ is MFA); a group of one
+// term is left out.
+func TestMergeSynonyms(t *testing.T) {
+	got := MergeSynonyms([][]string{{"多要素認証", "MFA"}, {"VPN", "仮想専用線"}, {"ＭＦＡ", "2段階認証"}, {"仮想専用線", "多要素認証"}, {"孤立"}})
+	want := []string{"2段階認証", "MFA", "VPN", "仮想専用線", "多要素認証"}
+	if len(got) != 1 || !slices.Equal(slices.Sorted(slices.Values(got[0])), want) {
+		t.Errorf("MergeSynonyms = %q, want one group of %q", got, want)
 	}
 }

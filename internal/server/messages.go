@@ -69,10 +69,8 @@ func queryText(m web.Messages, e *search.QueryError) string {
 	for i := 0; i+1 < len(args); i += 2 {
 		if args[i] == "facet" {
 			fallback := args[i+1]
-			for _, k := range search.FacetKinds {
-				if k.Key == args[i+1] {
-					fallback = k.Name
-				}
+			if k, ok := search.FacetKindOf(fallback); ok {
+				fallback = k.Name
 			}
 			args[i+1] = m.FacetName(args[i+1], fallback)
 		}
