@@ -156,6 +156,14 @@ func TestAbandonedTemporariesRemoved(t *testing.T) {
 	if err := os.WriteFile(killed+".lock", nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Killed right after making its folder, before the marker.
+	empty := filepath.Join(parent, ".public.kb-tmp-333")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty+".lock", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	foreign := mk(".public.kb-tmp-222", false)
 	if err := os.WriteFile(foreign+".lock", nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -171,7 +179,7 @@ func TestAbandonedTemporariesRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	for p, want := range map[string]bool{killed: false, killed + ".lock": false, killedOld: false,
-		foreign: true, running: true, running + ".lock": true} {
+		empty: false, empty + ".lock": false, foreign: true, running: true, running + ".lock": true} {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("%s: exists %v, want %v", filepath.Base(p), err == nil, want)
 		}

@@ -163,7 +163,11 @@ func (o *Output) recycle(spare string) error {
 				return err
 			}
 			return fs.SkipDir
-		case d.Type().IsRegular() && listed[rel] && rel != MarkerFile:
+		case rel == MarkerFile:
+			// Kept until start writes the new one: a build killed in
+			// between leaves a folder that is still known as kb's.
+			return nil
+		case d.Type().IsRegular() && listed[rel]:
 			o.recycled[rel] = true
 			return nil
 		default:

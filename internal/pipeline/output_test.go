@@ -189,3 +189,29 @@ func TestForeignSpareIsLeftAlone(t *testing.T) {
 		t.Error("a foreign folder at the spare's place was touched")
 	}
 }
+
+// A claimed spare tree keeps kb's marker until the new one is written, so
+// that a build killed in between leaves a folder the next build knows as
+// kb's and removes.
+func TestRecycledFolderStaysMarked(t *testing.T) {
+	root := testsite.Write(t, map[string]string{"content/a.md": "# A\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	for range 2 { // the second build leaves the first's output as the spare
+		if _, err := Run(Options{Source: root, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(SparePath(out)); err != nil {
+		t.Fatalf("no spare tree: %v", err)
+	}
+	o := &Output{dest: out, tmp: filepath.Join(filepath.Dir(out), tmpPrefix(out)+"test"), written: map[string]bool{}}
+	if err := o.recycle(SparePath(out)); err != nil {
+		t.Fatal(err)
+	}
+	if len(o.recycled) == 0 {
+		t.Fatal("nothing recycled")
+	}
+	if _, err := os.Stat(filepath.Join(o.tmp, MarkerFile)); err != nil {
+		t.Errorf("the claimed spare lost kb's marker: %v", err)
+	}
+}

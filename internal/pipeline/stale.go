@@ -69,6 +69,10 @@ func removeAbandoned(dest string) {
 				dir := strings.TrimSuffix(p, ".lock")
 				removeOwned(dir)
 				removeOwned(dir + ".old")
+				// A build killed right after making its folder left it
+				// empty, before its marker: the lock's name says whose it
+				// is, and only an empty folder goes.
+				_ = os.Remove(dir)
 				_ = os.Remove(p)
 			}
 			f.Close()
