@@ -24,9 +24,12 @@ const maxVocabulary = 20000
 // maxSuggestions is the most queries a "did you mean" offers.
 const maxSuggestions = 3
 
-// Vocabulary is what "did you mean" suggests from: the words of the
-// sections (runs of katakana of three or more letters, of kanji of two or
-// more, of Latin letters and digits of three or more with a letter), as
+// Vocabulary is what "did you mean" suggests from, and what the static
+// index gives entries of their own: the words of the sections (runs of
+// katakana of three or more letters, of kanji of two or more, of Latin
+// letters and digits of three or more with a letter), the compounds that
+// join them (runs of katakana and kanji that hold both, such as
+// 標的型攻撃メール, and Latin words joined by hyphens, such as SD-WAN), as
 // folded and lower-cased keys, in the most sections first (then in key
 // order), with the spelling most often written where it differs from the
 // key (サーバ is shown as サーバー).
@@ -36,17 +39,85 @@ type Vocabulary struct {
 	Shown map[string]string `json:"shown"`
 }
 
+// Kinds of words of the vocabulary, by the runes they are made of.
+const (
+	notWord = iota
+	katakanaWord
+	kanjiWord
+	latinWord
+)
+
 // wordKind tells what kind of word a rune of folded text continues.
 func wordKind(r rune) int {
 	switch {
 	case isKatakana(r):
-		return 1
+		return katakanaWord
 	case unicode.Is(unicode.Han, r) || r == '々':
-		return 2
+		return kanjiWord
 	case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-		return 3
+		return latinWord
 	}
-	return 0
+	return notWord
+}
+
+// isWord tells whether a run of one kind is long enough to be a word.
+func isWord(word string, kind int) bool {
+	n := utf8.RuneCountInString(word)
+	switch kind {
+	case katakanaWord:
+		return n >= 3
+	case kanjiWord:
+		return n >= 2
+	case latinWord:
+		return n >= 3 && strings.ContainsFunc(word, unicode.IsLetter)
+	}
+	return false
+}
+
+// vocabularyWords calls add with the byte range of each word of folded
+// text: runs of one kind (isWord), then compounds: runs of katakana and
+// kanji that hold both, and Latin runs joined by single hyphens.
+func vocabularyWords(text string, add func(start, end int)) {
+	type run struct{ start, end, kind int }
+	var runs []run
+	for i, r := range text {
+		k := wordKind(r)
+		if len(runs) > 0 && runs[len(runs)-1].kind == k {
+			runs[len(runs)-1].end = i + utf8.RuneLen(r)
+			continue
+		}
+		runs = append(runs, run{i, i + utf8.RuneLen(r), k})
+	}
+	for _, r := range runs {
+		if isWord(text[r.start:r.end], r.kind) {
+			add(r.start, r.end)
+		}
+	}
+	for i := 0; i < len(runs); {
+		j, kinds := i, 0
+		switch runs[i].kind {
+		case katakanaWord, kanjiWord:
+			for j < len(runs) && (runs[j].kind == katakanaWord || runs[j].kind == kanjiWord) {
+				kinds |= 1 << runs[j].kind
+				j++
+			}
+			if kinds == 1<<katakanaWord|1<<kanjiWord {
+				add(runs[i].start, runs[j-1].end)
+			}
+		case latinWord:
+			// Latin, then hyphen and Latin as long as they alternate.
+			j++
+			for j+1 < len(runs) && text[runs[j].start:runs[j].end] == "-" && runs[j+1].kind == latinWord {
+				j += 2
+			}
+			if j > i+1 && strings.ContainsFunc(text[runs[i].start:runs[j-1].end], unicode.IsLetter) {
+				add(runs[i].start, runs[j-1].end)
+			}
+		default:
+			j++
+		}
+		i = max(j, i+1)
+	}
 }
 
 // NewVocabulary collects the vocabulary of docs.
@@ -57,17 +128,8 @@ func NewVocabulary(docs []Document) Vocabulary {
 		seen := map[string]bool{}
 		for _, text := range []string{d.Title, d.Body} {
 			f := foldText(text)
-			start, kind := 0, 0
-			flush := func(end int) {
-				if kind == 0 || end <= start {
-					return
-				}
+			vocabularyWords(f.text, func(start, end int) {
 				word := f.text[start:end]
-				n := utf8.RuneCountInString(word)
-				if kind == 1 && n < 3 || kind == 2 && n < 2 ||
-					kind == 3 && (n < 3 || !strings.ContainsFunc(word, unicode.IsLetter)) {
-					return
-				}
 				key := strings.Map(unicode.ToLower, word)
 				shown := word
 				if !f.unchanged {
@@ -81,14 +143,7 @@ func NewVocabulary(docs []Document) Vocabulary {
 					seen[key] = true
 					df[key]++
 				}
-			}
-			for i, r := range f.text {
-				if k := wordKind(r); k != kind {
-					flush(i)
-					start, kind = i, k
-				}
-			}
-			flush(len(f.text))
+			})
 		}
 	}
 	words := make([]string, 0, len(df))

@@ -203,15 +203,15 @@ func TestEditDistance(t *testing.T) {
 func TestVocabulary(t *testing.T) {
 	v := NewVocabulary([]Document{
 		{Title: "サーバーの設定", Body: "サーバーとサーバを確かめる。EDR と ＥＤＲ、ab、v2 を使う。鍵と情報資産。"},
-		{Title: "サーバー室", Body: "情報資産"},
+		{Title: "サーバー室", Body: "情報資産。SD-WAN と Wi-Fi、2-3 と x- を標的型攻撃メールで。"},
 	})
 	has := func(w string) int { return slices.Index(v.Words, w) }
-	for _, w := range []string{"サーバ", "情報資産", "edr", "設定"} {
+	for _, w := range []string{"サーバ", "情報資産", "edr", "設定", "サーバ室", "sd-wan", "wi-fi", "標的型攻撃", "メール", "標的型攻撃メール"} {
 		if has(w) < 0 {
 			t.Errorf("%s is not a word: %q", w, v.Words)
 		}
 	}
-	for _, w := range []string{"ab", "v2", "鍵", "確", "の", "サーバ室", "室"} {
+	for _, w := range []string{"ab", "v2", "鍵", "確", "の", "室", "2-3", "x-", "x", "wi", "edrと", "サーバーの設定"} {
 		if has(w) >= 0 {
 			t.Errorf("%s is a word: %q", w, v.Words)
 		}
