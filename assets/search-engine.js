@@ -1632,7 +1632,11 @@
 
   // search answers a request {q, filters: {key: value}, from, size} as the
   // server's /api/search does; it rejects with {error} for a bad query.
-  function search(req) {
+  // Each hit needs its section's file, about one file a hit: onPartial,
+  // when given, is called with the answer so far each time more of its
+  // first hits are ready (hits holding those, pending the number still
+  // loading), so that a page can show them before the last file comes.
+  function search(req, onPartial) {
     return meta().then(function (m) {
       var p = m.params;
       var size = req.size || p.defaultSize;
@@ -1648,21 +1652,38 @@
       return compile(m, pq).then(function (c) {
         return run(m, c, from, size).then(function (r) {
           var chosen = r.best.slice(from);
-          return Promise.all(
-            chosen.map(function (h) {
-              return hitOf(m, c, h.doc, h.score);
-            })
-          ).then(function (hits) {
-            var out = {
+          var facets = r.tally.facets(m);
+          var answer = function (hits) {
+            return {
               query: req.q || "",
               total: r.total,
               took_ms: Math.round((performance.now() - started) * 1000) / 1000,
               from: from,
               size: size,
               hits: hits,
-              facets: r.tally.facets(m),
+              facets: facets,
               facet_kinds: m.facetKinds,
             };
+          };
+          var ready = [];
+          var shown = 0;
+          return Promise.all(
+            chosen.map(function (h, i) {
+              return hitOf(m, c, h.doc, h.score).then(function (hit) {
+                ready[i] = hit;
+                var n = shown;
+                while (n < chosen.length && ready[n]) n++;
+                if (onPartial && n > shown && n < chosen.length) {
+                  shown = n;
+                  var partial = answer(ready.slice(0, n));
+                  partial.pending = chosen.length - n;
+                  onPartial(partial);
+                }
+                return hit;
+              });
+            })
+          ).then(function (hits) {
+            var out = answer(hits);
             if (r.total > 0) return out;
             return suggest(m, typed).then(function (s) {
               if (s.length) out.suggestions = s;

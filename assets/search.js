@@ -27,14 +27,16 @@
 
   // ask answers the search in p (URLSearchParams) from the API when there
   // is one and from the static index otherwise; it rejects with {error}.
-  function ask(p) {
-    if (mode === "static") return askStatic(p);
+  // The static index loads a file for about every hit: onPartial is given
+  // its answer so far as its first hits come (kbStaticSearch.search).
+  function ask(p, onPartial) {
+    if (mode === "static") return askStatic(p, onPartial);
     return fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } }).then(
       function (r) {
         var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
         if (!json && mode === "") {
           mode = "static"; // a static host: no API here
-          return askStatic(p);
+          return askStatic(p, onPartial);
         }
         return r.json().then(function (body) {
           mode = "server";
@@ -45,12 +47,12 @@
       function () {
         if (mode === "server") return Promise.reject({ error: t("search.offline") });
         mode = "static";
-        return askStatic(p);
+        return askStatic(p, onPartial);
       }
     );
   }
 
-  function askStatic(p) {
+  function askStatic(p, onPartial) {
     if (!window.kbStaticSearch) return Promise.reject({ error: t("search.failed") });
     var filters = {};
     p.forEach(function (v, k) {
@@ -61,7 +63,7 @@
       filters: filters,
       from: Number(p.get("from") || 0),
       size: Number(p.get("size") || 0),
-    });
+    }, onPartial);
   }
 
   // ---- Parts of the results, from layouts/search-results.html --------------
@@ -136,14 +138,20 @@
     return root + path + "index.html" + (i < 0 ? "" : url.slice(i));
   }
 
+  // shownOf is how many hits an answer shows: those it holds and those
+  // still loading (a partial answer's pending).
+  function shownOf(res) {
+    return res.hits.length + (res.pending || 0);
+  }
+
   // statusText says how a search went, as web.Messages.SearchStatus does
   // for the server's page.
   function statusText(q, res) {
     q = q.trim();
     var suffix = q ? "" : "_filtered";
-    var p = { q: q, n: res.total, from: res.from + 1, to: res.from + res.hits.length };
+    var p = { q: q, n: res.total, from: res.from + 1, to: res.from + shownOf(res) };
     if (res.total === 0) return t("search.none" + suffix, p);
-    if (res.hits.length === 0) return t("search.total" + suffix, p);
+    if (shownOf(res) === 0) return t("search.total" + suffix, p);
     return t("search.count" + suffix, p);
   }
 
@@ -278,7 +286,10 @@
     function render(q, res) {
       var c = clear();
       var live = c.live;
-      c.status.textContent = statusText(q, res);
+      // The same line again for more of the same answer is not written
+      // again, so that a screen reader says it once.
+      var line = statusText(q, res);
+      if (c.status.textContent !== line) c.status.textContent = line;
       suggestions(live, res);
       var groups = [];
       (res.facet_kinds || []).forEach(function (k) {
@@ -311,7 +322,7 @@
       if (res.hits.length) {
         live.appendChild(fill(part("hits"), { hits: { start: res.from + 1, append: res.hits.map(hitItem) } }));
       }
-      var next = res.from + res.hits.length;
+      var next = res.from + shownOf(res);
       if (res.from > 0 || next < res.total) {
         var links = [];
         if (res.from > 0) links.push(pagerLink("prev", t("search.prev", { n: res.size }), q, Math.max(0, res.from - res.size)));
@@ -359,7 +370,9 @@
         return;
       }
       var mine = ++seq;
-      ask(p)
+      ask(p, function (partial) {
+        if (mine === seq) render(q, partial);
+      })
         .then(function (res) {
           if (mine === seq) render(q, res);
         })
@@ -453,18 +466,21 @@
       p.set("q", q);
       p.set("size", "5");
       var mine = ++seq;
-      ask(p).then(
-        function (res) {
-          if (mine !== seq) return;
-          list.textContent = "";
-          fill(panel, {
-            hits: { append: res.hits.map(hitItem) },
-            status: statusText(q, res),
-            more: { href: root + "search/index.html?q=" + encodeURIComponent(q) },
-          });
-          more.hidden = res.total <= res.hits.length;
-          panel.hidden = false;
-        },
+      var show = function (res) {
+        if (mine !== seq) return;
+        list.textContent = "";
+        fill(panel, {
+          hits: { append: res.hits.map(hitItem) },
+          more: { href: root + "search/index.html?q=" + encodeURIComponent(q) },
+        });
+        // Said once for more of the same answer, as on the search page.
+        var line = statusText(q, res);
+        if (status.textContent !== line) status.textContent = line;
+        more.hidden = res.total <= shownOf(res);
+        panel.hidden = false;
+      };
+      ask(p, show).then(
+        show,
         function (err) {
           if (mine !== seq) return;
           list.textContent = "";

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -186,18 +187,38 @@ func TestBrowserSameAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			list, _ := json.Marshal(queries)
-			got := browsertest.EvalAsync[[]json.RawMessage](t, ctx, `Promise.all(`+string(list)+`.map(q =>
-				kbStaticSearch.search({q: q}).then(r => r, e => ({error: e.error})).then(r => JSON.stringify(r))))`)
-			scoreDiff, equalScores := 0.0, 0
+			// Each answer, with the partial answers given as its hits came.
+			got := browsertest.EvalAsync[[]json.RawMessage](t, ctx, `Promise.all(`+string(list)+`.map(q => {
+				const partials = [];
+				return kbStaticSearch.search({q: q}, p => partials.push(p)).then(r => r, e => ({error: e.error}))
+					.then(r => JSON.stringify({answer: r, partials: partials}));
+			}))`)
+			scoreDiff, equalScores, partials := 0.0, 0, 0
 			for i, q := range queries {
 				var js string
 				if err := json.Unmarshal(got[i], &js); err != nil {
 					t.Fatal(err)
 				}
 				want := apiAnswer(t, host.URL, q)
-				var have answer
-				if err := json.Unmarshal([]byte(js), &have); err != nil {
+				var both struct {
+					Answer   answer
+					Partials []struct {
+						answer
+						Pending int `json:"pending"`
+					}
+				}
+				if err := json.Unmarshal([]byte(js), &both); err != nil {
 					t.Fatal(err)
+				}
+				have := both.Answer
+				// A partial answer holds the first hits of the answer, and
+				// the number still to come.
+				partials += len(both.Partials)
+				for _, p := range both.Partials {
+					if p.Total != have.Total || p.Pending < 1 || len(p.Hits) < 1 || len(p.Hits)+p.Pending != len(have.Hits) ||
+						!reflect.DeepEqual(p.Hits, have.Hits[:len(p.Hits)]) || !reflect.DeepEqual(p.Facets, have.Facets) {
+						t.Errorf("%q: a partial answer (%d hits, %d pending) is not the start of the answer:\n%s", q, len(p.Hits), p.Pending, pretty(p))
+					}
 				}
 				for j := range min(len(have.Hits), len(want.Hits)) {
 					d := math.Abs(have.Hits[j].Score - want.Hits[j].Score)
@@ -211,7 +232,10 @@ func TestBrowserSameAnswers(t *testing.T) {
 					t.Errorf("%q: the static index answers\n%s\nkb host answers\n%s", q, pretty(have), pretty(want))
 				}
 			}
-			t.Logf("%d queries; scores equal in %d hits, largest relative difference %.3g", len(queries), equalScores, scoreDiff)
+			t.Logf("%d queries; scores equal in %d hits, largest relative difference %.3g; %d partial answers", len(queries), equalScores, scoreDiff, partials)
+			if partials == 0 {
+				t.Error("no answer was given in part while its hits loaded")
+			}
 			if scoreDiff > 1e-12 {
 				t.Errorf("scores differ by up to %.3g (relative)", scoreDiff)
 			}
@@ -534,4 +558,93 @@ func TestBrowserWithoutDecompressionStream(t *testing.T) {
 	if got != "検索できませんでした。検索インデックスを読み込めません。" {
 		t.Errorf("without DecompressionStream the search gives %q", got)
 	}
+}
+
+// heldFiles is a static server that holds back the index's section files
+// (d-NNN.js), all but one, until released: slow files, on a slow network.
+type heldFiles struct {
+	files   http.Handler
+	mu      sync.Mutex
+	allowed string
+	release chan struct{}
+}
+
+func (h *heldFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := path.Base(r.URL.Path)
+	h.mu.Lock()
+	allowed, release := h.allowed, h.release
+	h.mu.Unlock()
+	if strings.HasPrefix(name, "d-") && name != allowed && release != nil {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	h.files.ServeHTTP(w, r)
+}
+
+// hold makes the server answer the section file allowed and hold the
+// others; the function it returns releases them.
+func (h *heldFiles) hold(allowed string) func() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.allowed, h.release = allowed, make(chan struct{})
+	return sync.OnceFunc(func() { close(h.release) })
+}
+
+// TestBrowserHitsShowAsTheyCome holds back all files of a page of hits
+// but the first hit's: the search page and the header box show the count
+// and the first hits at once, and the rest when their files come, the
+// count unchanged (a screen reader hears it once).
+func TestBrowserHitsShowAsTheyCome(t *testing.T) {
+	browsertest.Require(t)
+	out := buildSite(t, "../..")
+	held := &heldFiles{files: http.FileServer(http.Dir(out))}
+	static := httptest.NewServer(held)
+	defer static.Close()
+	ctx := browsertest.New(t, 1100, 800)
+	check := watchProblems(t, ctx)
+	page := static.URL + "/search/index.html?q=" + url.QueryEscape("バックアップ")
+
+	// The first hit's file is the first the page asks for.
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.querySelectorAll(".search-results li").length === 10`)
+	status := browsertest.Eval[string](t, ctx, `document.getElementById("search-status").textContent`)
+	first := browsertest.Eval[string](t, ctx, `performance.getEntriesByType("resource").map(e => new URL(e.name).pathname.split("/").pop())
+		.filter(n => n.startsWith("d-"))[0]`)
+
+	release := held.hold(first)
+	defer release()
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `document.querySelectorAll(".search-results li").length > 0`)
+	early := browsertest.Eval[int](t, ctx, `document.querySelectorAll(".search-results li").length`)
+	if now := browsertest.Eval[string](t, ctx, `document.getElementById("search-status").textContent`); early >= 10 || now != status {
+		t.Errorf("with files held back: %d hits shown, status %q, want %q", early, now, status)
+	}
+	if !browsertest.Eval[bool](t, ctx, `!!document.querySelector(".search-pager a[rel=next]")`) {
+		t.Errorf("no link to the next page while hits load")
+	}
+	release()
+	browsertest.WaitTrue(t, ctx, `document.querySelectorAll(".search-results li").length === 10`)
+
+	release = held.hold(first)
+	defer release()
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(static.URL+"/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.SendKeys("#search-q", "バックアップ")); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitTrue(t, ctx, `!document.getElementById("search-popup").hidden && document.querySelectorAll("#search-popup li").length > 0`)
+	if n := browsertest.Eval[int](t, ctx, `document.querySelectorAll("#search-popup li").length`); n >= 5 {
+		t.Errorf("with files held back the popup shows %d hits", n)
+	}
+	release()
+	browsertest.WaitTrue(t, ctx, `document.querySelectorAll("#search-popup li").length === 5 && !document.querySelector("#search-popup .search-more").hidden`)
+	check()
 }
