@@ -61,6 +61,10 @@ type state struct {
 	// broken is why the site's index could not be opened, or nil.
 	broken error
 	cache  *resultCache
+	// page is the search page of the folder or index, read on first use
+	// (see searchPage); pageMu orders its readers.
+	page   atomic.Pointer[loadedPage]
+	pageMu sync.Mutex
 
 	mu      sync.Mutex
 	refs    int

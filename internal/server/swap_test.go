@@ -86,3 +86,56 @@ func TestNoTraversalOverTheWire(t *testing.T) {
 		}
 	}
 }
+
+// The search page is read once per served build: a later change to the
+// file under a build being served is not seen, and the next build swapped
+// in is served with its own page.
+func TestSearchPageOncePerBuild(t *testing.T) {
+	first := filepath.Join(t.TempDir(), "public")
+	if err := os.CopyFS(first, os.DirFS(fixture(t))); err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(fixtureSite)); err != nil {
+		t.Fatal(err)
+	}
+	config, err := os.ReadFile(filepath.Join(src, "kb.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const oldTitle, newTitle = "検索テスト用ナレッジベース", "差し替え後の手引き"
+	config = []byte(strings.Replace(string(config), oldTitle, newTitle, 1))
+	if err := os.WriteFile(filepath.Join(src, "kb.yaml"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := buildSite(t, src)
+
+	h := newHandler(t, first)
+	page := func() string {
+		t.Helper()
+		w := get(h, "GET", "/search/?q=EDR")
+		if w.Code != http.StatusOK {
+			t.Fatalf("search page: %d\n%s", w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	before := page()
+	if !strings.Contains(before, oldTitle) || !strings.Contains(before, `<mark>EDR</mark>`) {
+		t.Fatalf("the first build's page:\n%s", before)
+	}
+	// The page saved with the index, spoilt under the build being served.
+	if err := os.WriteFile(filepath.Join(first, search.IndexDir, search.PageFile), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again := page(); again != before {
+		t.Errorf("the page changed without a new build:\n%s", again)
+	}
+	idx, err := search.Open(filepath.Join(second, search.IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Swap(second, idx)
+	if after := page(); !strings.Contains(after, newTitle) || strings.Contains(after, oldTitle) {
+		t.Errorf("after the swap the page is not the new build's:\n%s", after)
+	}
+}
