@@ -77,21 +77,21 @@ type loadedPage struct {
 }
 
 // searchPage returns the state's search page, read and parsed on the first
-// request that asks for it: the folder and index of a state never change,
-// and a new build is served by a new state. A folder without the page is
+// request that asks for it (see folderFiles). A folder without the page is
 // remembered too; other errors (a read that failed) are tried again.
 func (st *state) searchPage() (*web.SearchPage, error) {
-	if p := st.page.Load(); p != nil {
+	read := st.read.Load()
+	if p := read.page.Load(); p != nil {
 		return p.page, p.err
 	}
-	st.pageMu.Lock()
-	defer st.pageMu.Unlock()
-	if p := st.page.Load(); p != nil {
+	read.pageMu.Lock()
+	defer read.pageMu.Unlock()
+	if p := read.page.Load(); p != nil {
 		return p.page, p.err
 	}
 	page, err := readPage(st)
 	if err == nil || errors.Is(err, fs.ErrNotExist) {
-		st.page.Store(&loadedPage{page, err})
+		read.page.Store(&loadedPage{page, err})
 	}
 	return page, err
 }
