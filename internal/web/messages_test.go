@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html/template"
 	"io/fs"
 	"maps"
 	"os"
@@ -150,5 +151,30 @@ func TestScriptMessagesInThePage(t *testing.T) {
 	}
 	if server["server.not_found"] != "Page not found." || server["ui.copy"] != "" {
 		t.Errorf("the servers' texts: %v", server)
+	}
+}
+
+// The theme writes the scripts' texts into every page as JSON it encodes
+// once; the bytes must be those html/template writes for the map itself in
+// the element, whatever the texts hold.
+func TestScriptJSONIsTheTemplates(t *testing.T) {
+	tmpl := template.Must(template.New("page").Parse(`<script type="application/json" id="kb-messages">{{.}}</script>`))
+	for _, m := range []Messages{
+		{},
+		BuiltinMessages("ja").Areas(ScriptAreas...),
+		BuiltinMessages("en").Areas(ScriptAreas...),
+		{"ui.copy": `</script><script>alert("x")</script> & <!-- -->`, "ui.x": "<![CDATA[ ]]>", "a b": "\u2028 \"quoted\" \\ \t\n"},
+		{"search.sep": "\u2028\u2029", "bad": "\xff\xfe text", "nul": "\x00", "emoji": "🔍 検索"},
+	} {
+		var want, got strings.Builder
+		if err := tmpl.Execute(&want, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := tmpl.Execute(&got, scriptJSON(m)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("encoded once:\n%s\nhtml/template writes\n%s", got.String(), want.String())
+		}
 	}
 }
