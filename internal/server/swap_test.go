@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/kb-handbook/kb/internal/search"
 )
@@ -138,4 +140,49 @@ func TestSearchPageOncePerBuild(t *testing.T) {
 	if after := page(); !strings.Contains(after, newTitle) || strings.Contains(after, oldTitle) {
 		t.Errorf("after the swap the page is not the new build's:\n%s", after)
 	}
+}
+
+// Requests keep being answered, each from one whole build, while the
+// served folder is reloaded and new builds are swapped in (run with -race:
+// the files a state reads on first use are shared by its requests).
+func TestRequestsDuringReloadAndSwap(t *testing.T) {
+	h := newHandler(t, fixture(t))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for c := range 4 {
+		wg.Go(func() {
+			for i := c; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				target, want := "/search/?q=EDR", "「EDR」に一致する節は4件です"
+				if i%2 == 1 {
+					target, want = "/api/search?q=EDR", `"total":4`
+				}
+				if w := get(h, "GET", target); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
+					t.Errorf("%s: %d without %s:\n%.500s", target, w.Code, want, w.Body)
+					return
+				}
+			}
+		})
+	}
+	for range 3 {
+		for range 10 {
+			h.Reload()
+			time.Sleep(time.Millisecond)
+		}
+		dir := filepath.Join(t.TempDir(), "public")
+		if err := os.CopyFS(dir, os.DirFS(fixture(t))); err != nil {
+			t.Fatal(err)
+		}
+		idx, err := search.Open(filepath.Join(dir, search.IndexDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Swap(dir, idx)
+	}
+	close(stop)
+	wg.Wait()
 }
