@@ -250,6 +250,10 @@ func (s *Server) succeed(ch *pipeline.Change, css bool) {
 	}
 	gen := s.gen
 	s.mu.Unlock()
+	if changed {
+		// The build rewrote the folder kb host's handler serves.
+		s.host.Reload()
+	}
 	slices.Sort(pages)
 
 	if wasFailing {

@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/testsite"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // Before its first good build, kb serve answers in the language kb.yaml
@@ -40,5 +42,23 @@ func TestTextsBeforeTheFirstBuild(t *testing.T) {
 		if w.Code != http.StatusMisdirectedRequest || w.Body.String() != c.wrongHost {
 			t.Errorf("%q: another Host gets %d %q, want %q", c.yaml, w.Code, w.Body.String(), c.wrongHost)
 		}
+	}
+}
+
+// A rebuild in another language is answered in it: kb serve rewrites the
+// folder its handler serves, and tells the handler so.
+func TestRebuildAnswersInItsLanguage(t *testing.T) {
+	h := start(t, nil)
+	for _, lang := range []string{"ja", "en"} {
+		if lang == "en" {
+			h.edit("kb.yaml", "language: ja", "language: en")
+		}
+		want := web.BuiltinMessages(lang).Get("server.no_index")
+		eventually(t, func() error {
+			if status, body := h.get("/api/search?q=x"); status != http.StatusServiceUnavailable || !strings.Contains(body, want) {
+				return fmt.Errorf("the %s build's API answers %d %s, want %q", lang, status, body, want)
+			}
+			return nil
+		})
 	}
 }

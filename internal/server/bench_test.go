@@ -96,3 +96,32 @@ func BenchmarkHostLoad(b *testing.B) {
 		b.ReportMetric(float64(errs.Load()), "errors")
 	}
 }
+
+// BenchmarkSearchPage answers the search page without JavaScript for one
+// query whose result is in the cache, so that it measures what the page
+// costs besides the search: loading and rendering it.
+func BenchmarkSearchPage(b *testing.B) {
+	benchmarkTarget(b, "/search/?q=EDR")
+}
+
+// BenchmarkAPIAnswer answers one API query whose result is in the cache,
+// from parallel clients: what an answer costs besides the search, the
+// site's texts included.
+func BenchmarkAPIAnswer(b *testing.B) {
+	benchmarkTarget(b, "/api/search?q=EDR")
+}
+
+func benchmarkTarget(b *testing.B, target string) {
+	h := newHandler(b, fixture(b))
+	if w := get(h, "GET", target); w.Code != http.StatusOK {
+		b.Fatalf("%s: %d", target, w.Code)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if w := get(h, "GET", target); w.Code != http.StatusOK {
+				b.Errorf("%s: %d", target, w.Code)
+			}
+		}
+	})
+}

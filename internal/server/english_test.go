@@ -146,3 +146,43 @@ func TestFollowerAnswersInTheNewBuildsLanguage(t *testing.T) {
 		t.Errorf("after a Japanese build the API says %q, want %q", answer["error"], want)
 	}
 }
+
+// kb serve rewrites the folder it serves in place and says so with Reload:
+// the handler keeps what it read of a folder until then, and reads the
+// texts and the search page of the new build after.
+func TestReloadReadsTheRewrittenFolder(t *testing.T) {
+	src := englishSite(t)
+	out := filepath.Join(t.TempDir(), "public")
+	build := func() {
+		t.Helper()
+		if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build()
+	h := New(out, nil, Options{})
+	defer h.Close()
+	answers := func() string {
+		t.Helper()
+		var answer map[string]string
+		if err := json.Unmarshal(get(h, "GET", "/api/search?q=x").Body.Bytes(), &answer); err != nil {
+			t.Fatal(err)
+		}
+		page := get(h, "GET", "/search/?q=x").Body.String()
+		return answer["error"] + " | " + regexp.MustCompile(`<html lang="[a-z]+">`).FindString(page)
+	}
+	en := web.BuiltinMessages("en").Get("server.no_index") + ` | <html lang="en">`
+	ja := web.BuiltinMessages("ja").Get("server.no_index") + ` | <html lang="ja">`
+	if got := answers(); got != en {
+		t.Fatalf("the English build answers %q, want %q", got, en)
+	}
+	testsite.WriteIn(t, src, map[string]string{"kb.yaml": "title: 手引き\nlanguage: ja\nroles:\n  admin: 管理者\n  staff: 従業員\n"})
+	build()
+	if got := answers(); got != en {
+		t.Errorf("before Reload the handler answers %q, want what it read, %q", got, en)
+	}
+	h.Reload()
+	if got := answers(); got != ja {
+		t.Errorf("after Reload the handler answers %q, want %q", got, ja)
+	}
+}

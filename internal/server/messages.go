@@ -1,24 +1,14 @@
 package server
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"os"
-	"sync"
 
 	"github.com/kb-handbook/kb/internal/search"
 	"github.com/kb-handbook/kb/internal/web"
 )
-
-// texts keeps the catalogue a handler answers with: the texts the HTML
-// output saved in the served folder (web.MessagesFile), in the site's
-// language, read again when a new build has written the file anew.
-type texts struct {
-	mu   sync.Mutex
-	dir  string
-	info fs.FileInfo
-	m    web.Messages
-}
 
 // Messages returns the texts the handler answers with now: the served
 // site's, or kb's default ones for a folder without them (built by an
@@ -29,37 +19,38 @@ func (h *Handler) Messages() web.Messages {
 	return h.textsOf(st)
 }
 
+// textsOf returns the texts of the state's folder, read on first use (see
+// folderFiles): the texts the HTML output saved there (web.MessagesFile),
+// in the site's language.
 func (h *Handler) textsOf(st *state) web.Messages {
-	t := &h.texts
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var info fs.FileInfo
-	var f *os.File
-	var err error
-	if st.dir != "" {
-		if f, err = os.OpenInRoot(st.dir, web.MessagesFile); err == nil {
-			defer f.Close()
-			info, err = f.Stat()
+	read := st.read.Load()
+	read.textsOnce.Do(func() { read.texts = h.readTexts(st.dir) })
+	return read.texts
+}
+
+// readTexts reads the texts saved in the folder dir, or returns kb's
+// default ones when it has none or they cannot be read (which is logged).
+func (h *Handler) readTexts(dir string) web.Messages {
+	if dir == "" {
+		return web.BuiltinMessages("")
+	}
+	f, err := os.OpenInRoot(dir, web.MessagesFile)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			h.logf("%v", err)
+		}
+		return web.BuiltinMessages("")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err == nil {
+		var m web.Messages
+		if m, err = web.LoadMessages(data); err == nil {
+			return m
 		}
 	}
-	if t.m != nil && t.dir == st.dir && (info == nil) == (t.info == nil) && (info == nil || sameFile(info, t.info)) {
-		return t.m
-	}
-	m := web.BuiltinMessages("")
-	if info != nil && err == nil {
-		data, rerr := io.ReadAll(f)
-		if rerr == nil {
-			var loaded web.Messages
-			if loaded, rerr = web.LoadMessages(data); rerr == nil {
-				m = loaded
-			}
-		}
-		if rerr != nil {
-			h.logf("%v", rerr)
-		}
-	}
-	t.dir, t.info, t.m = st.dir, info, m
-	return m
+	h.logf("%v", err)
+	return web.BuiltinMessages("")
 }
 
 // queryText is the reader's text of a query error in m: a "facet" slot

@@ -25,7 +25,7 @@ const searchRoot = "../"
 // filters, rendered from the site's own templates for the page, which the
 // search index output saved (web.SearchPage).
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
-	page, err := readPage(st)
+	page, err := st.searchPage()
 	if errors.Is(err, fs.ErrNotExist) {
 		// Built without the index: the page as built, searching the static index.
 		h.serveFile(w, r, st)
@@ -68,6 +68,32 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, st *state) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(out.Bytes())
 	}
+}
+
+// loadedPage is the search page a state serves, or why it has none.
+type loadedPage struct {
+	page *web.SearchPage
+	err  error
+}
+
+// searchPage returns the state's search page, read and parsed on the first
+// request that asks for it (see folderFiles). A folder without the page is
+// remembered too; other errors (a read that failed) are tried again.
+func (st *state) searchPage() (*web.SearchPage, error) {
+	read := st.read.Load()
+	if p := read.page.Load(); p != nil {
+		return p.page, p.err
+	}
+	read.pageMu.Lock()
+	defer read.pageMu.Unlock()
+	if p := read.page.Load(); p != nil {
+		return p.page, p.err
+	}
+	page, err := readPage(st)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		read.page.Store(&loadedPage{page, err})
+	}
+	return page, err
 }
 
 // readPage loads the search page's templates and data saved with the

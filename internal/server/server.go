@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/web"
 )
 
 // DefaultCSP allows the site's own files only. Inline style attributes are
@@ -49,8 +50,6 @@ type Handler struct {
 	// searches bounds the searches running at once; others wait their turn
 	// within their deadline.
 	searches chan struct{}
-	// texts are the served site's texts for answers (see Messages).
-	texts texts
 }
 
 // state is one generation of served output: a folder and its index. An
@@ -61,6 +60,9 @@ type state struct {
 	// broken is why the site's index could not be opened, or nil.
 	broken error
 	cache  *resultCache
+	// read holds what is read from the folder and index on first use:
+	// the search page and the site's texts. Reload starts it anew.
+	read atomic.Pointer[folderFiles]
 
 	mu      sync.Mutex
 	refs    int
@@ -83,13 +85,37 @@ func New(dir string, idx *search.Index, opts Options) *Handler {
 }
 
 func newState(dir string, idx *search.Index) *state {
-	return &state{dir: dir, idx: idx, cache: newResultCache(512)}
+	st := &state{dir: dir, idx: idx, cache: newResultCache(512)}
+	st.read.Store(&folderFiles{})
+	return st
+}
+
+// folderFiles are the files of a state that the handler reads once and
+// keeps: a state's folder and index are one build's, which a new build
+// replaces with a new state (Swap), or Reload says were rewritten.
+type folderFiles struct {
+	// page is the search page, or why there is none (see searchPage);
+	// pageMu orders its readers.
+	page   atomic.Pointer[loadedPage]
+	pageMu sync.Mutex
+	// texts are the site's texts for answers (see Messages).
+	textsOnce sync.Once
+	texts     web.Messages
 }
 
 // Swap makes the handler serve dir with idx from the next request on. The
 // previous index is closed when the requests still using it are done.
 func (h *Handler) Swap(dir string, idx *search.Index) {
 	h.state.Swap(newState(dir, idx)).retire()
+}
+
+// Reload makes the handler read the served folder's texts and search page
+// again, on their next use: for a server that rewrites the folder in place
+// (kb serve) instead of swapping in a new one. The index stays open.
+func (h *Handler) Reload() {
+	st := h.acquire()
+	defer st.release()
+	st.read.Store(&folderFiles{})
 }
 
 // SwapBroken makes the handler serve dir without search, because its

@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/kb-handbook/kb/internal/search"
 )
@@ -85,4 +87,102 @@ func TestNoTraversalOverTheWire(t *testing.T) {
 			t.Errorf("GET %s: %d", target, resp.StatusCode)
 		}
 	}
+}
+
+// The search page is read once per served build: a later change to the
+// file under a build being served is not seen, and the next build swapped
+// in is served with its own page.
+func TestSearchPageOncePerBuild(t *testing.T) {
+	first := filepath.Join(t.TempDir(), "public")
+	if err := os.CopyFS(first, os.DirFS(fixture(t))); err != nil {
+		t.Fatal(err)
+	}
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(fixtureSite)); err != nil {
+		t.Fatal(err)
+	}
+	config, err := os.ReadFile(filepath.Join(src, "kb.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const oldTitle, newTitle = "検索テスト用ナレッジベース", "差し替え後の手引き"
+	config = []byte(strings.Replace(string(config), oldTitle, newTitle, 1))
+	if err := os.WriteFile(filepath.Join(src, "kb.yaml"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := buildSite(t, src)
+
+	h := newHandler(t, first)
+	page := func() string {
+		t.Helper()
+		w := get(h, "GET", "/search/?q=EDR")
+		if w.Code != http.StatusOK {
+			t.Fatalf("search page: %d\n%s", w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	before := page()
+	if !strings.Contains(before, oldTitle) || !strings.Contains(before, `<mark>EDR</mark>`) {
+		t.Fatalf("the first build's page:\n%s", before)
+	}
+	// The page saved with the index, spoilt under the build being served.
+	if err := os.WriteFile(filepath.Join(first, search.IndexDir, search.PageFile), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again := page(); again != before {
+		t.Errorf("the page changed without a new build:\n%s", again)
+	}
+	idx, err := search.Open(filepath.Join(second, search.IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Swap(second, idx)
+	if after := page(); !strings.Contains(after, newTitle) || strings.Contains(after, oldTitle) {
+		t.Errorf("after the swap the page is not the new build's:\n%s", after)
+	}
+}
+
+// Requests keep being answered, each from one whole build, while the
+// served folder is reloaded and new builds are swapped in (run with -race:
+// the files a state reads on first use are shared by its requests).
+func TestRequestsDuringReloadAndSwap(t *testing.T) {
+	h := newHandler(t, fixture(t))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for c := range 4 {
+		wg.Go(func() {
+			for i := c; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				target, want := "/search/?q=EDR", "「EDR」に一致する節は4件です"
+				if i%2 == 1 {
+					target, want = "/api/search?q=EDR", `"total":4`
+				}
+				if w := get(h, "GET", target); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
+					t.Errorf("%s: %d without %s:\n%.500s", target, w.Code, want, w.Body)
+					return
+				}
+			}
+		})
+	}
+	for range 3 {
+		for range 10 {
+			h.Reload()
+			time.Sleep(time.Millisecond)
+		}
+		dir := filepath.Join(t.TempDir(), "public")
+		if err := os.CopyFS(dir, os.DirFS(fixture(t))); err != nil {
+			t.Fatal(err)
+		}
+		idx, err := search.Open(filepath.Join(dir, search.IndexDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Swap(dir, idx)
+	}
+	close(stop)
+	wg.Wait()
 }

@@ -74,16 +74,29 @@ type pageData struct {
 	Messages      Messages       // the interface text in the site's language
 	Outputs       Outputs        // the formats the site offers besides its pages, for links to them
 	assets        map[string]string
-	scripts       Messages // the part of Messages the page scripts read
+	scripts       template.JS // the part of Messages the page scripts read, as JSON
 }
 
-// ScriptMessages returns the texts the page's scripts show (ScriptAreas),
-// which the theme writes into the page as JSON for them.
-func (d *pageData) ScriptMessages() Messages {
-	if d.scripts == nil {
-		d.scripts = d.Messages.Areas(ScriptAreas...)
+// ScriptMessages returns the texts the page's scripts show (ScriptAreas)
+// as the JSON the theme writes into the page for them. The theme encodes
+// them once per language (Theme.scriptMessages), not once per page.
+func (d *pageData) ScriptMessages() template.JS {
+	if d.scripts == "" {
+		d.scripts = scriptJSON(d.Messages.Areas(ScriptAreas...))
 	}
 	return d.scripts
+}
+
+// scriptJSON encodes texts for a script element as html/template writes a
+// map there: JSON with <, >, & and U+2028/U+2029 escaped, so that no text
+// can end the element. TestScriptJSONIsTheTemplates holds the two equal.
+func scriptJSON(m Messages) template.JS {
+	data, err := json.Marshal(m)
+	if err != nil {
+		// A map of strings always encodes; invalid UTF-8 becomes U+FFFD.
+		panic(err)
+	}
+	return template.JS(data) // escaped as above
 }
 
 // T returns the interface text of key in the site's language; pairs fill

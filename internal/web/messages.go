@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -20,24 +21,56 @@ type Messages map[string]string
 // defaultLanguage is the catalogue every other falls back to, key by key.
 const defaultLanguage = "ja"
 
-// siteCatalogues reads the built-in catalogues and then those of layoutFS
-// (a site's layouts/ laid over kb's) key by key, so that a site's own file
-// needs to hold only the texts it changes.
+// builtinCatalogues are kb's own catalogues (layouts/i18n), parsed once per
+// process. They are shared by every theme: nothing may change them, and
+// siteCatalogues copies one before it lays a site's texts over it.
+var builtinCatalogues = sync.OnceValues(func() (map[string]Messages, error) {
+	return loadMessages(layouts.FS)
+})
+
+// siteCatalogues returns the built-in catalogues with those of layoutFS (a
+// site's layouts/ laid over kb's) over them key by key, so that a site's own
+// file needs to hold only the texts it changes. A language the site does
+// not change keeps the shared built-in map.
 func siteCatalogues(layoutFS fs.FS) (map[string]Messages, error) {
-	out := map[string]Messages{}
-	for _, fsys := range []fs.FS{layouts.FS, layoutFS} {
-		catalogues, err := loadMessages(fsys)
-		if err != nil {
-			return nil, err
+	builtin, err := builtinCatalogues()
+	if err != nil {
+		return nil, err
+	}
+	own, err := ownCatalogues(layoutFS)
+	if err != nil {
+		return nil, err
+	}
+	out := maps.Clone(builtin)
+	for lang, m := range own {
+		merged := maps.Clone(builtin[lang])
+		if merged == nil {
+			merged = Messages{}
 		}
-		for lang, m := range catalogues {
-			if out[lang] == nil {
-				out[lang] = Messages{}
-			}
-			maps.Copy(out[lang], m)
-		}
+		maps.Copy(merged, m)
+		out[lang] = merged
 	}
 	return out, nil
+}
+
+// ownCatalogues reads the catalogues layoutFS holds besides kb's: those of
+// the site's layer when it is laid over kb's layouts (Overlay), else all.
+func ownCatalogues(layoutFS fs.FS) (map[string]Messages, error) {
+	o, ok := layoutFS.(overlayFS)
+	switch {
+	case layoutFS == fs.FS(layouts.FS):
+		return nil, nil
+	case !ok || o.fallback != fs.FS(layouts.FS):
+		return loadMessages(layoutFS)
+	case o.primary == nil:
+		return nil, nil
+	}
+	catalogues, err := loadMessages(o.primary)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A site without layouts/i18n/ changes no text.
+		return nil, nil
+	}
+	return catalogues, err
 }
 
 // ThemeMessages returns the interface text of the theme whose layouts are
@@ -211,22 +244,19 @@ func LoadMessages(data []byte) (Messages, error) {
 	return m, nil
 }
 
-var (
-	builtinOnce  sync.Once
-	builtinTheme *Theme
-	builtinErr   error
-)
+// builtinTheme holds kb's catalogues, merged by language on demand.
+var builtinTheme = sync.OnceValue(func() *Theme {
+	catalogues, err := builtinCatalogues()
+	if err != nil {
+		// The catalogues are embedded in kb and tested; texts show as their keys.
+		catalogues = nil
+	}
+	return &Theme{catalogues: catalogues}
+})
 
 // BuiltinMessages returns kb's own catalogue for a language, for answers
 // given where no built site says otherwise (a server before a build).
+// The result is shared: callers must not change it.
 func BuiltinMessages(language string) Messages {
-	builtinOnce.Do(func() {
-		builtinTheme = &Theme{catalogues: map[string]Messages{}}
-		builtinTheme.catalogues, builtinErr = loadMessages(layouts.FS)
-	})
-	if builtinErr != nil {
-		// The catalogues are embedded in kb and tested; texts show as their keys.
-		return Messages{}
-	}
-	return builtinTheme.Messages(language)
+	return builtinTheme().Messages(language)
 }

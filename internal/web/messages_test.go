@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html/template"
 	"io/fs"
 	"maps"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/kb-handbook/kb/assets"
 	"github.com/kb-handbook/kb/internal/config"
 	"github.com/kb-handbook/kb/internal/site"
+	"github.com/kb-handbook/kb/internal/srcfs"
 	"github.com/kb-handbook/kb/layouts"
 )
 
@@ -150,5 +152,96 @@ func TestScriptMessagesInThePage(t *testing.T) {
 	}
 	if server["server.not_found"] != "Page not found." || server["ui.copy"] != "" {
 		t.Errorf("the servers' texts: %v", server)
+	}
+}
+
+// The theme writes the scripts' texts into every page as JSON it encodes
+// once; the bytes must be those html/template writes for the map itself in
+// the element, whatever the texts hold.
+func TestScriptJSONIsTheTemplates(t *testing.T) {
+	tmpl := template.Must(template.New("page").Parse(`<script type="application/json" id="kb-messages">{{.}}</script>`))
+	for _, m := range []Messages{
+		{},
+		BuiltinMessages("ja").Areas(ScriptAreas...),
+		BuiltinMessages("en").Areas(ScriptAreas...),
+		{"ui.copy": `</script><script>alert("x")</script> & <!-- -->`, "ui.x": "<![CDATA[ ]]>", "a b": "\u2028 \"quoted\" \\ \t\n"},
+		{"search.sep": "\u2028\u2029", "bad": "\xff\xfe text", "nul": "\x00", "emoji": "🔍 検索"},
+	} {
+		var want, got strings.Builder
+		if err := tmpl.Execute(&want, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := tmpl.Execute(&got, scriptJSON(m)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("encoded once:\n%s\nhtml/template writes\n%s", got.String(), want.String())
+		}
+	}
+}
+
+// kb's catalogues are parsed once and shared between the themes of every
+// site: one site's texts must not reach another's, nor kb's own, however
+// the themes are loaded and their texts used.
+func TestSiteCataloguesDoNotLeak(t *testing.T) {
+	load := func(site fs.FS) *Theme {
+		t.Helper()
+		theme, err := LoadTheme(Overlay(site, layouts.FS), assets.FS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return theme
+	}
+	a := load(fstest.MapFS{
+		"i18n/ja.yaml": {Data: []byte("toc: 目次A\n")},
+		"i18n/fr.yaml": {Data: []byte("toc: Sommaire\n")},
+	})
+	b := load(fstest.MapFS{
+		"i18n/ja.yaml": {Data: []byte("home: ホームB\n")},
+		"i18n/en.yaml": {Data: []byte("toc: Contents B\n")},
+	})
+	// A site with layouts of its own but no i18n folder, read as kb reads a site.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "search.html"), []byte(`{{define "main"}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root, err := srcfs.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	c := load(root.FS("."))
+	// Texts asked for and changed by a careless caller, before the others are read.
+	for _, theme := range []*Theme{a, b} {
+		for _, lang := range []string{"ja", "en", "fr"} {
+			m := theme.Messages(lang)
+			m["toc"], m["home"] = "changed", "changed"
+		}
+	}
+	cases := []struct {
+		name     string
+		messages Messages
+		toc      string
+		home     string
+	}{
+		{"a ja", load(fstest.MapFS{"i18n/ja.yaml": {Data: []byte("toc: 目次A\n")}}).Messages("ja"), "目次A", "ホーム"},
+		{"a fr", a.catalogues["fr"], "Sommaire", ""},
+		{"a en", a.catalogues["en"], "Contents", "Home"},
+		{"b ja", b.catalogues["ja"], "目次", "ホームB"},
+		{"b en", b.catalogues["en"], "Contents B", "Home"},
+		{"b fr", load(fstest.MapFS{"i18n/en.yaml": {Data: []byte("toc: Contents B\n")}}).Messages("fr"), "目次", "ホーム"},
+		{"c ja", c.Messages("ja"), "目次", "ホーム"},
+		{"c en", c.Messages("en"), "Contents", "Home"},
+		{"kb ja", BuiltinMessages("ja"), "目次", "ホーム"},
+		{"kb en", BuiltinMessages("en"), "Contents", "Home"},
+		{"no site", load(nil).Messages("ja"), "目次", "ホーム"},
+	}
+	for _, c := range cases {
+		if c.messages["toc"] != c.toc || c.messages["home"] != c.home {
+			t.Errorf("%s: toc %q, home %q; want %q, %q", c.name, c.messages["toc"], c.messages["home"], c.toc, c.home)
+		}
+	}
+	if len(c.catalogues) != 2 || len(c.Messages("ja")) < 100 {
+		t.Errorf("a site without texts of its own has %d catalogues, %d texts in Japanese", len(c.catalogues), len(c.Messages("ja")))
 	}
 }

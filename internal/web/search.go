@@ -187,6 +187,8 @@ func (p *SearchPage) Messages() Messages { return p.Data.Messages }
 func (p *SearchPage) Marshal() ([]byte, error) { return json.Marshal(p) }
 
 func (p *SearchPage) parse() error {
+	// Encoded once for the page, which a server renders for every query.
+	p.Data.scripts = scriptJSON(p.Data.Messages.Areas(ScriptAreas...))
 	p.tmpl = template.New("search")
 	// kb's copies of the layouts a site overrides first, as LoadTheme.
 	for _, prefix := range []string{kbLayout, ""} {

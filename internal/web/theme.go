@@ -32,20 +32,20 @@ type Theme struct {
 	// merged, each language's over the default, once asked for.
 	catalogues map[string]Messages
 	merged     sync.Map
-	scripts    sync.Map // language → the texts of ScriptAreas
+	scripts    sync.Map // language → the texts of ScriptAreas as JSON (template.JS)
 	// Layouts is the theme's template files, the site's over the default
 	// ones; other formats (the EPUB's layouts/epub/) read theirs from it.
 	Layouts fs.FS
 }
 
-// scriptMessages returns the texts the page scripts read, in language.
-func (t *Theme) scriptMessages(language string) Messages {
+// scriptMessages returns the texts the page scripts read, in language, as
+// the JSON every page holds: encoded once per language.
+func (t *Theme) scriptMessages(language string) template.JS {
 	if m, ok := t.scripts.Load(language); ok {
-		return m.(Messages)
+		return m.(template.JS)
 	}
-	m := t.Messages(language).Areas(ScriptAreas...)
-	t.scripts.Store(language, m)
-	return m
+	m, _ := t.scripts.LoadOrStore(language, scriptJSON(t.Messages(language).Areas(ScriptAreas...)))
+	return m.(template.JS)
 }
 
 // Overlay returns a file system that looks in primary first, then in fallback.
