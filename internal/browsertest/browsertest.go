@@ -6,6 +6,8 @@ package browsertest
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,16 +48,8 @@ func NewWithoutFileAccess(t testing.TB, width, height int) context.Context {
 func start(t testing.TB, width, height int, fileAccess bool) context.Context {
 	t.Helper()
 	Require(t)
-	path := ExecPath
-	if _, err := os.Stat(path); err != nil {
-		found, lookErr := exec.LookPath("chromium")
-		if lookErr != nil {
-			t.Fatalf("headless Chromium is required for this test: %s not found (apt-get install chromium fonts-ipafont-gothic)", ExecPath)
-		}
-		path = found
-	}
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
+		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -96,6 +90,79 @@ func start(t testing.TB, width, height int, fileAccess bool) context.Context {
 		cancelAlloc()
 	})
 	return ctx
+}
+
+// chromiumPath returns where Chromium is, or fails the test.
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat(ExecPath); err == nil {
+		return ExecPath
+	}
+	found, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("headless Chromium is required for this test: %s not found (apt-get install chromium fonts-ipafont-gothic)", ExecPath)
+	}
+	return found
+}
+
+// ReportPath is where a page run by Reporter.Run posts its report.
+const ReportPath = "/kb-report"
+
+// Reporter serves files and takes the report a page posts to ReportPath,
+// for measurements in a browser with no debugger attached: DevTools,
+// which New's browser is driven through, hears of every request and every
+// change to the page, which slows what a reader's browser does not do.
+type Reporter struct {
+	files   http.Handler
+	reports chan []byte
+}
+
+// NewReporter returns a Reporter that serves files.
+func NewReporter(files http.Handler) *Reporter {
+	return &Reporter{files: files, reports: make(chan []byte, 1)}
+}
+
+func (r *Reporter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.URL.Path != ReportPath {
+		r.files.ServeHTTP(w, req)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+	if req.Method != http.MethodPost || err != nil {
+		http.Error(w, "a report is a POST", http.StatusBadRequest)
+		return
+	}
+	select {
+	case r.reports <- body:
+	default:
+	}
+}
+
+// Run opens url, a page of the Reporter's server, in headless Chromium
+// with no debugger attached, and returns the page's report; it fails the
+// test when none comes within timeout.
+func (r *Reporter) Run(t testing.TB, url string, timeout time.Duration) []byte {
+	t.Helper()
+	Require(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromiumPath(t), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), url)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	defer func() {
+		cancel()
+		_ = cmd.Wait()
+	}()
+	select {
+	case report := <-r.reports:
+		return report
+	case <-time.After(timeout):
+		t.Fatalf("%s posted no report to %s within %v", url, ReportPath, timeout)
+		return nil
+	}
 }
 
 // WaitTrue evaluates the JavaScript expression expr in the page until it is

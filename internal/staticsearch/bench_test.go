@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,10 +112,42 @@ func BenchmarkStaticIndex(b *testing.B) {
 	}
 }
 
+// queryLoop is a script that runs the queries of the JSON list QUERIES
+// one after the other, as a reader would, and resolves to the steps: per
+// query the bytes of search scripts and index files loaded so far, the
+// milliseconds from asking to the answer, and to its first hits (the page
+// shows them as they come: the first partial answer, or the answer when
+// it came whole).
+const queryLoop = `(async () => {
+	const bytes = () => performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+		.filter(e => /search|kb\./.test(e.name) || e.entryType === "navigation")
+		.reduce((s, e) => s + (e.encodedBodySize || 0), 0);
+	const out = [];
+	for (const q of QUERIES) {
+		const t = performance.now();
+		let first = 0;
+		const r = await kbStaticSearch.search({q}, () => { first = first || performance.now(); }).catch(e => e);
+		if (r.error) throw new Error(q + ": " + r.error + " " + (r.cause && r.cause.stack));
+		const end = performance.now();
+		out.push({ms: end - t, first: (first || end) - t, bytes: bytes()});
+	}
+	return out;
+})()`
+
+// step is what queryLoop gives for a query.
+type step struct {
+	Bytes   float64 `json:"bytes"`
+	MS      float64 `json:"ms"`
+	FirstMS float64 `json:"first"`
+}
+
 // browserMetrics runs benchQueries on the search page of the site in out,
-// served by a plain file server, and reports the downloads and latencies.
+// served by a plain file server, and reports the downloads and latencies:
+// in a browser driven through DevTools, and in one with no debugger
+// attached, as a reader's.
 func browserMetrics(b *testing.B, out string) {
-	static := httptest.NewServer(http.FileServer(http.Dir(out)))
+	reporter := browsertest.NewReporter(http.FileServer(http.Dir(out)))
+	static := httptest.NewServer(reporter)
 	defer static.Close()
 	ctx := browsertest.New(b, 1100, 800)
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(static.URL+"/search/")); err != nil {
@@ -122,30 +155,8 @@ func browserMetrics(b *testing.B, out string) {
 	}
 	browsertest.WaitTrue(b, ctx, `!!window.kbStaticSearch`)
 	list, _ := json.Marshal(benchQueries)
-	// For each query: the bytes of search scripts and index files loaded
-	// so far, the milliseconds from asking to the answer, and to its first
-	// hits (the page shows them as they come: the first partial answer,
-	// or the answer when it came whole).
-	type step struct {
-		Bytes   float64 `json:"bytes"`
-		MS      float64 `json:"ms"`
-		FirstMS float64 `json:"first"`
-	}
-	steps := browsertest.EvalAsync[[]step](b, ctx, `(async () => {
-		const bytes = () => performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
-			.filter(e => /search|kb\./.test(e.name) || e.entryType === "navigation")
-			.reduce((s, e) => s + (e.encodedBodySize || 0), 0);
-		const out = [];
-		for (const q of `+string(list)+`) {
-			const t = performance.now();
-			let first = 0;
-			const r = await kbStaticSearch.search({q}, () => { first = first || performance.now(); }).catch(e => e);
-			if (r.error) throw new Error(q + ": " + r.error + " " + (r.cause && r.cause.stack));
-			const end = performance.now();
-			out.push({ms: end - t, first: (first || end) - t, bytes: bytes()});
-		}
-		return out;
-	})()`)
+	loop := strings.Replace(queryLoop, "QUERIES", string(list), 1)
+	steps := browsertest.EvalAsync[[]step](b, ctx, loop)
 	first := steps[0].Bytes
 	var later, ms, firstMS []float64
 	for i, s := range steps {
@@ -165,5 +176,38 @@ func browserMetrics(b *testing.B, out string) {
 	b.ReportMetric(ms[len(ms)-1], "query-max-ms")
 	b.ReportMetric(firstMS[len(firstMS)/2], "first-hits-p50-ms")
 	b.Logf("per query (KiB loaded, ms): %v", steps)
-	_ = os.Stdout
+
+	// The same queries in a page of their own, in a browser with no
+	// debugger attached, which posts its steps.
+	engines, err := filepath.Glob(filepath.Join(out, "assets", "search-engine.*.js"))
+	if err != nil || len(engines) != 1 {
+		b.Fatalf("the search engine script: %v %v", engines, err)
+	}
+	page := `<!doctype html><meta charset="utf-8"><title>queries</title>
+<script src="../assets/` + filepath.Base(engines[0]) + `"></script>
+<script>
+kbStaticSearch.open("static/");
+// After the browser has settled from its start.
+new Promise(wait => setTimeout(wait, 2000)).then(() => ` + loop + `).then(steps => fetch("` + browsertest.ReportPath + `", {method: "POST", body: JSON.stringify(steps)}),
+	err => fetch("` + browsertest.ReportPath + `", {method: "POST", body: JSON.stringify(String(err))}));
+</script>
+`
+	if err := os.WriteFile(filepath.Join(out, "search", "kb-queries.html"), []byte(page), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	report := reporter.Run(b, static.URL+"/search/kb-queries.html", 2*time.Minute)
+	var plain []step
+	if err := json.Unmarshal(report, &plain); err != nil {
+		b.Fatalf("the page without a debugger reports %s", report)
+	}
+	ms, firstMS = nil, nil
+	for _, s := range plain {
+		ms = append(ms, s.MS)
+		firstMS = append(firstMS, s.FirstMS)
+	}
+	slices.Sort(ms)
+	slices.Sort(firstMS)
+	b.ReportMetric(ms[len(ms)/2], "plain-query-p50-ms")
+	b.ReportMetric(firstMS[len(firstMS)/2], "plain-first-hits-p50-ms")
+	b.Logf("per query without a debugger (KiB loaded, ms): %v", plain)
 }
