@@ -1181,9 +1181,16 @@
         });
       });
       var tally = newTally(m);
-      var hits = [];
-      docs.forEach(function (d, di) {
-        if (!keep[di]) return;
+      // The best from + size hits, in order: of equal scores the section
+      // that comes first, as sections come here in ascending order. The
+      // others are only counted.
+      var want = from + size;
+      var best = [];
+      var total = 0;
+      for (var di = 0; di < docs.length; di++) {
+        if (!keep[di]) continue;
+        d = docs[di];
+        total++;
         tally.add(m, d);
         var score = 0;
         if (c.ranked) {
@@ -1200,12 +1207,18 @@
             score += (word * fields) / nFields;
           }
         }
-        hits.push({ doc: d, score: score });
-      });
-      hits.sort(function (a, b) {
-        return b.score - a.score || a.doc - b.doc;
-      });
-      return { total: hits.length, best: hits.slice(0, from + size), tally: tally };
+        if (best.length === want && !(score > best[want - 1].score)) continue;
+        var lo = 0;
+        var hi = best.length;
+        while (lo < hi) {
+          var mid = (lo + hi) >>> 1;
+          if (best[mid].score >= score) lo = mid + 1;
+          else hi = mid;
+        }
+        best.splice(lo, 0, { doc: d, score: score });
+        if (best.length > want) best.pop();
+      }
+      return { total: total, best: best, tally: tally };
       });
   }
 
@@ -1305,11 +1318,12 @@
     });
     return {
       add: function (m, d) {
-        m.facetKinds.forEach(function (k) {
-          m.values[k.key][d].forEach(function (i) {
-            counts[k.key][i]++;
-          });
-        });
+        for (var k = 0; k < m.facetKinds.length; k++) {
+          var key = m.facetKinds[k].key;
+          var values = m.values[key][d];
+          var n = counts[key];
+          for (var i = 0; i < values.length; i++) n[values[i]]++;
+        }
       },
       facets: function (m) {
         var out = {};

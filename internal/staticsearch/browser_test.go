@@ -236,6 +236,24 @@ func TestBrowserSameAnswers(t *testing.T) {
 			if partials == 0 {
 				t.Error("no answer was given in part while its hits loaded")
 			}
+			// Later pages, and pages of other sizes.
+			for _, q := range []string{"バックアップ", "鍵", "情報", "の"} {
+				for _, page := range [][2]int{{10, 7}, {3, 4}, {0, 1}, {95, 10}} {
+					req, _ := json.Marshal(map[string]any{"q": q, "from": page[0], "size": page[1]})
+					js := browsertest.EvalAsync[string](t, ctx, `kbStaticSearch.search(`+string(req)+`).then(r => r, e => ({error: e.error})).then(r => JSON.stringify(r))`)
+					var have answer
+					if err := json.Unmarshal([]byte(js), &have); err != nil {
+						t.Fatal(err)
+					}
+					want := apiRequest(t, host.URL, url.Values{"q": {q}, "from": {fmt.Sprint(page[0])}, "size": {fmt.Sprint(page[1])}})
+					for j := range min(len(have.Hits), len(want.Hits)) {
+						have.Hits[j].Score, want.Hits[j].Score = 0, 0
+					}
+					if !reflect.DeepEqual(have, want) {
+						t.Errorf("%q from %d, %d hits: the static index answers\n%s\nkb host answers\n%s", q, page[0], page[1], pretty(have), pretty(want))
+					}
+				}
+			}
 			if scoreDiff > 1e-12 {
 				t.Errorf("scores differ by up to %.3g (relative)", scoreDiff)
 			}
@@ -274,7 +292,14 @@ type hit struct {
 
 func apiAnswer(t *testing.T, host, q string) answer {
 	t.Helper()
-	resp, err := http.Get(host + "/api/search?q=" + url.QueryEscape(q))
+	return apiRequest(t, host, url.Values{"q": {q}})
+}
+
+// apiRequest is apiAnswer for a request with more than a query.
+func apiRequest(t *testing.T, host string, params url.Values) answer {
+	t.Helper()
+	q := params.Get("q")
+	resp, err := http.Get(host + "/api/search?" + params.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
