@@ -1032,193 +1032,193 @@
         });
       })
       .then(function (entries) {
-      // postings returns the decoded postings of term in field f, decoded
-      // once per index: the same terms come back as the reader types. They
-      // hold positions when these were loaded.
-      function postings(term, f) {
-        var byField = decoded.get(term);
-        var e = entries[term];
-        var pe = entries[positionsKey(term)];
-        if (!byField || (pe && !byField.positions)) {
-          byField = { fields: [null, null], positions: !!pe };
-          decoded.set(term, byField);
+        // postings returns the decoded postings of term in field f, decoded
+        // once per index: the same terms come back as the reader types. They
+        // hold positions when these were loaded.
+        function postings(term, f) {
+          var byField = decoded.get(term);
+          var e = entries[term];
+          var pe = entries[positionsKey(term)];
+          if (!byField || (pe && !byField.positions)) {
+            byField = { fields: [null, null], positions: !!pe };
+            decoded.set(term, byField);
+          }
+          if (!byField.fields[f]) byField.fields[f] = decode(e ? e[f] : "", pe ? pe[f] : null);
+          return byField.fields[f];
         }
-        if (!byField.fields[f]) byField.fields[f] = decode(e ? e[f] : "", pe ? pe[f] : null);
-        return byField.fields[f];
-      }
-      var nFields = 2;
-      // pickRarest, for each phrase of each word.
-      var phrases = [];
-      c.words.forEach(function (w) {
-        Array.prototype.push.apply(phrases, w.phrases);
-      });
-      phrases.forEach(function (w) {
-        if (w.positions.length === 1 || w.word) return;
-        for (var f = 0; f < nFields; f++) {
-          w.rarest[f] = -1;
-          var least = 0;
-          w.positions.forEach(function (alts, i) {
-            if (skipped(alts)) return;
-            var n = 0;
-            alts.forEach(function (t) {
-              n += postings(t, f).docs.length;
-            });
-            if (w.rarest[f] < 0 || n < least) {
-              w.rarest[f] = i;
-              least = n;
-            }
-          });
-        }
-      });
-      // First pass: candidates. Sets of sections are arrays of flags, one
-      // per section of the index.
-      var nDocs = m.docs;
-      var cand = new Uint8Array(nDocs).fill(1);
-      m.facetKinds.forEach(function (k) {
-        c.filter[k.key].forEach(function (v) {
-          for (var d = 0; d < nDocs; d++) if (m.values[k.key][d].indexOf(v) < 0) cand[d] = 0;
+        var nFields = 2;
+        // pickRarest, for each phrase of each word.
+        var phrases = [];
+        c.words.forEach(function (w) {
+          Array.prototype.push.apply(phrases, w.phrases);
         });
-      });
-      // wordSet flags the sections whose field f holds the word's rarest
-      // term; its size is the number of sections flagged.
-      function wordSet(w, f) {
-        var set = new Uint8Array(nDocs);
-        var n = 0;
-        if (w.phrases[0].word) {
-          var docs = w.phrases[0].word.fields[f].docs;
-          for (var i = 0; i < docs.length; i++) set[docs[i]] = 1;
-          return { has: set, size: w.phrases[0].word.df[f] };
-        }
-        w.phrases.forEach(function (p) {
-          p.positions[p.rarest[f]].forEach(function (t) {
-            var docs = postings(t, f).docs;
-            for (var i = 0; i < docs.length; i++) {
-              if (!set[docs[i]]) {
-                set[docs[i]] = 1;
-                n++;
+        phrases.forEach(function (w) {
+          if (w.positions.length === 1 || w.word) return;
+          for (var f = 0; f < nFields; f++) {
+            w.rarest[f] = -1;
+            var least = 0;
+            w.positions.forEach(function (alts, i) {
+              if (skipped(alts)) return;
+              var n = 0;
+              alts.forEach(function (t) {
+                n += postings(t, f).docs.length;
+              });
+              if (w.rarest[f] < 0 || n < least) {
+                w.rarest[f] = i;
+                least = n;
               }
-            }
+            });
+          }
+        });
+        // First pass: candidates. Sets of sections are arrays of flags, one
+        // per section of the index.
+        var nDocs = m.docs;
+        var cand = new Uint8Array(nDocs).fill(1);
+        m.facetKinds.forEach(function (k) {
+          c.filter[k.key].forEach(function (v) {
+            for (var d = 0; d < nDocs; d++) if (m.values[k.key][d].indexOf(v) < 0) cand[d] = 0;
           });
         });
-        return { has: set, size: n };
-      }
-      var must = c.words.filter(function (w) {
-        return !w.exclude;
-      });
-      var excl = c.words.filter(function (w) {
-        return w.exclude;
-      });
-      var may = [];
-      var df = [];
-      must.forEach(function (w, wi) {
-        may[wi] = [];
-        df[wi] = [];
-        var either = new Uint8Array(nDocs);
-        for (var f = 0; f < nFields; f++) {
-          var s = wordSet(w, f);
-          may[wi][f] = s.has;
-          df[wi][f] = s.size;
-          for (var d = 0; d < nDocs; d++) either[d] |= s.has[d];
+        // wordSet flags the sections whose field f holds the word's rarest
+        // term; its size is the number of sections flagged.
+        function wordSet(w, f) {
+          var set = new Uint8Array(nDocs);
+          var n = 0;
+          if (w.phrases[0].word) {
+            var docs = w.phrases[0].word.fields[f].docs;
+            for (var i = 0; i < docs.length; i++) set[docs[i]] = 1;
+            return { has: set, size: w.phrases[0].word.df[f] };
+          }
+          w.phrases.forEach(function (p) {
+            p.positions[p.rarest[f]].forEach(function (t) {
+              var docs = postings(t, f).docs;
+              for (var i = 0; i < docs.length; i++) {
+                if (!set[docs[i]]) {
+                  set[docs[i]] = 1;
+                  n++;
+                }
+              }
+            });
+          });
+          return { has: set, size: n };
         }
-        for (d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
-      });
-      var docs = [];
-      for (var d = 0; d < nDocs; d++) if (cand[d]) docs.push(d);
-      // Second pass: phrases.
-      function norm(f, d) {
-        return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
-      }
-      // match returns how often word w occurs in field f of section d: the
-      // sum over its phrases, as the server's matcher does.
-      function match(w, f, d) {
-        var tf = 0;
-        for (var i = 0; i < w.phrases.length; i++) tf += matchPhrase(w.phrases[i], f, d);
-        return tf;
-      }
-      function matchPhrase(w, f, d) {
-        if (w.word) return w.word.fields[f].count(d);
-        var slots = slotsOf(w);
-        if (slots.length === 1) {
+        var must = c.words.filter(function (w) {
+          return !w.exclude;
+        });
+        var excl = c.words.filter(function (w) {
+          return w.exclude;
+        });
+        var may = [];
+        var df = [];
+        must.forEach(function (w, wi) {
+          may[wi] = [];
+          df[wi] = [];
+          var either = new Uint8Array(nDocs);
+          for (var f = 0; f < nFields; f++) {
+            var s = wordSet(w, f);
+            may[wi][f] = s.has;
+            df[wi][f] = s.size;
+            for (var d = 0; d < nDocs; d++) either[d] |= s.has[d];
+          }
+          for (d = 0; d < nDocs; d++) if (!either[d]) cand[d] = 0;
+        });
+        var docs = [];
+        for (var d = 0; d < nDocs; d++) if (cand[d]) docs.push(d);
+        // Second pass: phrases.
+        function norm(f, d) {
+          return Math.fround(1 / Math.sqrt(m.lengths[f][d]));
+        }
+        // match returns how often word w occurs in field f of section d: the
+        // sum over its phrases, as the server's matcher does.
+        function match(w, f, d) {
           var tf = 0;
-          var terms = slots[0].terms;
-          for (var i = 0; i < terms.length; i++) tf += postings(terms[i], f).count(d);
+          for (var i = 0; i < w.phrases.length; i++) tf += matchPhrase(w.phrases[i], f, d);
           return tf;
         }
-        return phraseStarts(slots, f, d, postings).length;
-      }
-      // tfs[(di × words + wi) × fields + f] is word wi's count in field f
-      // of section docs[di].
-      var nMust = must.length;
-      var tfs = new Int32Array(docs.length * nMust * nFields);
-      var keep = new Uint8Array(docs.length).fill(1);
-      must.forEach(function (w, wi) {
-        for (var di = 0; di < docs.length; di++) {
-          var d = docs[di];
-          var any = false;
-          for (var f = 0; f < nFields; f++) {
-            var tf = keep[di] && may[wi][f][d] ? match(w, f, d) : 0;
-            tfs[(di * nMust + wi) * nFields + f] = tf;
-            if (tf > 0) any = true;
+        function matchPhrase(w, f, d) {
+          if (w.word) return w.word.fields[f].count(d);
+          var slots = slotsOf(w);
+          if (slots.length === 1) {
+            var tf = 0;
+            var terms = slots[0].terms;
+            for (var i = 0; i < terms.length; i++) tf += postings(terms[i], f).count(d);
+            return tf;
           }
-          if (!any) keep[di] = 0;
+          return phraseStarts(slots, f, d, postings).length;
         }
-      });
-      excl.forEach(function (w) {
-        var suspects = [];
-        for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f).has;
-        docs.forEach(function (d, di) {
-          for (var f = 0; f < nFields; f++) {
-            if (keep[di] && suspects[f][d] && match(w, f, d) > 0) keep[di] = 0;
-          }
-        });
-      });
-      // Scores, with the statistics of the whole index.
-      var weights = must.map(function (w, wi) {
-        return m.params.boosts.map(function (b, f) {
-          var x = b;
-          x *= 1 + Math.log(nDocs / (df[wi][f] + 1));
-          return x;
-        });
-      });
-      var tally = newTally(m);
-      // The best from + size hits, in order: of equal scores the section
-      // that comes first, as sections come here in ascending order. The
-      // others are only counted.
-      var want = from + size;
-      var best = [];
-      var total = 0;
-      for (var di = 0; di < docs.length; di++) {
-        if (!keep[di]) continue;
-        d = docs[di];
-        total++;
-        tally.add(m, d);
-        var score = 0;
-        if (c.ranked) {
-          for (var wi = 0; wi < nMust; wi++) {
-            var word = 0;
-            var fields = 0;
+        // tfs[(di × words + wi) × fields + f] is word wi's count in field f
+        // of section docs[di].
+        var nMust = must.length;
+        var tfs = new Int32Array(docs.length * nMust * nFields);
+        var keep = new Uint8Array(docs.length).fill(1);
+        must.forEach(function (w, wi) {
+          for (var di = 0; di < docs.length; di++) {
+            var d = docs[di];
+            var any = false;
             for (var f = 0; f < nFields; f++) {
-              var tf = tfs[(di * nMust + wi) * nFields + f];
-              if (tf > 0) {
-                word += weights[wi][f] * Math.sqrt(tf) * norm(f, d);
-                fields++;
-              }
+              var tf = keep[di] && may[wi][f][d] ? match(w, f, d) : 0;
+              tfs[(di * nMust + wi) * nFields + f] = tf;
+              if (tf > 0) any = true;
             }
-            score += (word * fields) / nFields;
+            if (!any) keep[di] = 0;
           }
+        });
+        excl.forEach(function (w) {
+          var suspects = [];
+          for (var f = 0; f < nFields; f++) suspects[f] = wordSet(w, f).has;
+          docs.forEach(function (d, di) {
+            for (var f = 0; f < nFields; f++) {
+              if (keep[di] && suspects[f][d] && match(w, f, d) > 0) keep[di] = 0;
+            }
+          });
+        });
+        // Scores, with the statistics of the whole index.
+        var weights = must.map(function (w, wi) {
+          return m.params.boosts.map(function (b, f) {
+            var x = b;
+            x *= 1 + Math.log(nDocs / (df[wi][f] + 1));
+            return x;
+          });
+        });
+        var tally = newTally(m);
+        // The best from + size hits, in order: of equal scores the section
+        // that comes first, as sections come here in ascending order. The
+        // others are only counted.
+        var want = from + size;
+        var best = [];
+        var total = 0;
+        for (var di = 0; di < docs.length; di++) {
+          if (!keep[di]) continue;
+          d = docs[di];
+          total++;
+          tally.add(m, d);
+          var score = 0;
+          if (c.ranked) {
+            for (var wi = 0; wi < nMust; wi++) {
+              var word = 0;
+              var fields = 0;
+              for (var f = 0; f < nFields; f++) {
+                var tf = tfs[(di * nMust + wi) * nFields + f];
+                if (tf > 0) {
+                  word += weights[wi][f] * Math.sqrt(tf) * norm(f, d);
+                  fields++;
+                }
+              }
+              score += (word * fields) / nFields;
+            }
+          }
+          if (best.length === want && !(score > best[want - 1].score)) continue;
+          var lo = 0;
+          var hi = best.length;
+          while (lo < hi) {
+            var mid = (lo + hi) >>> 1;
+            if (best[mid].score >= score) lo = mid + 1;
+            else hi = mid;
+          }
+          best.splice(lo, 0, { doc: d, score: score });
+          if (best.length > want) best.pop();
         }
-        if (best.length === want && !(score > best[want - 1].score)) continue;
-        var lo = 0;
-        var hi = best.length;
-        while (lo < hi) {
-          var mid = (lo + hi) >>> 1;
-          if (best[mid].score >= score) lo = mid + 1;
-          else hi = mid;
-        }
-        best.splice(lo, 0, { doc: d, score: score });
-        if (best.length > want) best.pop();
-      }
-      return { total: total, best: best, tally: tally };
+        return { total: total, best: best, tally: tally };
       });
   }
 
