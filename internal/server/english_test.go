@@ -114,20 +114,27 @@ func TestEnglishSiteAnswers(t *testing.T) {
 	}
 }
 
-// The servers learn the site's language from each build: kb host, when a
-// new build of another language replaces its folder, answers in the new one.
-func TestFollowerAnswersInTheNewBuildsLanguage(t *testing.T) {
-	src := englishSite(t)
-	out := filepath.Join(t.TempDir(), "public")
-	build := func() {
+// hostedEnglishSite builds the English site into out, with the search
+// index, and serves it with h; build builds it again.
+func hostedEnglishSite(t *testing.T) (src, out string, build func(), h *Handler) {
+	src = englishSite(t)
+	out = filepath.Join(t.TempDir(), "public")
+	build = func() {
 		t.Helper()
 		if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	build()
-	h := New(out, nil, Options{})
-	defer h.Close()
+	h = New(out, nil, Options{})
+	t.Cleanup(func() { h.Close() })
+	return src, out, build, h
+}
+
+// The servers learn the site's language from each build: kb host, when a
+// new build of another language replaces its folder, answers in the new one.
+func TestFollowerAnswersInTheNewBuildsLanguage(t *testing.T) {
+	src, out, build, h := hostedEnglishSite(t)
 	f := Follow(h, out)
 	f.Check()
 	if got := get(h, "GET", "/api/search?q=-x").Body.String(); !strings.Contains(got, "Excluded words") {
@@ -151,17 +158,7 @@ func TestFollowerAnswersInTheNewBuildsLanguage(t *testing.T) {
 // the handler keeps what it read of a folder until then, and reads the
 // texts and the search page of the new build after.
 func TestReloadReadsTheRewrittenFolder(t *testing.T) {
-	src := englishSite(t)
-	out := filepath.Join(t.TempDir(), "public")
-	build := func() {
-		t.Helper()
-		if _, err := pipeline.Run(pipeline.Options{Source: src, Out: out, Outputs: withIndex}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	build()
-	h := New(out, nil, Options{})
-	defer h.Close()
+	src, _, build, h := hostedEnglishSite(t)
 	answers := func() string {
 		t.Helper()
 		var answer map[string]string
