@@ -817,12 +817,25 @@
       });
     });
     flush();
+    // Positions, from 1, with runGap free after each run of bigrams
+    // (search.gapRuns).
+    var pos = 0;
+    out.forEach(function (t, i) {
+      var prev = out[i - 1];
+      pos++;
+      if (prev && prev.type === "double" && (t.type !== "double" || t.start >= prev.end)) pos += runGap;
+      t.pos = pos;
+    });
     out.forEach(function (t) {
       t.start = origStart[t.start];
       t.end = origEnd[t.end];
     });
     return out;
   }
+
+  // runGap is search.runGap: the positions left free after a run of
+  // bigrams, so that two bigrams two places apart are of one run.
+  var runGap = 2;
 
   // ---- Compiling a query (search.compile) -------------------------------
 
@@ -943,7 +956,15 @@
 
   function positionsOf(tokens, entries, narrow, plain) {
     if (tokens.length === 0) return null;
-    var out = tokens.map(function (t, i) {
+    // One place per position from the first token's: the gaps after runs
+    // of bigrams are places skipped.
+    var first = tokens[0].pos;
+    var out = [];
+    for (var k = first; k <= tokens[tokens.length - 1].pos; k++) out.push([""]);
+    tokens.forEach(function (t, i) {
+      out[t.pos - first] = alternativesAt(t, i);
+    });
+    function alternativesAt(t, i) {
       var alts = [t.term];
       if (t.type !== "single" || chars(t.term).length !== 1) {
         plain.add(t.term);
@@ -963,17 +984,20 @@
         });
       }
       return alts;
-    });
+    }
     // Skip every other bigram of a run of overlapping ones (skipCovered).
     for (var i = 1; i + 1 < tokens.length; i++) {
+      var before = out[tokens[i - 1].pos - first];
       if (
         tokens[i - 1].type === "double" &&
         tokens[i].type === "double" &&
         tokens[i + 1].type === "double" &&
-        out[i - 1].length === 1 &&
-        out[i - 1][0] !== ""
+        tokens[i - 1].end > tokens[i].start &&
+        tokens[i].end > tokens[i + 1].start &&
+        before.length === 1 &&
+        before[0] !== ""
       ) {
-        out[i] = [""];
+        out[tokens[i].pos - first] = [""];
       }
     }
     return out;
@@ -1354,15 +1378,15 @@
   function fieldTokens(text, d) {
     var tokens = analyze(text);
     var byTerm = new Map();
-    tokens.forEach(function (t, i) {
+    var offsets = [];
+    tokens.forEach(function (t) {
       var list = byTerm.get(t.term);
       if (!list) byTerm.set(t.term, (list = []));
-      list.push(i + 1);
+      list.push(t.pos);
+      offsets[t.pos - 1] = [t.start, t.end];
     });
     return {
-      offsets: tokens.map(function (t) {
-        return [t.start, t.end];
-      }),
+      offsets: offsets,
       postings: function (term) {
         return {
           get: function (doc) {

@@ -110,10 +110,17 @@ func (ix *Index) positions(text string, narrow narrowing, plain map[string]bool)
 	if len(tokens) == 0 {
 		return nil
 	}
-	out := make([][]string, len(tokens))
+	// One place per position from the first token's: the gaps after runs
+	// of bigrams (runGap) are places skipped.
+	first := tokens[0].Position
+	out := make([][]string, tokens[len(tokens)-1].Position-first+1)
+	for i := range out {
+		out[i] = []string{""}
+	}
 	for i, t := range tokens {
 		term := string(t.Term)
-		out[i] = []string{term}
+		at := t.Position - first
+		out[at] = []string{term}
 		r, size := utf8.DecodeRuneInString(term)
 		if t.Type != analysis.Single || size != len(term) {
 			plain[term] = true
@@ -121,13 +128,13 @@ func (ix *Index) positions(text string, narrow narrowing, plain map[string]bool)
 		}
 		if i == len(tokens)-1 {
 			for _, b := range ix.heads[r] {
-				out[i] = append(out[i], b)
+				out[at] = append(out[at], b)
 				narrow.add(b, keepFirst)
 			}
 		}
 		if i == 0 {
 			for _, b := range ix.tails[r] {
-				out[i] = append(out[i], b)
+				out[at] = append(out[at], b)
 				narrow.add(b, keepLast)
 			}
 		}
@@ -139,13 +146,16 @@ func (ix *Index) positions(text string, narrow narrowing, plain map[string]bool)
 // skipCovered leaves out every other bigram of a run of overlapping
 // bigrams, keeping both ends: バッ ック クア アッ ップ becomes バッ _ クア _ ップ,
 // which still spells out every character at fixed positions, with half the
-// postings to intersect.
+// postings to intersect. out has a place per position from the first
+// token's; the bigrams of a run are at consecutive positions.
 func skipCovered(tokens analysis.TokenStream, out [][]string) {
+	first := tokens[0].Position
 	for i := 1; i+1 < len(tokens); i++ {
 		prev, cur, next := tokens[i-1], tokens[i], tokens[i+1]
+		before := out[prev.Position-first]
 		if prev.Type == analysis.Double && cur.Type == analysis.Double && next.Type == analysis.Double &&
-			prev.End > cur.Start && cur.End > next.Start && len(out[i-1]) == 1 && out[i-1][0] != "" {
-			out[i] = []string{""}
+			prev.End > cur.Start && cur.End > next.Start && len(before) == 1 && before[0] != "" {
+			out[cur.Position-first] = []string{""}
 		}
 	}
 }

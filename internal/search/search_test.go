@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kb-handbook/kb/internal/search"
+	"github.com/kb-handbook/kb/internal/testsite"
 )
 
 func TestSearchHit(t *testing.T) {
@@ -237,5 +238,38 @@ func TestMetaListsRolesInConfigOrder(t *testing.T) {
 	// the search page's role filter show them in that order too.
 	if want := []string{"employee", "admin", "executive"}; !slices.Equal(ids, want) {
 		t.Errorf("roles = %v, want %v", ids, want)
+	}
+}
+
+// A phrase that skips every other bigram matches its text only where the
+// text writes it in one run: not across a number or a sign between two
+// runs (the bigrams around a skipped place would be of different runs),
+// while phrases that run from Latin into Japanese still match.
+func TestPhraseStaysInOneRun(t *testing.T) {
+	root := testsite.Write(t, map[string]string{
+		"kb.yaml":          "title: 手引き\n",
+		"content/index.md": "# 手引き\n\n概要です。\n",
+		"content/a.md":     "# 台帳\n\n影響を受けた資産の台帳｜7.3.1.3 情報資産台帳、台帳・情報資産、台帳 鍵 情報資産\n",
+		"content/b.md":     "# 導入\n\nSD-WAN導入の台帳情報資産を記録する。\n",
+	})
+	_, ix := openSite(t, root)
+	for q, want := range map[string][]string{
+		"台帳情報資産":    {"b/"},
+		"資産台帳":      {"a/"},
+		`"台帳 情報"`:   {"b/"},
+		"SD-WAN導入":  {"b/"},
+		`"導入 の 台帳"`: {"b/"},
+	} {
+		res, err := ix.Search(context.Background(), search.Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.URL)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s finds %v, want %v", q, got, want)
+		}
 	}
 }

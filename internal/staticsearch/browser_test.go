@@ -157,6 +157,8 @@ var extraQueries = []string{
 	"存在しない語", "鍵 鍵", "パスワード", "ソフトウェア", "多要素", "台帳 情報", "2", "の",
 	// Did you mean: a typo, two, one among found words, a quoted one, with a filter.
 	"パスワド", "ﾊﾟｽﾜﾄﾞ", "バックアプ 情報資産台長", "パスワド 鍵", `"バックアプ"`, "role:admin パスワド", "edrr", "ファイアウォー",
+	// Phrases over two runs of Japanese, or from Latin into Japanese.
+	"台帳情報資産", `"台帳 情報"`, "SD-WAN導入", "EDR製品", `"ログ の 監視"`,
 }
 
 // TestBrowserSameAnswers runs every query of the relevance data, and the
@@ -526,8 +528,9 @@ func TestBrowserHeaderBox(t *testing.T) {
 }
 
 // TestBrowserAnalysisOffsetsMatch requires the script's analysis to place
-// every token where the index's analysis does, in UTF-16 code units: the
-// static index stores no offsets, and snippets mark what the script finds.
+// every token where the index's analysis does, at the same position and
+// in UTF-16 code units: the static index stores no offsets, and snippets
+// mark what the script finds.
 func TestBrowserAnalysisOffsetsMatch(t *testing.T) {
 	browsertest.Require(t)
 	out := buildSite(t, fixtureSite)
@@ -538,14 +541,14 @@ func TestBrowserAnalysisOffsetsMatch(t *testing.T) {
 	}
 	inputs := randomTexts(500)
 	list, _ := json.Marshal(inputs)
-	got := browsertest.EvalAsync[[][][2]int](t, ctx, `Promise.all(`+string(list)+`.map(s => kbStaticSearch.analyze(s).then(ts => ts.map(t => [t.start, t.end]))))`)
+	got := browsertest.EvalAsync[[][][3]int](t, ctx, `Promise.all(`+string(list)+`.map(s => kbStaticSearch.analyze(s).then(ts => ts.map(t => [t.start, t.end, t.pos]))))`)
 	for i, text := range inputs {
-		want := [][2]int{}
+		want := [][3]int{}
 		for _, tok := range search.Analyze(text) {
-			want = append(want, [2]int{utf16Offset(text, tok.Start), utf16Offset(text, tok.End)})
+			want = append(want, [3]int{utf16Offset(text, tok.Start), utf16Offset(text, tok.End), tok.Position})
 		}
 		if !slices.Equal(got[i], want) {
-			t.Errorf("%q: the script places tokens at %v, the index at %v", text, got[i], want)
+			t.Errorf("%q: the script places tokens at %v, the index at %v (start, end, position)", text, got[i], want)
 		}
 	}
 	check()
