@@ -913,7 +913,7 @@
         var phrases = [];
         analysed[ti].forEach(function (tokens) {
           var positions = positionsOf(tokens, entries, c.narrow, plain);
-          if (positions !== null) phrases.push({ positions: positions, rarest: [0, 0] });
+          if (positions !== null) phrases.push({ positions: positions, covered: coveredTerms(tokens, positions), rarest: [0, 0] });
         });
         if (phrases.length === 0) return;
         c.words.push({ phrases: phrases, exclude: t.exclude });
@@ -1003,6 +1003,17 @@
     return out;
   }
 
+  // coveredTerms returns the bigrams that skipCovered left out of a
+  // phrase's positions: a place of the phrase holds them too, since the
+  // bigrams around each are of one run (runGap).
+  function coveredTerms(tokens, positions) {
+    var out = [];
+    tokens.forEach(function (t) {
+      if (skipped(positions[t.pos - tokens[0].pos])) out.push(t.term);
+    });
+    return out;
+  }
+
   // ---- Executing (search.collect, exec.go) -----------------------------
 
   // decoded holds the postings decoded so far, by term (see run).
@@ -1018,42 +1029,83 @@
     // A word of one phrase may have an entry of its own (a word of the
     // vocabulary, a lone kanji: staticsearch.wordPhrases): it is loaded
     // first, and the terms' postings only for a word that has none.
+    //
+    // A phrase of several positions needs its terms' positions, which for a
+    // common term are many times its sections: they are asked for only
+    // once its terms and the bigrams it skips (coveredTerms) are known to
+    // be in the index, since a phrase that holds a bigram the index does
+    // not (インシデント対応 in a book that never writes it whole) matches
+    // nothing.
     var terms = new Set();
     var keys = [];
-    // addTerms asks for the terms of a phrase, and for their positions
-    // when it has several positions to match.
+    // addTerms asks for the terms of a phrase, and for the bigrams it
+    // skips when it has several positions to match.
     function addTerms(p) {
-      var phrase = slotsOf(p).length > 1;
       p.positions.forEach(function (alts) {
         alts.forEach(function (t) {
-          if (t === "") return;
-          terms.add(t);
-          if (phrase) terms.add(positionsKey(t));
+          if (t !== "") terms.add(t);
         });
       });
+      if (slotsOf(p).length > 1) {
+        p.covered.forEach(function (t) {
+          terms.add(t);
+        });
+      }
     }
+    // Every phrase of every word.
+    var phrases = [];
     c.words.forEach(function (w) {
       w.phrases.forEach(function (p) {
+        p.word = null;
+        p.none = false;
+        phrases.push(p);
         if (w.phrases.length === 1 && hasWordEntry(p)) keys.push(wordKey(p));
         else addTerms(p);
       });
     });
+    // more loads the entries of the terms asked for since, into entries.
+    function more(entries) {
+      var list = Array.from(terms);
+      terms = new Set();
+      if (list.length === 0) return entries;
+      return termEntries(m, list).then(function (found) {
+        return Object.assign(entries, found);
+      });
+    }
     return termEntries(m, Array.from(terms).concat(keys))
       .then(function (entries) {
         terms = new Set();
         c.words.forEach(function (w) {
           w.phrases.forEach(function (p) {
-            p.word = null;
             if (w.phrases.length !== 1 || !hasWordEntry(p)) return;
             var e = entries[wordKey(p)];
             if (e) p.word = wordEntry(wordKey(p), e);
             else addTerms(p);
           });
         });
-        if (terms.size === 0) return entries;
-        return termEntries(m, Array.from(terms)).then(function (more) {
-          return Object.assign(entries, more);
+        return more(entries);
+      })
+      .then(function (entries) {
+        // The positions of the phrases that may match.
+        phrases.forEach(function (p) {
+          var slots = slotsOf(p);
+          if (p.word || slots.length < 2) return;
+          var missing = function (t) {
+            return !Object.prototype.hasOwnProperty.call(entries, t);
+          };
+          p.none =
+            p.covered.some(missing) ||
+            slots.some(function (s) {
+              return s.terms.every(missing);
+            });
+          if (p.none) return;
+          slots.forEach(function (s) {
+            s.terms.forEach(function (t) {
+              if (missing(positionsKey(t))) terms.add(positionsKey(t));
+            });
+          });
         });
+        return more(entries);
       })
       .then(function (entries) {
         // postings returns the decoded postings of term in field f, decoded
@@ -1072,10 +1124,6 @@
         }
         var nFields = 2;
         // pickRarest, for each phrase of each word.
-        var phrases = [];
-        c.words.forEach(function (w) {
-          Array.prototype.push.apply(phrases, w.phrases);
-        });
         phrases.forEach(function (w) {
           if (w.positions.length === 1 || w.word) return;
           for (var f = 0; f < nFields; f++) {
@@ -1160,6 +1208,7 @@
           return tf;
         }
         function matchPhrase(w, f, d) {
+          if (w.none) return 0;
           if (w.word) return w.word.fields[f].count(d);
           var slots = slotsOf(w);
           if (slots.length === 1) {
