@@ -913,7 +913,17 @@
         var phrases = [];
         analysed[ti].forEach(function (tokens) {
           var positions = positionsOf(tokens, entries, c.narrow, plain);
-          if (positions !== null) phrases.push({ positions: positions, covered: coveredTerms(tokens, positions), rarest: [0, 0] });
+          if (positions === null) return;
+          phrases.push({
+            positions: positions,
+            covered: coveredTerms(tokens, positions),
+            // No word of the vocabulary holds hiragana: such a phrase
+            // (ログの監視) has no entry of its own to ask for.
+            entryless: tokens.some(function (t) {
+              return reHiragana.test(t.term);
+            }),
+            rarest: [0, 0],
+          });
         });
         if (phrases.length === 0) return;
         c.words.push({ phrases: phrases, exclude: t.exclude });
@@ -1296,9 +1306,10 @@
   }
 
   // hasWordEntry tells whether a phrase may have an entry of its own:
-  // several positions to match, or a lone character's bigrams.
+  // several positions to match, or a lone character's bigrams, and no
+  // hiragana.
   function hasWordEntry(p) {
-    return slotsOf(p).length > 1 || p.positions[0].length > 1;
+    return !p.entryless && (slotsOf(p).length > 1 || p.positions[0].length > 1);
   }
 
   // positionsKey is staticsearch.PositionsKey.
