@@ -917,6 +917,7 @@
           phrases.push({
             positions: positions,
             covered: coveredTerms(tokens, positions),
+            bigrams: bigramsAt(tokens),
             // No word of the vocabulary holds hiragana: such a phrase
             // (ログの監視) has no entry of its own to ask for.
             entryless: tokens.some(function (t) {
@@ -1024,6 +1025,61 @@
     return out;
   }
 
+  // bigramsAt returns the bigram of each position of a phrase that holds
+  // one, by position from the first token's.
+  function bigramsAt(tokens) {
+    var out = [];
+    tokens.forEach(function (t) {
+      if (t.type === "double") out[t.pos - tokens[0].pos] = t.term;
+    });
+    return out;
+  }
+
+  // cheapCover returns the places a phrase is matched at in the index:
+  // per run of bigrams, the first, the last and between them the fewest
+  // occurrences that leave no two kept bigrams more than two places apart.
+  // Since the gap between runs (runGap) such bigrams are of one run, so
+  // any such cover finds the places the plan's finds; the plan's own
+  // (slotsOf) keeps every other bigram whatever it costs, and is kept for
+  // a phrase with a lone character's alternatives.
+  function cheapCover(p, entries) {
+    var slots = slotsOf(p);
+    if (
+      slots.some(function (s) {
+        return s.terms.length !== 1;
+      })
+    )
+      return slots;
+    var size = function (t) {
+      var e = entries[t];
+      return e ? e[0].length + e[1].length : 0;
+    };
+    var out = [];
+    var n = p.positions.length;
+    for (var i = 0; i < n; ) {
+      if (!p.bigrams[i]) {
+        if (!skipped(p.positions[i])) out.push({ offset: i, terms: p.positions[i] });
+        i++;
+        continue;
+      }
+      var j = i;
+      while (j < n && p.bigrams[j]) j++;
+      // cost[k] is the least size of a cover of i up to k that keeps k,
+      // from[k] the place kept before k.
+      var cost = [];
+      var from = [];
+      for (var k = i; k < j; k++) {
+        from[k] = k === i ? -1 : k - 2 >= i && cost[k - 2] < cost[k - 1] ? k - 2 : k - 1;
+        cost[k] = (k === i ? 0 : cost[from[k]]) + size(p.bigrams[k]);
+      }
+      var kept = [];
+      for (k = j - 1; k >= i; k = from[k]) kept.unshift({ offset: k, terms: [p.bigrams[k]] });
+      Array.prototype.push.apply(out, kept);
+      i = j;
+    }
+    return out;
+  }
+
   // ---- Executing (search.collect, exec.go) -----------------------------
 
   // decoded holds the postings decoded so far, by term (see run).
@@ -1068,6 +1124,7 @@
       w.phrases.forEach(function (p) {
         p.word = null;
         p.none = false;
+        p.match = null;
         phrases.push(p);
         if (w.phrases.length === 1 && hasWordEntry(p)) keys.push(wordKey(p));
         else addTerms(p);
@@ -1109,7 +1166,8 @@
               return s.terms.every(missing);
             });
           if (p.none) return;
-          slots.forEach(function (s) {
+          p.match = cheapCover(p, entries);
+          p.match.forEach(function (s) {
             s.terms.forEach(function (t) {
               if (missing(positionsKey(t))) terms.add(positionsKey(t));
             });
@@ -1227,7 +1285,7 @@
             for (var i = 0; i < terms.length; i++) tf += postings(terms[i], f).count(d);
             return tf;
           }
-          return phraseStarts(slots, f, d, postings).length;
+          return phraseStarts(w.match || slots, f, d, postings).length;
         }
         // tfs[(di × words + wi) × fields + f] is word wi's count in field f
         // of section docs[di].
