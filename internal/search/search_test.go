@@ -260,15 +260,7 @@ func TestPhraseStaysInOneRun(t *testing.T) {
 		"SD-WAN導入":  {"b/"},
 		`"導入 の 台帳"`: {"b/"},
 	} {
-		res, err := ix.Search(context.Background(), search.Request{Query: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, h.URL)
-		}
-		if !slices.Equal(got, want) {
+		if got := allHits(t, ix, q); !slices.Equal(got, want) {
 			t.Errorf("%s finds %v, want %v", q, got, want)
 		}
 	}
