@@ -438,7 +438,8 @@ func TestSiteThemeOverridesFileByFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if css := theme.Files[theme.Assets["style.css"]]; string(css) != "body { color: red; }\n" {
+	// Minified, as every stylesheet.
+	if css := theme.Files[theme.Assets["style.css"]]; string(css) != "body{color:red}\n" {
 		t.Errorf("style.css = %q, want the site's own", css)
 	}
 	if _, ok := theme.Assets["extra.js"]; !ok {

@@ -163,7 +163,9 @@ func (t *Theme) loadAssets(assetFS fs.FS) error {
 	if err := markdown.WriteStyles(&code, markdown.LightCodeStyle, markdown.DarkCodeStyle); err != nil {
 		return err
 	}
-	t.addAsset("code.css", code.Bytes())
+	if err := t.addAsset("code.css", code.Bytes()); err != nil {
+		return err
+	}
 	return fs.WalkDir(assetFS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -175,16 +177,21 @@ func (t *Theme) loadAssets(assetFS fs.FS) error {
 		if err != nil {
 			return err
 		}
-		t.addAsset(p, data)
-		return nil
+		return t.addAsset(p, data)
 	})
 }
 
-// addAsset fingerprints an asset: style.css → assets/style.<hash>.css.
-func (t *Theme) addAsset(name string, data []byte) {
+// addAsset minifies an asset (minifyAsset) and fingerprints it:
+// style.css → assets/style.<hash>.css.
+func (t *Theme) addAsset(name string, data []byte) error {
+	data, err := minifyAsset(name, data)
+	if err != nil {
+		return err
+	}
 	sum := sha256.Sum256(data)
 	ext := path.Ext(name)
 	out := "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
 	t.Assets[name] = out
 	t.Files[out] = data
+	return nil
 }
