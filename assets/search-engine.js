@@ -916,7 +916,6 @@
           if (positions === null) return;
           phrases.push({
             positions: positions,
-            covered: coveredTerms(tokens, positions),
             bigrams: bigramsAt(tokens),
             // No word of the vocabulary holds hiragana: such a phrase
             // (ログの監視) has no entry of its own to ask for.
@@ -1014,17 +1013,6 @@
     return out;
   }
 
-  // coveredTerms returns the bigrams that skipCovered left out of a
-  // phrase's positions: a place of the phrase holds them too, since the
-  // bigrams around each are of one run (runGap).
-  function coveredTerms(tokens, positions) {
-    var out = [];
-    tokens.forEach(function (t) {
-      if (skipped(positions[t.pos - tokens[0].pos])) out.push(t.term);
-    });
-    return out;
-  }
-
   // bigramsAt returns the bigram of each position of a phrase that holds
   // one, by position from the first token's.
   function bigramsAt(tokens) {
@@ -1033,6 +1021,15 @@
       if (t.type === "double") out[t.pos - tokens[0].pos] = t.term;
     });
     return out;
+  }
+
+  // coveredOf returns the bigrams that skipCovered left out of a phrase's
+  // positions: a place of the phrase holds them too, since the bigrams
+  // around each are of one run (runGap).
+  function coveredOf(p) {
+    return p.bigrams.filter(function (b, i) {
+      return b !== undefined && skipped(p.positions[i]);
+    });
   }
 
   // cheapCover returns the places a phrase is matched at in the index:
@@ -1098,7 +1095,7 @@
     //
     // A phrase of several positions needs its terms' positions, which for a
     // common term are many times its sections: they are asked for only
-    // once its terms and the bigrams it skips (coveredTerms) are known to
+    // once its terms and the bigrams it skips (coveredOf) are known to
     // be in the index, since a phrase that holds a bigram the index does
     // not (インシデント対応 in a book that never writes it whole) matches
     // nothing.
@@ -1113,7 +1110,7 @@
         });
       });
       if (slotsOf(p).length > 1) {
-        p.covered.forEach(function (t) {
+        coveredOf(p).forEach(function (t) {
           terms.add(t);
         });
       }
@@ -1161,7 +1158,7 @@
             return !Object.prototype.hasOwnProperty.call(entries, t);
           };
           p.none =
-            p.covered.some(missing) ||
+            coveredOf(p).some(missing) ||
             slots.some(function (s) {
               return s.terms.every(missing);
             });

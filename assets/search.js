@@ -144,6 +144,13 @@
     return res.hits.length + (res.pending || 0);
   }
 
+  // announce writes line into the live region status, unless it already
+  // says it: a partial answer and the whole one give the same line, which a
+  // screen reader should say once.
+  function announce(status, line) {
+    if (status.textContent !== line) status.textContent = line;
+  }
+
   // statusText says how a search went, as web.Messages.SearchStatus does
   // for the server's page.
   function statusText(q, res) {
@@ -286,10 +293,7 @@
     function render(q, res) {
       var c = clear();
       var live = c.live;
-      // The same line again for more of the same answer is not written
-      // again, so that a screen reader says it once.
-      var line = statusText(q, res);
-      if (c.status.textContent !== line) c.status.textContent = line;
+      announce(c.status, statusText(q, res));
       suggestions(live, res);
       var groups = [];
       (res.facet_kinds || []).forEach(function (k) {
@@ -473,9 +477,7 @@
           hits: { append: res.hits.map(hitItem) },
           more: { href: root + "search/index.html?q=" + encodeURIComponent(q) },
         });
-        // Said once for more of the same answer, as on the search page.
-        var line = statusText(q, res);
-        if (status.textContent !== line) status.textContent = line;
+        announce(status, statusText(q, res));
         more.hidden = res.total <= shownOf(res);
         panel.hidden = false;
       };

@@ -124,8 +124,8 @@ new Promise(wait => setTimeout(wait, 2000)).then(() => ` + rounds + `).then(
 			all := map[string][]float64{}
 			for b.Loop() {
 				var ms map[string][]float64
-				if report := reporter.Run(b, place.url+"plain.html", time.Minute); json.Unmarshal(report, &ms) != nil {
-					b.Fatalf("the page reports %s", report)
+				if posted := reporter.Run(b, place.url+"plain.html", time.Minute); json.Unmarshal(posted, &ms) != nil {
+					b.Fatalf("the page reports %s", posted)
 				}
 				for n, list := range ms {
 					all[n] = append(all[n], list...)
